@@ -1,0 +1,15 @@
+/**
+ * sockline for Node.js: the `Socket` facade over our own RFC 6455 client on node:net / node:tls.
+ */
+import { connectNode } from './node/node-transport.js';
+import { BaseSocket } from './socket.js';
+import type { SocketOptions, UrlInput } from './options.js';
+
+/** A WebSocket client that reconnects, queues while down, and never drops a message silently. */
+export class Socket extends BaseSocket {
+  constructor(url: UrlInput, options: SocketOptions = {}) {
+    super(url, options, connectNode, 'node');
+  }
+}
+
+export * from './exports.js';
