@@ -1,0 +1,164 @@
+import { InvalidArgumentError, InvalidStateError, NetworkError, type SocklineError } from '../errors.js';
+import type { CloseInfo, OutgoingData, TransportFactory } from '../transport.js';
+
+/** Native `readyState` values (WHATWG WebSocket); named here so the code reads without magic numbers. */
+const OPEN = 1;
+/** RFC 6455 §7.1.5: "the connection was closed abnormally", what a browser reports for every failure. */
+const ABNORMAL = 1006;
+
+/**
+ * `ws://host:port/path` without credentials or query string: error messages end up in logs and
+ * telemetry, and tokens are often passed in the query because browsers cannot send headers.
+ */
+const redact = (url: URL): string => url.protocol + '//' + url.host + url.pathname;
+
+/** "Node 20.11.0", "Deno 1.40.0", the user agent, …: the runtime named in the missing-WebSocket error. */
+function describeRuntime(): string {
+  // Read through globalThis so that bundlers never see a free `process` and inject a polyfill.
+  const g = globalThis as { process?: { versions?: { node?: string } }; Deno?: { version?: { deno?: string } }; navigator?: { userAgent?: string } };
+  const node = g.process?.versions?.node;
+  if (g.Deno) return 'Deno ' + g.Deno.version?.deno;
+  if (node) return 'Node ' + node + ' without a global WebSocket';
+  return g.navigator?.userAgent || 'unknown runtime';
+}
+
+/**
+ * One connection attempt over the runtime's native `WebSocket` (browsers, Deno, workers, React Native).
+ *
+ * - Binary messages always reach the handler as `Uint8Array` (`binaryType = 'arraybuffer'`), never `Blob`.
+ * - `send` accepts `string`, `Uint8Array` and `Blob`; `done` runs as soon as the native `send()` took the data.
+ * - The browser hides ping/pong and failure details: `canPing` is false, and a failure becomes a
+ *   `NetworkError` on the `CloseInfo` (code 1006).
+ * - Exactly one `onClose` and nothing after it. It comes from the native close event, except after
+ *   `terminate()`, which reports it at once (synchronously) and ignores whatever the native socket does later.
+ *
+ * @throws InvalidStateError when the runtime has no `WebSocket` global.
+ * @throws InvalidArgumentError when the native constructor rejects the URL or subprotocols
+ *   (`SyntaxError`), or the page may not open it (`SecurityError`, e.g. `ws://` from an `https://` page).
+ */
+export const connectBrowser: TransportFactory = (url, options, handler) => {
+  const Native = (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
+  if (typeof Native !== 'function') {
+    throw new InvalidStateError(
+      `WebSocket is not available in this runtime (${describeRuntime()}): import sockline's Node build ` +
+        `(the "node" export condition, it brings its own client) or define globalThis.WebSocket before connecting`,
+    );
+  }
+
+  let ws: WebSocket;
+  try {
+    ws = new Native(url.href, options.protocols.length ? options.protocols : undefined);
+  } catch (cause) {
+    const error = new InvalidArgumentError(`Cannot open a WebSocket to ${redact(url)}: ${String(cause)}`);
+    throw Object.assign(error, { cause });
+  }
+  ws.binaryType = 'arraybuffer';
+
+  let opened = false;
+  let closeRequested = false;
+  let errored = false;
+  let finished = false;
+  let lastReceivedAt = 0;
+
+  // Detach first, then report: whatever the native socket does afterwards reaches no one.
+  const finish = (info: CloseInfo): void => {
+    if (finished) return;
+    finished = true;
+    ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+    handler.onClose(info);
+  };
+
+  ws.onopen = () => {
+    opened = true;
+    lastReceivedAt = Date.now();
+    handler.onOpen({ protocol: ws.protocol || '', extensions: ws.extensions || '' });
+  };
+
+  ws.onmessage = (event: MessageEvent) => {
+    lastReceivedAt = Date.now();
+    const data: unknown = event.data;
+    if (typeof data === 'string') handler.onMessage(data, false);
+    // An ArrayBuffer (possibly from another realm, so no instanceof) becomes a view without copying;
+    // polyfills that hand out Node Buffers or other views are copied into a plain Uint8Array.
+    else handler.onMessage(new Uint8Array(data as ArrayBuffer), true);
+  };
+
+  // WHATWG: "error" is always followed by "close", which carries the code; only remember it.
+  ws.onerror = () => {
+    errored = true;
+  };
+
+  ws.onclose = (event: CloseEvent) => {
+    const code = event.code || ABNORMAL;
+    // Aborting our own attempt with close() is not a network failure, whatever the browser says.
+    const failed = (errored || code === ABNORMAL) && !(closeRequested && !opened);
+    finish({
+      code,
+      reason: event.reason || '',
+      wasClean: !!event.wasClean,
+      error: failed
+        ? new NetworkError(
+            opened
+              ? `Connection to ${redact(url)} was lost (code ${code}; the browser does not expose the cause)`
+              : `Could not connect to ${redact(url)} (the browser does not expose the cause: see its console)`,
+          )
+        : undefined,
+    });
+  };
+
+  return {
+    get bufferedAmount() {
+      return ws.bufferedAmount || 0;
+    },
+    get lastReceivedAt() {
+      return lastReceivedAt;
+    },
+    canPing: false,
+
+    send(data: OutgoingData | Blob, _fragmentSize: number, done?: (error?: Error) => void) {
+      // The browser fragments as it likes; fragmentSize is a Node transport setting.
+      // A native socket that is CLOSING drops sends silently (WHATWG): say so instead.
+      if (finished || ws.readyState !== OPEN) {
+        done?.(new InvalidStateError('Cannot send: the WebSocket is closing, the message was not sent'));
+        return;
+      }
+      try {
+        ws.send(data);
+      } catch (cause) {
+        done?.(Object.assign(new InvalidStateError(`Cannot send: ${String(cause)}`), { cause }));
+        return;
+      }
+      done?.();
+    },
+
+    ping() {
+      return false;
+    },
+
+    close(code?: number, reason?: string) {
+      if (finished) return;
+      closeRequested = true;
+      try {
+        ws.close(code, reason);
+      } catch {
+        // Browsers only accept 1000 and 3000-4999 (e.g. not 1001): close without a code rather than stay open.
+        try {
+          ws.close();
+        } catch {
+          /* already closing */
+        }
+      }
+    },
+
+    terminate(error?: SocklineError) {
+      if (finished) return;
+      // A page cannot drop a TCP connection; closing and ignoring all later events is the closest thing.
+      try {
+        ws.close();
+      } catch {
+        /* already closing */
+      }
+      finish({ code: ABNORMAL, reason: '', wasClean: false, error });
+    },
+  };
+};
