@@ -1,0 +1,71 @@
+// One source, every distribution:
+//   dist/node.js, dist/node.cjs         Node (our RFC 6455 client on node:net/node:tls), eventemitter3 external
+//   dist/browser.js, dist/browser.cjs   native WebSocket (browsers, Deno, workers, React Native), eventemitter3 external
+//   dist/sockline.min.js (+ .map)       CDN <script src>: IIFE exposing the global `Sockline`, eventemitter3 bundled
+//   dist/index.d.ts, dist/index.d.cts   bundled types (the same public API for both entries)
+import { builtinModules } from 'node:module';
+import { readFileSync } from 'node:fs';
+import commonjs from '@rollup/plugin-commonjs';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+import { dts } from 'rollup-plugin-dts';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const banner = `/*! sockline v${pkg.version} | MIT License */`;
+
+// Type errors are `tsc --noEmit`'s job (npm test runs it first); here TypeScript only strips types,
+// which keeps the build quiet and fast.
+const ts = () =>
+  typescript({
+    tsconfig: './tsconfig.json',
+    include: ['src/**/*.ts'],
+    compilerOptions: { noEmit: false, noCheck: true, declaration: false, sourceMap: true, outDir: undefined },
+    outputToFilesystem: false,
+  });
+
+const nodeExternal = [...builtinModules, /^node:/, 'eventemitter3'];
+
+/** @type {import('rollup').RollupOptions[]} */
+export default [
+  {
+    input: 'src/index.node.ts',
+    external: nodeExternal,
+    plugins: [ts()],
+    output: [
+      { file: 'dist/node.js', format: 'es', sourcemap: true, banner },
+      { file: 'dist/node.cjs', format: 'cjs', sourcemap: true, banner, exports: 'named' },
+    ],
+  },
+  {
+    input: 'src/index.browser.ts',
+    external: ['eventemitter3'],
+    plugins: [ts()],
+    output: [
+      { file: 'dist/browser.js', format: 'es', sourcemap: true, banner },
+      { file: 'dist/browser.cjs', format: 'cjs', sourcemap: true, banner, exports: 'named' },
+    ],
+  },
+  {
+    input: 'src/index.browser.ts',
+    plugins: [nodeResolve({ browser: true }), commonjs(), ts()],
+    output: {
+      file: 'dist/sockline.min.js',
+      format: 'iife',
+      name: 'Sockline',
+      exports: 'named',
+      sourcemap: true,
+      banner,
+      plugins: [terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: /^!/ } })],
+    },
+  },
+  {
+    input: 'src/index.node.ts',
+    external: ['eventemitter3'],
+    plugins: [dts({ tsconfig: './tsconfig.json', compilerOptions: { noEmit: false } })],
+    output: [
+      { file: 'dist/index.d.ts', format: 'es' },
+      { file: 'dist/index.d.cts', format: 'es' },
+    ],
+  },
+];

@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+// What a web app pays for sockline: bundles `import { Socket } from 'sockline'` the way an app's
+// bundler would (rollup, browser platform, the package resolved through its own exports map with
+// the "browser" condition, eventemitter3 included), minifies with terser and gzips it.
+// The same is done for reconnecting-websocket and partysocket when they are installed.
+//
+//   node scripts/size.mjs          table; exit code 1 when sockline is over the budget
+//   node scripts/size.mjs --json   the same numbers as JSON (used by the benchmark report)
+//
+// Needs dist/ (npm run build).
+import { mkdtempSync, rmSync, symlinkSync, mkdirSync, existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { rollup } from 'rollup';
+import commonjs from '@rollup/plugin-commonjs';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import { minify } from 'terser';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** min+gzip budget for the browser bundle, reconnection included. */
+export const BUDGET_BYTES = 3072;
+
+/** What is measured: an app's entry module, re-exporting what it imports so nothing is tree-shaken away. */
+export const TARGETS = [
+  { name: 'sockline', package: 'sockline', entry: "export { Socket } from 'sockline';" },
+  {
+    name: 'reconnecting-websocket',
+    package: 'reconnecting-websocket',
+    entry: "export { default } from 'reconnecting-websocket';",
+  },
+  {
+    name: 'partysocket/ws (ReconnectingWebSocket)',
+    package: 'partysocket',
+    entry: "export { default } from 'partysocket/ws';",
+  },
+  { name: 'partysocket (PartySocket)', package: 'partysocket', entry: "export { PartySocket } from 'partysocket';" },
+];
+
+/**
+ * Bundles one entry for the browser. The entry lives in a scratch app whose node_modules links to
+ * this package (so 'sockline' resolves exactly as for an app that installed it) and to ours.
+ * @returns {{ code: string, imports: string[], modules: string[], warnings: string[] }}
+ */
+export async function bundleForBrowser(entry) {
+  const app = mkdtempSync(join(tmpdir(), 'sockline-size-'));
+  try {
+    mkdirSync(join(app, 'node_modules'));
+    symlinkSync(root, join(app, 'node_modules', 'sockline'), 'dir');
+    writeFileSync(join(app, 'entry.js'), entry + '\n');
+    const warnings = [];
+    const bundle = await rollup({
+      input: join(app, 'entry.js'),
+      plugins: [
+        nodeResolve({
+          browser: true,
+          exportConditions: ['browser', 'module', 'import', 'default'],
+          // Packages other than sockline come from this repository's node_modules.
+          modulePaths: [join(root, 'node_modules')],
+        }),
+        commonjs(),
+      ],
+      onwarn: (warning) => warnings.push(`${warning.code}: ${warning.message}`),
+    });
+    const { output } = await bundle.generate({ format: 'es' });
+    await bundle.close();
+    const chunk = output[0];
+    return {
+      code: chunk.code,
+      imports: [...chunk.imports, ...chunk.dynamicImports],
+      modules: Object.keys(chunk.modules),
+      warnings,
+    };
+  } finally {
+    rmSync(app, { recursive: true, force: true });
+  }
+}
+
+/** Minified and min+gzip sizes (terser, module mode, two compress passes; gzip level 9), and the minified code. */
+export async function measure(code) {
+  const minified = (await minify(code, { module: true, compress: { passes: 2 }, format: { comments: false } })).code ?? '';
+  return {
+    min: Buffer.byteLength(minified),
+    gzip: gzipSync(minified, { level: 9 }).byteLength,
+    minified,
+  };
+}
+
+function isInstalled(name) {
+  return existsSync(join(root, 'node_modules', name, 'package.json'));
+}
+
+/** Measures every target; peers that are not installed are reported as such. */
+export async function measureAll() {
+  const results = [];
+  for (const target of TARGETS) {
+    if (target.package !== 'sockline' && !isInstalled(target.package)) {
+      results.push({ name: target.name, installed: false });
+      continue;
+    }
+    const bundle = await bundleForBrowser(target.entry);
+    const { min, gzip } = await measure(bundle.code);
+    results.push({ name: target.name, installed: true, min, gzip });
+  }
+  return results;
+}
+
+async function main() {
+  if (!existsSync(join(root, 'dist', 'browser.js'))) {
+    console.error('dist/browser.js is missing: run `npm run build` first');
+    process.exit(2);
+  }
+  const results = await measureAll();
+  const ours = results[0];
+  if (process.argv.includes('--json')) {
+    console.log(JSON.stringify({ budget: BUDGET_BYTES, results }, null, 2));
+  } else {
+    const width = Math.max(...results.map((r) => r.name.length));
+    console.log(`Browser bundle, rollup + terser, gzip -9 (budget ${BUDGET_BYTES} B min+gzip for sockline)`);
+    for (const r of results) {
+      const label = r.name.padEnd(width);
+      if (!r.installed) console.log(`  ${label}  not installed (npm i -D ${r.name.split(' ')[0].split('/')[0]})`);
+      else console.log(`  ${label}  min ${String(r.min).padStart(6)} B   min+gzip ${String(r.gzip).padStart(5)} B`);
+    }
+  }
+  if (ours.gzip > BUDGET_BYTES) {
+    console.error(`sockline is ${ours.gzip - BUDGET_BYTES} B over the ${BUDGET_BYTES} B min+gzip budget`);
+    process.exitCode = 1;
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await main();
+}

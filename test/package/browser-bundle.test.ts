@@ -1,0 +1,219 @@
+/**
+ * What consumers get from the built package: a browser bundle free of Node built-ins and within
+ * budget, a CDN file that defines the `Sockline` global, the exports map resolving (through
+ * self-reference) to the right build for each condition, and types that compile without @types/node.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import vm from 'node:vm';
+import ts from 'typescript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUDGET_BYTES, bundleForBrowser, measure, type BrowserBundle } from '../../scripts/size.mjs';
+import { assertBuilt, dist, root } from './helpers.js';
+
+/** Node built-ins a browser bundle must never reach, by any spelling. */
+const NODE_ONLY = /\b(?:node:[a-z_/]+|require\(\s*["'](?:net|tls|crypto|buffer|http|https|stream|zlib|events)["']\)|from\s*["'](?:net|tls|crypto|buffer|http|https|stream|zlib)["'])/;
+
+describe('browser bundle of `import { Socket } from "sockline"`', () => {
+  let bundle: BrowserBundle;
+  let size: { min: number; gzip: number; minified: string };
+
+  beforeAll(async () => {
+    assertBuilt();
+    bundle = await bundleForBrowser("export { Socket } from 'sockline';");
+    size = await measure(bundle.code);
+  });
+
+  it('should resolve the package to its browser build and leave no import unresolved', () => {
+    expect(bundle.warnings).toEqual([]);
+    expect(bundle.imports).toEqual([]);
+    const ours = bundle.modules.filter((id) => !id.startsWith('\0') && !id.includes('node_modules') && !id.endsWith('entry.js'));
+    expect(ours).toEqual([dist('browser.js')]);
+    // eventemitter3 is a dependency, so the app's bundle includes it (and it is counted in the budget).
+    expect(bundle.modules.some((id) => id.includes('/eventemitter3/'))).toBe(true);
+  });
+
+  it('should contain no Node built-in import, Buffer or process reference', () => {
+    expect(size.minified).not.toMatch(NODE_ONLY);
+    expect(size.minified).not.toMatch(/\bBuffer\b/);
+    // A free `process` makes webpack 4 and others inject a polyfill; we only read globalThis.process.
+    expect(size.minified.replace(/\.process\b/g, '')).not.toMatch(/\bprocess\b/);
+    expect(size.minified).not.toMatch(/\brequire\(/);
+  });
+
+  it(`should stay within the ${BUDGET_BYTES} B min+gzip budget, reconnection included`, () => {
+    expect(size.gzip).toBeGreaterThan(500);
+    expect(size.gzip).toBeLessThanOrEqual(BUDGET_BYTES);
+  });
+
+  it('should print the sizes from scripts/size.mjs and exit 0 within budget', () => {
+    const out = execFileSync(process.execPath, [join(root, 'scripts/size.mjs'), '--json'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const report = JSON.parse(out) as { budget: number; results: { name: string; gzip?: number }[] };
+    expect(report.budget).toBe(BUDGET_BYTES);
+    expect(report.results[0]).toMatchObject({ name: 'sockline', installed: true, gzip: size.gzip });
+    expect(report.results.map((r) => r.name)).toContain('reconnecting-websocket');
+  });
+});
+
+describe('CDN file dist/sockline.min.js', () => {
+  const code = () => readFileSync(dist('sockline.min.js'), 'utf8');
+
+  beforeAll(() => assertBuilt());
+
+  /** A fresh realm with only what a browser page has that the bundle may touch. */
+  function browserRealm(WebSocket: unknown) {
+    return vm.createContext({
+      WebSocket,
+      URL,
+      Blob,
+      TextEncoder,
+      TextDecoder,
+      setTimeout,
+      clearTimeout,
+      queueMicrotask,
+      console,
+    });
+  }
+
+  it('should define the global Sockline with Socket, the errors and CloseCode, without require or exports', () => {
+    class FakeWebSocket {}
+    const realm = browserRealm(FakeWebSocket);
+    vm.runInContext(code(), realm, { filename: 'sockline.min.js' });
+    const Sockline = realm.Sockline as Record<string, unknown>;
+    expect(typeof Sockline).toBe('object');
+    expect(typeof Sockline.Socket).toBe('function');
+    expect(typeof Sockline.SocklineError).toBe('function');
+    expect(typeof Sockline.isSocklineError).toBe('function');
+    expect((Sockline.CloseCode as Record<string, number>).Normal).toBe(1000);
+    const error = new (Sockline.InvalidArgumentError as new (m: string) => Error)('x');
+    expect((Sockline.isSocklineError as (e: unknown) => boolean)(error)).toBe(true);
+    expect(error.name).toBe('InvalidArgumentError');
+  });
+
+  it('should start with a license banner and point at its source map', () => {
+    expect(code().startsWith('/*! sockline v')).toBe(true);
+    expect(code().trimEnd().endsWith('//# sourceMappingURL=sockline.min.js.map')).toBe(true);
+    const map = JSON.parse(readFileSync(dist('sockline.min.js.map'), 'utf8')) as { sources: string[]; sourcesContent?: string[] };
+    expect(map.sources.some((s) => s.endsWith('src/browser/browser-transport.ts'))).toBe(true);
+    expect(map.sourcesContent?.length).toBe(map.sources.length);
+  });
+});
+
+describe('exports map under Node (package self-reference)', () => {
+  beforeAll(() => assertBuilt());
+
+  const node = (args: string[]) =>
+    execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 30_000 }).trim();
+
+  it('should resolve require("sockline") to dist/node.cjs and import("sockline") to dist/node.js', () => {
+    expect(node(['-p', 'require.resolve("sockline")'])).toBe(dist('node.cjs'));
+    expect(node(['--input-type=module', '-e', 'console.log(import.meta.resolve("sockline"))'])).toBe(
+      pathToFileURL(dist('node.js')).href,
+    );
+  });
+
+  it('should resolve to the browser builds under the "browser" condition', () => {
+    expect(node(['-C', 'browser', '-p', 'require.resolve("sockline")'])).toBe(dist('browser.cjs'));
+    expect(node(['-C', 'browser', '--input-type=module', '-e', 'console.log(import.meta.resolve("sockline"))'])).toBe(
+      pathToFileURL(dist('browser.js')).href,
+    );
+  });
+
+  it('should load both Node builds with the same exports, and errors from one pass instanceof of the other', () => {
+    const script = `
+      import { createRequire } from 'node:module';
+      const esm = await import('sockline');
+      const cjs = createRequire(import.meta.url)('sockline');
+      const keys = (m) => Object.keys(m).filter((k) => k !== 'default' && k !== '__esModule').sort();
+      console.log(JSON.stringify({
+        esm: keys(esm),
+        cjs: keys(cjs),
+        socket: typeof esm.Socket === 'function' && typeof cjs.Socket === 'function',
+        crossRealm: new cjs.InvalidArgumentError('x') instanceof esm.InvalidArgumentError,
+        notOther: new cjs.InvalidArgumentError('x') instanceof esm.TimeoutError,
+        base: new esm.TimeoutError('connect', 1, 'x') instanceof cjs.SocklineError,
+      }));`;
+    const result = JSON.parse(node(['--input-type=module', '-e', script]));
+    expect(result.esm).toEqual(result.cjs);
+    expect(result.esm).toEqual(expect.arrayContaining(['Socket', 'CloseCode', 'SocklineError', 'isSocklineError']));
+    expect(result).toMatchObject({ socket: true, crossRealm: true, notOther: false, base: true });
+  });
+
+  it('should export exactly the same names from the browser and the Node builds', () => {
+    const script = `
+      const keys = async (f) => Object.keys(await import(f)).sort();
+      console.log(JSON.stringify([await keys(${JSON.stringify(pathToFileURL(dist('node.js')).href)}),
+                                  await keys(${JSON.stringify(pathToFileURL(dist('browser.js')).href)})]));`;
+    const [nodeKeys, browserKeys] = JSON.parse(node(['--input-type=module', '-e', script]));
+    expect(browserKeys).toEqual(nodeKeys);
+  });
+
+  it('should never import node built-ins from the browser builds', () => {
+    for (const file of ['browser.js', 'browser.cjs']) {
+      const code = readFileSync(dist(file), 'utf8');
+      expect(code).not.toMatch(NODE_ONLY);
+      expect(code).not.toMatch(/from '\.\/|require\('\.\//);
+    }
+  });
+});
+
+describe('bundled types', () => {
+  let app: string;
+
+  beforeAll(() => {
+    assertBuilt();
+    app = mkdtempSync(join(tmpdir(), 'sockline-types-'));
+    mkdirSync(join(app, 'node_modules'));
+    symlinkSync(root, join(app, 'node_modules', 'sockline'), 'dir');
+    symlinkSync(join(root, 'node_modules', 'eventemitter3'), join(app, 'node_modules', 'eventemitter3'), 'dir');
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', type: 'module', private: true }));
+    const body = `
+      const socket = new Socket('ws://127.0.0.1:1/');
+      const code: 1000 = CloseCode.Normal;
+      const check = (e: unknown): string | undefined => (isSocklineError(e) ? e.code : undefined);
+      const info: CloseInfo | undefined = undefined;
+      export { socket, code, check, info, InvalidArgumentError };
+    `;
+    writeFileSync(
+      join(app, 'esm.mts'),
+      `import { Socket, CloseCode, isSocklineError, InvalidArgumentError, type CloseInfo } from 'sockline';\n${body}`,
+    );
+    writeFileSync(
+      join(app, 'cjs.cts'),
+      `import sockline = require('sockline');\nconst { Socket, CloseCode, isSocklineError, InvalidArgumentError } = sockline;\n` +
+        `type CloseInfo = sockline.CloseInfo;\n${body.replace('export {', 'export = {')}`,
+    );
+  });
+
+  afterAll(() => {
+    if (app) rmSync(app, { recursive: true, force: true });
+  });
+
+  /** Compiles the consumer files; `types: []` proves the declarations need no @types/node. */
+  function diagnostics(files: string[], options: ts.CompilerOptions): string[] {
+    const program = ts.createProgram(
+      files.map((f) => join(app, f)),
+      { strict: true, noEmit: true, skipLibCheck: false, target: ts.ScriptTarget.ES2022, types: [], lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], ...options },
+    );
+    return ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n') + (d.file ? ` (${d.file.fileName})` : ''));
+  }
+
+  it('should type-check an ESM and a CJS consumer under node16 resolution', () => {
+    expect(diagnostics(['esm.mts', 'cjs.cts'], { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16 })).toEqual([]);
+  });
+
+  it('should type-check a bundler consumer, including with the "browser" condition', () => {
+    const bundler = { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler };
+    expect(diagnostics(['esm.mts'], bundler)).toEqual([]);
+    expect(diagnostics(['esm.mts'], { ...bundler, customConditions: ['browser'] })).toEqual([]);
+  });
+});
