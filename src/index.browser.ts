@@ -3,18 +3,19 @@
  * `WebSocket`. Same exports as the Node entry; never imports `./node/`.
  */
 import { connectBrowser } from './browser/browser-transport.js';
-import { checkNodeOnlyOptions } from './browser/node-only-options.js';
 import { BaseSocket } from './socket.js';
 import type { SocketOptions, UrlInput } from './options.js';
 
-/** A WebSocket client that reconnects, queues while down, and never drops a message silently. */
+/**
+ * A WebSocket client that reconnects, queues while down, and never drops a message silently.
+ *
+ * In this build the Node-only options (`headers`, `origin`, `tls`, `proxy`, `maxPayload`,
+ * `handshakeTimeout`, `closeTimeout`, `noDelay`) throw `InvalidArgumentError` at construction:
+ * the native WebSocket cannot apply them, and an option that silently does nothing (a missing
+ * `Authorization` header, an ignored TLS pin or size limit) is worse than an error.
+ */
 export class Socket extends BaseSocket {
-  /**
-   * @throws InvalidArgumentError for `headers` (a browser cannot send them); the other Node-only
-   *   options are ignored with a one-time `console.warn`.
-   */
   constructor(url: UrlInput, options: SocketOptions = {}) {
-    checkNodeOnlyOptions(options);
     super(url, options, connectBrowser, 'browser');
   }
 }
