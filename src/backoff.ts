@@ -1,0 +1,105 @@
+/**
+ * The reconnection policy as pure functions: how long to wait before a retry, whether to retry at all,
+ * and what a `Retry-After` header asks for. No timers, no state: the Socket calls these.
+ */
+import { HandshakeError, NetworkError, ProtocolError, TimeoutError } from './errors.js';
+import type { CloseInfo } from './transport.js';
+
+/** The shape of the backoff (see {@link nextDelay}). */
+export interface BackoffPolicy {
+  minDelay: number;
+  maxDelay: number;
+  factor: number;
+}
+
+/** What `shouldReconnect` is asked about. */
+export interface ReconnectContext {
+  /** How the connection or the attempt ended; `error` says why when it failed. */
+  lastClose: CloseInfo;
+  /** Number of the retry that would follow (1 for the first retry in a row). */
+  attempt: number;
+  /** True when a link that had opened was lost; false when an attempt failed before opening. */
+  wasOpen: boolean;
+}
+
+/**
+ * Delay in ms before retry number `attempt` (1-based), with full jitter: uniform in
+ * `[minDelay, min(maxDelay, minDelay * factor ** attempt)]`, so every delay is randomised
+ * (a fleet of clients never reconnects in lockstep) and the window doubles (with `factor` 2) per retry.
+ *
+ * With `retryAfter` (ms, from a 429/503 `Retry-After`) the window starts at the server's delay instead:
+ * `[min(maxDelay, max(minDelay, retryAfter)), min(maxDelay, max(upper, lower * factor))]`. When the server
+ * asks for `maxDelay` or more, the delay is capped and jittered in `[max(minDelay, maxDelay / factor), maxDelay]`.
+ *
+ * @param random returns a number in [0, 1) (`Math.random` by default; inject one in tests).
+ */
+export function nextDelay(attempt: number, policy: BackoffPolicy, random: () => number, retryAfter?: number): number {
+  const { minDelay, maxDelay, factor } = policy;
+  let lower = minDelay;
+  // `|| 0`: with minDelay 0, 0 * Infinity (a huge factor ** attempt) would be NaN.
+  let upper = Math.min(maxDelay, minDelay * factor ** attempt) || 0;
+  if (retryAfter !== undefined) {
+    lower = Math.min(maxDelay, Math.max(lower, retryAfter));
+    upper = Math.min(maxDelay, Math.max(upper, lower * factor));
+    if (lower === upper) lower = Math.max(minDelay, upper / factor);
+  }
+  return Math.round(lower + random() * (upper - lower));
+}
+
+/**
+ * Milliseconds a `Retry-After` value asks to wait: delay-seconds (`"120"`) or an HTTP-date
+ * (RFC 9110 §10.2.3). `undefined` when absent or unreadable; a date in the past gives 0.
+ */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** The `Retry-After` of a 429/503 handshake rejection, in ms. */
+export function retryAfterOf(info: CloseInfo | undefined, now: number): number | undefined {
+  const error = info?.error;
+  return error instanceof HandshakeError && (error.status === 429 || error.status === 503)
+    ? parseRetryAfter(error.headers?.['retry-after'], now)
+    : undefined;
+}
+
+/**
+ * Close codes after which retrying would only repeat the refusal:
+ * 1000 the server is done with us; 1002 protocol error, 1003 unsupported data, 1007 invalid payload,
+ * 1008 policy violation, 1009 message too big, 1010 missing extension: the same client would do it again;
+ * 1015 TLS failure; 3000 Unauthorized and 3003 Forbidden (IANA registry): credentials will not change by themselves.
+ * Everything else (1001 going away, 1005 no code, 1006 abnormal, 1011 server error, 1012 restart,
+ * 1013 try again later, 1014 bad gateway, other application codes) is worth a retry.
+ */
+const FINAL_CODES = [1000, 1002, 1003, 1007, 1008, 1009, 1010, 1015, 3000, 3003];
+
+/**
+ * The default `shouldReconnect`: retry what may work next time, stop on what will repeat.
+ *
+ * - Failed attempts: `NetworkError` (refused, DNS, TLS, reset) and `TimeoutError` → retry.
+ * - `HandshakeError`: status 5xx, 429 and 408 → retry; other statuses (400, 401, 403, 404, …) → stop;
+ *   `malformed` (the connection ended mid-response) → retry; a response that broke the protocol
+ *   (`accept`, `subprotocol`, `extension`, `upgrade`, `connection`, `headers-too-large`) → stop.
+ * - `ProtocolError`: decided by the close code we sent (1002, 1007, 1009… → stop).
+ * - Any other error (invalid argument, no WebSocket in this runtime, …) → stop.
+ * - Otherwise by the server's close code: see {@link FINAL_CODES}.
+ *
+ * Compose it to change one decision, e.g. also reconnect after a 1000 from the server:
+ * `shouldReconnect: (ctx) => ctx.lastClose.code === 1000 || defaultShouldReconnect(ctx)`.
+ */
+export function defaultShouldReconnect({ lastClose }: ReconnectContext): boolean {
+  const error = lastClose.error;
+  if (error instanceof HandshakeError) {
+    const status = error.status;
+    if (error.reason === 'status' || error.reason === 'proxy') {
+      return status !== undefined && (status >= 500 || status === 429 || status === 408);
+    }
+    return error.reason === 'malformed';
+  }
+  if (error instanceof NetworkError || error instanceof TimeoutError) return true;
+  if (error && !(error instanceof ProtocolError)) return false;
+  return !FINAL_CODES.includes(error ? error.closeCode : lastClose.code);
+}
