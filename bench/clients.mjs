@@ -78,6 +78,13 @@ export const CLIENTS = {
   },
 };
 
+// Extra adapters for development (e.g. the bare transport, to split facade from transport cost):
+// SOCKLINE_BENCH_EXTRA=path/to/module.mjs exporting CLIENTS, then --clients=<name>.
+if (process.env.SOCKLINE_BENCH_EXTRA) {
+  const extra = await import(pathToFileURL(process.env.SOCKLINE_BENCH_EXTRA).href);
+  Object.assign(CLIENTS, extra.CLIENTS);
+}
+
 function wsAdapter({ WebSocket }) {
   return (url, h) => {
     // No permessage-deflate offer: the peer never accepts it, and the offer alone costs ws memory and time.

@@ -39,7 +39,7 @@ const wanted = args.clients ? args.clients.split(',') : CLIENT_ORDER;
 const available = [];
 const skipped = [];
 for (const name of wanted) {
-  if (!CLIENTS[name]) throw new Error(`Unknown client ${name}: expected one of ${CLIENT_ORDER.join(', ')}`);
+  if (!CLIENTS[name]) throw new Error(`Unknown client ${name}: expected one of ${Object.keys(CLIENTS).join(', ')}`);
   const why = unavailable(name);
   if (why) skipped.push(`${name}: ${why}`);
   else available.push(name);
@@ -117,7 +117,7 @@ async function measure(scenario, client, count, round) {
     const env = { ...process.env, ...CLIENTS[client].env };
     if (!CLIENTS[client].env?.WS_NO_BUFFER_UTIL) delete env.WS_NO_BUFFER_UTIL;
     const execArgv = ['--expose-gc'];
-    if (args.profile && client === 'sockline') {
+    if (args.profile && client.startsWith('sockline')) {
       const dir = `${ROOT}/.tmp/profiles`;
       mkdirSync(dir, { recursive: true });
       execArgv.push('--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${scenario.id}-${client}-r${round + 1}.cpuprofile`);

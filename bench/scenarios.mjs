@@ -103,7 +103,7 @@ export const CLIENT_ORDER = ['sockline', 'ws', 'ws+bufferutil', 'undici', 'ceili
 
 /** Clients measured in a scenario. ws+bufferutil only where ws masks (server frames are never masked). */
 export function clientsFor(scenario, available) {
-  return CLIENT_ORDER.filter((c) => available.includes(c) && (c !== 'ws+bufferutil' || scenario.bufferutil));
+  return available.filter((c) => c !== 'ws+bufferutil' || scenario.bufferutil);
 }
 
 /** The scaled count for this run. `scale` < 1 shrinks further (the harness self-test). */

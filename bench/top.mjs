@@ -11,6 +11,7 @@ const option = (name, fallback) =>
 const top = Number(option('top', 25));
 const focus = option('focus', undefined);
 
+const ROOT_URL = new URL('..', import.meta.url).href;
 const self = new Map();
 const inclusive = new Map();
 let total = 0;
@@ -40,14 +41,14 @@ for (const file of files) {
 
 function label(node) {
   const f = node.callFrame;
-  const where = f.url ? `${f.url.replace(/^file:\/\/.*?\/(node_modules|dist|bench|src)\//, '$1/')}:${f.lineNumber + 1}` : '';
+  const where = f.url ? `${f.url.replace(ROOT_URL, '')}:${f.lineNumber + 1}` : '';
   return `${f.functionName || '(anonymous)'} ${where}`.trim();
 }
 
 const pct = (v) => `${((100 * v) / total).toFixed(1).padStart(5)}%`;
 console.log(`${files.length} profile(s), ${(total / 1000).toFixed(0)} ms sampled\n\nself time:`);
 for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(v)}  ${k}`);
-const re = focus ? new RegExp(focus) : /(dist\/|src\/)/;
+const re = focus ? new RegExp(focus) : /^\S+ (dist|src|\.tmp)\//;
 console.log(`\ninclusive time (${focus ? `matching ${focus}` : 'sockline frames'}):`);
 for (const [k, v] of [...inclusive].filter(([k]) => re.test(k)).sort((a, b) => b[1] - a[1]).slice(0, top)) {
   console.log(`${pct(v)}  ${k}`);
