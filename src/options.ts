@@ -285,8 +285,9 @@ export function normalizeOptions(options: SocketOptions, runtime: Runtime): Norm
     number('queue.maxMessages', queue.maxMessages, 1, Infinity, true);
     number('queue.maxBytes', queue.maxBytes, 1, Infinity, true);
   }
-  const heartbeatDefault = o.heartbeat === undefined && runtime === 'browser' ? false : o.heartbeat;
-  const heartbeat = heartbeatDefault === false ? false : merge('heartbeat', heartbeatDefault, DEFAULTS.heartbeat);
+  // Browsers cannot send protocol pings, so there the heartbeat is off unless asked for (with a message).
+  const heartbeatOption = options.heartbeat === undefined && runtime === 'browser' ? false : o.heartbeat;
+  const heartbeat = heartbeatOption === false ? false : merge('heartbeat', heartbeatOption, DEFAULTS.heartbeat);
   if (heartbeat) {
     number('heartbeat.interval', heartbeat.interval, 1, MAX_TIMER);
     number('heartbeat.timeout', heartbeat.timeout, 1, MAX_TIMER);

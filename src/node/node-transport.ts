@@ -139,7 +139,7 @@ export class NodeTransport implements Transport {
       socket.cork();
       process.nextTick(uncork, this, socket);
     }
-    socket.write(bytes, done);
+    socket.write(bytes, done as ((error?: Error | null) => void) | undefined);
   }
 
   /** @internal */

@@ -251,7 +251,8 @@ export class ClientConnection {
       return;
     }
     // Frames that arrived in the same packet as the 101 are the first messages, not noise.
-    if (result.rest.length > 0 && this.#state !== 'closed') this.#receiveFrames(result.rest);
+    // (onOpen may have closed the connection already: re-read the state.)
+    if (result.rest.length > 0 && (this.#state as ConnectionState) !== 'closed') this.#receiveFrames(result.rest);
   }
 
   #receiveFrames(chunk: Uint8Array): void {
