@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { defaultShouldReconnect } from '../../src/backoff.js';
+import { InvalidArgumentError } from '../../src/errors.js';
+import { DEFAULTS, normalizeOptions, toWebSocketUrl, type SocketOptions } from '../../src/options.js';
+import { BaseSocket } from '../../src/socket.js';
+import { script } from './helpers/script-transport.js';
+
+const invalid = (options: unknown, runtime: 'node' | 'browser' = 'node') => () =>
+  normalizeOptions(options as SocketOptions, runtime);
+
+describe('normalizeOptions', () => {
+  it('should fill every default on Node', () => {
+    const o = normalizeOptions({}, 'node');
+    expect(o).toEqual({
+      protocols: [],
+      headers: {},
+      transport: {
+        origin: undefined,
+        maxPayload: 100 * 1024 * 1024,
+        handshakeTimeout: 10_000,
+        closeTimeout: 5_000,
+        tls: {},
+        proxy: undefined,
+        noDelay: true,
+      },
+      fragmentSize: 0,
+      connectionTimeout: 15_000,
+      reconnect: {
+        minDelay: 1000,
+        maxDelay: 30_000,
+        factor: 2,
+        maxRetries: Infinity,
+        minUptime: 5000,
+        shouldReconnect: defaultShouldReconnect,
+        random: Math.random,
+      },
+      queue: { maxMessages: 1000, maxBytes: 4 * 1024 * 1024 },
+      heartbeat: { interval: 30_000, timeout: 10_000, message: undefined, isPong: undefined },
+      signal: undefined,
+    });
+  });
+
+  it('should turn the heartbeat off by default in browsers, and accept default options there', () => {
+    expect(normalizeOptions({}, 'browser').heartbeat).toBe(false);
+    expect(() => new BaseSocket('ws://x.test/', {}, script().connect, 'browser').close()).not.toThrow();
+  });
+
+  it('should keep DEFAULTS frozen and unshared', () => {
+    expect(Object.isFrozen(DEFAULTS)).toBe(true);
+    expect(Object.isFrozen(DEFAULTS.reconnect)).toBe(true);
+    const o = normalizeOptions({}, 'node');
+    expect(o.transport.tls).not.toBe(DEFAULTS.tls);
+    (o.protocols as string[]).push('x');
+    expect(DEFAULTS.protocols).toEqual([]);
+  });
+
+  it('should merge partial sub-options over their defaults and treat undefined as absent', () => {
+    const o = normalizeOptions({ reconnect: { maxDelay: 5000, factor: undefined }, queue: { maxMessages: 5 }, heartbeat: { interval: 100 } }, 'node');
+    expect(o.reconnect).toMatchObject({ minDelay: 1000, maxDelay: 5000, factor: 2 });
+    expect(o.queue).toEqual({ maxMessages: 5, maxBytes: 4 * 1024 * 1024 });
+    expect(o.heartbeat).toMatchObject({ interval: 100, timeout: 10_000 });
+    expect(normalizeOptions({ reconnect: true, queue: true, heartbeat: true }, 'node').reconnect).toBe(DEFAULTS.reconnect);
+    expect(normalizeOptions({ reconnect: false, queue: false, heartbeat: false }, 'node')).toMatchObject({
+      reconnect: false,
+      queue: false,
+      heartbeat: false,
+    });
+  });
+
+  it('should accept a single protocol string and keep providers as functions', () => {
+    expect(normalizeOptions({ protocols: 'chat' }, 'node').protocols).toEqual(['chat']);
+    const provider = () => ['x'];
+    const headers = async () => ({});
+    const o = normalizeOptions({ protocols: provider, headers }, 'node');
+    expect(o.protocols).toBe(provider);
+    expect(o.headers).toBe(headers);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['options', null, 'Invalid options null: expected an object'],
+    ['unknown key', { reconect: true }, 'Unknown option reconect (known: protocols, headers, origin,'],
+    ['unknown nested key', { reconnect: { retries: 3 } }, 'Unknown option reconnect.retries (known: minDelay, maxDelay, factor, maxRetries, minUptime, shouldReconnect, random)'],
+    ['maxPayload', { maxPayload: 0 }, 'Invalid option maxPayload: 0 (expected an integer from 1 to'],
+    ['maxPayload type', { maxPayload: '1' }, 'Invalid option maxPayload: "1"'],
+    ['handshakeTimeout', { handshakeTimeout: -1 }, 'Invalid option handshakeTimeout: -1 (expected a number from 0 to 2147483647)'],
+    ['closeTimeout', { closeTimeout: NaN }, 'Invalid option closeTimeout: NaN'],
+    ['connectionTimeout', { connectionTimeout: 2 ** 31 }, 'Invalid option connectionTimeout: 2147483648 (expected a number from 0 to 2147483647)'],
+    ['fragmentSize', { fragmentSize: 1.5 }, 'Invalid option fragmentSize: 1.5 (expected an integer >= 0)'],
+    ['reconnect', { reconnect: 'yes' }, 'Invalid option reconnect: "yes" (expected true, false or an object)'],
+    ['reconnect.minDelay', { reconnect: { minDelay: -5 } }, 'Invalid option reconnect.minDelay: -5'],
+    ['reconnect.maxDelay below minDelay', { reconnect: { minDelay: 500, maxDelay: 100 } }, 'Invalid option reconnect.maxDelay: 100 (expected a number from 500 to 2147483647)'],
+    ['reconnect.factor', { reconnect: { factor: 0.5 } }, 'Invalid option reconnect.factor: 0.5'],
+    ['reconnect.maxRetries', { reconnect: { maxRetries: 1.5 } }, 'Invalid option reconnect.maxRetries: 1.5 (expected an integer >= 0)'],
+    ['reconnect.minUptime', { reconnect: { minUptime: -1 } }, 'Invalid option reconnect.minUptime: -1'],
+    ['reconnect.shouldReconnect', { reconnect: { shouldReconnect: true } }, 'Invalid option reconnect.shouldReconnect: true (expected a function)'],
+    ['reconnect.random', { reconnect: { random: 0.5 } }, 'Invalid option reconnect.random: 0.5 (expected a function)'],
+    ['queue', { queue: 10 }, 'Invalid option queue: 10 (expected true, false or an object)'],
+    ['queue.maxMessages', { queue: { maxMessages: 0 } }, 'Invalid option queue.maxMessages: 0 (expected an integer >= 1)'],
+    ['queue.maxBytes', { queue: { maxBytes: -1 } }, 'Invalid option queue.maxBytes: -1'],
+    ['heartbeat.interval', { heartbeat: { interval: 0 } }, 'Invalid option heartbeat.interval: 0'],
+    ['heartbeat.timeout', { heartbeat: { timeout: 'soon' } }, 'Invalid option heartbeat.timeout: "soon"'],
+    ['heartbeat.message', { heartbeat: { message: 42 } }, 'Invalid option heartbeat.message: 42 (expected a string or a Uint8Array)'],
+    ['heartbeat.isPong', { heartbeat: { message: 'p', isPong: 'pong' } }, 'Invalid option heartbeat.isPong: "pong" (expected a function)'],
+    ['heartbeat.isPong without message', { heartbeat: { isPong: () => true } }, 'Invalid option heartbeat: isPong needs heartbeat.message'],
+    ['protocols', { protocols: 42 }, 'Invalid option protocols: 42 (expected a string, an array of strings or a function)'],
+    ['protocols token', { protocols: ['a b'] }, 'Invalid subprotocol "a b"'],
+    ['protocols duplicate', { protocols: ['a', 'A'] }, 'Duplicate subprotocol "A"'],
+    ['headers', { headers: 'x' }, 'Invalid option headers: "x" (expected an object of name → value or a function)'],
+    ['headers reserved', { headers: { 'Sec-WebSocket-Key': 'x' } }, 'Header "Sec-WebSocket-Key" cannot be set'],
+    ['origin', { origin: 1 }, 'Invalid option origin: 1 (expected a string)'],
+    ['proxy', { proxy: 'socks5://x:1' }, 'Invalid option proxy: "socks5://x:1" (expected an http://host:port URL)'],
+    ['proxy unparsable', { proxy: 'nope' }, 'Invalid option proxy: "nope"'],
+    ['tls', { tls: null }, 'Invalid option tls: null (expected an object of tls.connect options)'],
+    ['noDelay', { noDelay: 1 }, 'Invalid option noDelay: 1 (expected true or false)'],
+    ['signal', { signal: {} }, 'Invalid option signal: [object Object] (expected an AbortSignal)'],
+  ])('should refuse an invalid %s, naming the option, the value and what is allowed', (_, options, message) => {
+    expect(invalid(options)).toThrow(InvalidArgumentError);
+    expect(invalid(options)).toThrow(message);
+  });
+
+  it.each(['headers', 'origin', 'maxPayload', 'handshakeTimeout', 'closeTimeout', 'tls', 'proxy', 'noDelay'])(
+    'should refuse the Node-only option %s in browsers instead of ignoring it',
+    (name) => {
+      const value = { headers: {}, origin: 'x', maxPayload: 1, handshakeTimeout: 1, closeTimeout: 1, tls: {}, proxy: 'http://p:1', noDelay: true }[name];
+      expect(invalid({ [name]: value }, 'browser')).toThrow(
+        `Option ${name} is not supported in browsers: the native WebSocket cannot apply it (it works with the Node build only)`,
+      );
+      expect(() => normalizeOptions({ [name]: value }, 'node')).not.toThrow();
+    },
+  );
+
+  it('should require a heartbeat message in browsers', () => {
+    expect(invalid({ heartbeat: true }, 'browser')).toThrow('browsers have no ping API, so it needs heartbeat.message');
+    expect(normalizeOptions({ heartbeat: { message: 'ping' } }, 'browser').heartbeat).toMatchObject({ message: 'ping' });
+  });
+});
+
+describe('toWebSocketUrl', () => {
+  it('should accept ws: and wss: URLs and URL objects', () => {
+    expect(toWebSocketUrl('ws://example.test/a?b=1').href).toBe('ws://example.test/a?b=1');
+    expect(toWebSocketUrl(new URL('wss://[::1]:8443/')).href).toBe('wss://[::1]:8443/');
+  });
+
+  it('should convert http: and https: like the WHATWG constructor', () => {
+    expect(toWebSocketUrl('http://example.test:80/x').href).toBe('ws://example.test/x');
+    expect(toWebSocketUrl('https://example.test/x').href).toBe('wss://example.test/x');
+    expect(toWebSocketUrl('http://example.test:8080/').href).toBe('ws://example.test:8080/');
+  });
+
+  it('should refuse other schemes without echoing the query', () => {
+    expect(() => toWebSocketUrl('ftp://example.test/p?token=secret')).toThrow(
+      'Invalid URL ftp://example.test/p: the scheme must be ws: or wss: (http: and https: are converted)',
+    );
+    expect(() => toWebSocketUrl('ftp://example.test/p?token=secret')).not.toThrow(/secret/);
+  });
+
+  it('should refuse fragments, even empty ones', () => {
+    expect(() => toWebSocketUrl('ws://example.test/p#frag')).toThrow('WebSocket URLs cannot have a fragment');
+    expect(() => toWebSocketUrl('ws://example.test/p#')).toThrow(InvalidArgumentError);
+  });
+
+  it('should refuse relative and unparsable URLs where there is no location', () => {
+    expect(() => toWebSocketUrl('/socket')).toThrow('Invalid URL "/socket": expected an absolute ws:// or wss:// URL');
+    expect(() => toWebSocketUrl(42)).toThrow('Invalid URL 42');
+  });
+
+  it('should be checked synchronously by the Socket constructor for a static URL', () => {
+    const s = script();
+    expect(() => new BaseSocket('nope', {}, s.connect, 'node')).toThrow(InvalidArgumentError);
+    expect(() => new BaseSocket('ws://x.test/', { maxPayload: -1 }, s.connect, 'node')).toThrow('maxPayload');
+    expect(s.transports).toHaveLength(0);
+  });
+});
