@@ -27,7 +27,7 @@ export class SocklineError extends Error {
     Object.defineProperty(this, BRAND, { value: true });
   }
 
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     if (!isSocklineError(value)) return false;
     // Subclasses are told apart by the name on their prototype, which survives minification.
     return this === SocklineError || (value as Error).name === (this.prototype as Error).name;

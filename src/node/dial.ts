@@ -5,7 +5,7 @@
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions as TlsOptions } from 'node:tls';
 import { HandshakeError, NetworkError, type SocklineError } from '../errors.js';
-import { HttpResponseParser } from '../protocol/http-response-parser.js';
+import { HttpResponseParser, quoteValue } from '../protocol/http-response-parser.js';
 
 export interface DialOptions {
   tls: Record<string, unknown>;
@@ -88,7 +88,7 @@ export function dial(url: URL, options: DialOptions, callback: DialCallback): ()
           finish(
             new HandshakeError(
               'proxy',
-              `Proxy ${proxy.host} refused to open a tunnel to ${host}:${port}: ${head.status} ${head.statusText}`,
+              `Proxy ${proxy.host} refused to open a tunnel to ${host}:${port}: ${head.status} ${quoteValue(head.statusText)}`,
               { status: head.status, headers: head.headers },
             ),
           );

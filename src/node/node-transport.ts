@@ -3,7 +3,7 @@
  * owns the deadlines (handshake, closing handshake) and batches writes.
  */
 import { Buffer, isUtf8 } from 'node:buffer';
-import { createHash } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { ConnectionClosedError, NetworkError, TimeoutError, type SocklineError } from '../errors.js';
 import { ClientConnection } from '../protocol/connection.js';
@@ -44,6 +44,8 @@ export class NodeTransport implements Transport {
         maxPayload: options.maxPayload,
         sha1,
         decodeText,
+        // node:crypto rather than globalThis.crypto, which Node 18 only has behind a flag.
+        fillRandom: (bytes) => void randomFillSync(bytes),
       },
       {
         write: (bytes, done) => this.#write(bytes, done),
