@@ -1,0 +1,145 @@
+/**
+ * Real Chromium end to end (Debian's /usr/bin/chromium through playwright-core), plus the Node build
+ * running the same scenarios, so "the same code runs unchanged in Node and in the browser" is shown
+ * side by side:
+ *
+ * - Node: dist/node.js (what `import 'sockline'` gives a Node app);
+ * - Chromium, /cdn.html: dist/sockline.min.js from a plain <script src>, global `Sockline`;
+ * - Chromium, /esm.html: dist/browser.js from <script type="module"> with an import map.
+ *
+ * Each runs test/shared/echo-scenarios.ts (served to the page, types stripped) against a local `ws`
+ * server on 127.0.0.1, and the README example from test/shared/readme-example.ts.
+ * Needs dist/ (npm test builds it first).
+ */
+import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { assertBuilt, dist, root } from '../package/helpers.js';
+import { runScenario, scenariosFor, type Scenario, type SocklineApi, type Transcript } from '../shared/echo-scenarios.js';
+import { README_EXAMPLE_LOG, readmeExample } from '../shared/readme-example.js';
+import { startWsServer, type TestWsServer } from '../shared/ws-server.js';
+import { launchChromium, type Chromium } from './chromium.js';
+import { startStaticServer, type StaticServer } from './static-server.js';
+
+const BROWSER_TIMEOUT = 60_000;
+const SCENARIO_TIMEOUT = 20_000;
+
+let ws: TestWsServer | undefined;
+let web: StaticServer | undefined;
+let browser: Promise<Chromium> | undefined;
+/** Console errors and uncaught page errors, per page: a passing scenario must leave none. */
+const pageProblems = new Map<string, string[]>();
+
+// Everything is set up lazily, inside the tests: a missing build or browser then fails each test
+// with its fix (a failing beforeAll would only mark them skipped, and this repository allows none).
+let servers: Promise<void> | undefined;
+const setUp = (): Promise<void> =>
+  (servers ??= (async () => {
+    assertBuilt();
+    ws = await startWsServer();
+    web = await startStaticServer(root);
+  })());
+const chromium = (): Promise<Chromium> => (browser ??= setUp().then(launchChromium));
+
+afterAll(async () => {
+  await browser?.then((b) => b.close(), () => {});
+  await web?.close();
+  await ws?.close();
+}, BROWSER_TIMEOUT);
+
+/** Opens one of the static pages and waits until it has defined `window.Sockline`. */
+async function openPage(path: '/cdn.html' | '/esm.html'): Promise<Page> {
+  const page = await (await chromium()).context.newPage();
+  const problems: string[] = [];
+  pageProblems.set(path, problems);
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.setDefaultTimeout(SCENARIO_TIMEOUT);
+  await page.goto(web!.origin + path);
+  try {
+    await page.waitForFunction(() => (window as { ready?: boolean; loadError?: string }).ready || (window as { loadError?: string }).loadError, null, {
+      timeout: SCENARIO_TIMEOUT,
+    });
+  } catch (error) {
+    throw new Error(`${path} did not load sockline (404s: ${web!.notFound.join(', ') || 'none'}; ${problems.join('; ')})`, {
+      cause: error,
+    });
+  }
+  const loadError = await page.evaluate(() => (window as { loadError?: string }).loadError);
+  if (loadError) throw new Error(`${path} failed to load sockline: ${loadError}; 404s: ${web!.notFound.join(', ')}`);
+  return page;
+}
+
+/**
+ * Evaluates `call` (an expression using `module`) in the page after importing `/shared/<file>.js`.
+ * Passed as a string: vitest rewrites `import()` inside functions, and the page must use its own.
+ */
+function inPage<T>(page: Page, file: string, call: string): Promise<T> {
+  return page.evaluate(`import(${JSON.stringify(`/shared/${file}.js`)}).then((module) => ${call})`) as Promise<T>;
+}
+
+/** Runs a shared scenario inside the page, with the page's own copy of the scenario module. */
+function runInPage(page: Page, scenario: Scenario): Promise<Transcript> {
+  const args = [JSON.stringify(ws!.url), JSON.stringify(scenario.name), SCENARIO_TIMEOUT - 2_000];
+  return inPage(
+    page,
+    'echo-scenarios',
+    `module.runScenario(window.Sockline, ${args[0]}, module.SCENARIOS.find((s) => s.name === ${args[1]}), ${args[2]})`,
+  );
+}
+
+function readmeInPage(page: Page): Promise<string[]> {
+  return inPage(page, 'readme-example', `module.readmeExample(window.Sockline, ${JSON.stringify(`${ws!.url}/echo`)})`);
+}
+
+describe('Node build (dist/node.js)', () => {
+  const nodeBuild = async (): Promise<SocklineApi> => {
+    await setUp();
+    return (await import(pathToFileURL(dist('node.js')).href)) as SocklineApi;
+  };
+
+  it.each(scenariosFor('node'))('$name', { timeout: SCENARIO_TIMEOUT }, async (scenario) => {
+    expect(await runScenario(await nodeBuild(), ws!.url, scenario, SCENARIO_TIMEOUT - 2_000)).toEqual(scenario.expected);
+  });
+
+  it('should run the README example unchanged', { timeout: SCENARIO_TIMEOUT }, async () => {
+    expect(await readmeExample(await nodeBuild(), `${ws!.url}/echo`)).toEqual(README_EXAMPLE_LOG);
+  });
+});
+
+describe.each([
+  { label: 'Chromium, CDN build from <script src> (global Sockline)', path: '/cdn.html' as const },
+  { label: 'Chromium, ESM build from <script type="module">', path: '/esm.html' as const },
+])('$label', ({ path }) => {
+  let opened: Promise<Page> | undefined;
+  const page = (): Promise<Page> => (opened ??= openPage(path));
+
+  afterAll(async () => {
+    await opened?.then((p) => p.close(), () => {});
+  }, BROWSER_TIMEOUT);
+
+  it('should run in a real Chromium, with the exports of the Node build', { timeout: BROWSER_TIMEOUT }, async () => {
+    const { userAgent, exports } = await (await page()).evaluate(() => ({
+      userAgent: navigator.userAgent,
+      exports: Object.keys((window as unknown as { Sockline: object }).Sockline).sort(),
+    }));
+    expect(userAgent).toMatch(/HeadlessChrome\/\d+/);
+    const nodeBuild = (await import(pathToFileURL(dist('node.js')).href)) as object;
+    expect(exports).toEqual(Object.keys(nodeBuild).sort());
+  });
+
+  it.each(scenariosFor('browser'))('$name', { timeout: SCENARIO_TIMEOUT }, async (scenario) => {
+    expect(await runInPage(await page(), scenario)).toEqual(scenario.expected);
+  });
+
+  it('should run the README example unchanged', { timeout: SCENARIO_TIMEOUT }, async () => {
+    expect(await readmeInPage(await page())).toEqual(README_EXAMPLE_LOG);
+  });
+
+  it('should have logged no console error and thrown no page error', async () => {
+    await page();
+    expect(pageProblems.get(path)).toEqual([]);
+  });
+});
