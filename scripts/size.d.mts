@@ -15,3 +15,8 @@ export declare function bundleForBrowser(entry: string): Promise<BrowserBundle>;
 export declare function measure(code: string): Promise<{ min: number; gzip: number; minified: string }>;
 export type SizeResult = { name: string; installed: false } | { name: string; installed: true; min: number; gzip: number };
 export declare function measureAll(): Promise<SizeResult[]>;
+/** Which source file costs how much of sockline's browser bundle (minified bytes via source map; gzip split pro rata). */
+export declare function attribute(): Promise<{
+  total: { min: number; gzip: number };
+  files: { file: string; min: number; gzip: number }[];
+}>;

@@ -6,6 +6,7 @@
 //
 //   node scripts/size.mjs          table; exit code 1 when sockline is over the budget
 //   node scripts/size.mjs --json   the same numbers as JSON (used by the benchmark report)
+//   node scripts/size.mjs --why    also which source file costs how much of sockline's bundle
 //
 // Needs dist/ (npm run build).
 import { mkdtempSync, rmSync, symlinkSync, mkdirSync, existsSync, writeFileSync } from 'node:fs';
@@ -88,6 +89,55 @@ export async function measure(code) {
   };
 }
 
+/**
+ * Where sockline's browser bytes come from: bundles src/index.browser.ts (types stripped), minifies it
+ * with a source map and attributes every minified byte to its source file. The gzip column splits the
+ * whole bundle's gzip size in proportion (gzip does not split exactly; good enough to choose what to cut).
+ * @returns {Promise<{ total: { min: number, gzip: number }, files: { file: string, min: number, gzip: number }[] }>}
+ */
+export async function attribute() {
+  const [{ default: typescript }, { SourceMapConsumer }] = await Promise.all([
+    import('@rollup/plugin-typescript'),
+    import('source-map-js'),
+  ]);
+  const bundle = await rollup({
+    input: join(root, 'src', 'index.browser.ts'),
+    plugins: [
+      nodeResolve({ browser: true }),
+      commonjs(),
+      typescript({
+        tsconfig: join(root, 'tsconfig.json'),
+        include: ['src/**/*.ts'],
+        compilerOptions: { noEmit: false, noCheck: true, declaration: false, sourceMap: true },
+      }),
+    ],
+    onwarn: () => {},
+  });
+  const { output } = await bundle.generate({ format: 'es', sourcemap: true });
+  await bundle.close();
+  const minified = await minify(
+    { 'bundle.js': output[0].code },
+    { module: true, compress: { passes: 2 }, format: { comments: false }, sourceMap: { content: output[0].map } },
+  );
+  const code = minified.code ?? '';
+  const lines = code.split('\n');
+  const mappings = [];
+  new SourceMapConsumer(JSON.parse(String(minified.map))).eachMapping((m) => mappings.push(m));
+  mappings.sort((a, b) => a.generatedLine - b.generatedLine || a.generatedColumn - b.generatedColumn);
+  const bytes = new Map();
+  mappings.forEach((m, i) => {
+    const next = mappings[i + 1];
+    const end = next && next.generatedLine === m.generatedLine ? next.generatedColumn : lines[m.generatedLine - 1].length;
+    const file = (m.source ?? '(generated)').replace(/^.*?\/(src|node_modules)\//, '$1/');
+    bytes.set(file, (bytes.get(file) ?? 0) + end - m.generatedColumn);
+  });
+  const total = { min: code.length, gzip: gzipSync(code, { level: 9 }).byteLength };
+  const files = [...bytes]
+    .map(([file, min]) => ({ file, min, gzip: Math.round((min / total.min) * total.gzip) }))
+    .sort((a, b) => b.min - a.min);
+  return { total, files };
+}
+
 function isInstalled(name) {
   return existsSync(join(root, 'node_modules', name, 'package.json'));
 }
@@ -125,8 +175,13 @@ async function main() {
       else console.log(`  ${label}  min ${String(r.min).padStart(6)} B   min+gzip ${String(r.gzip).padStart(5)} B`);
     }
   }
+  if (process.argv.includes('--why')) {
+    const { total, files } = await attribute();
+    console.log(`\nsockline from src/ (min ${total.min} B, min+gzip ${total.gzip} B), by source file:`);
+    for (const f of files) console.log(`  ${f.file.padEnd(40)} min ${String(f.min).padStart(6)} B   ~gzip ${String(f.gzip).padStart(5)} B`);
+  }
   if (ours.gzip > BUDGET_BYTES) {
-    console.error(`sockline is ${ours.gzip - BUDGET_BYTES} B over the ${BUDGET_BYTES} B min+gzip budget`);
+    console.log(`\nsockline is ${ours.gzip - BUDGET_BYTES} B over the ${BUDGET_BYTES} B min+gzip budget (see --why)`);
     process.exitCode = 1;
   }
 }

@@ -95,13 +95,11 @@ export const connectBrowser: TransportFactory = (url, options, handler) => {
     finish({
       code,
       reason: event.reason || '',
-      wasClean: !!event.wasClean,
+      // 1006 is never clean (RFC 6455 §7.1.5), whatever a polyfill says (happy-dom reports true).
+      wasClean: code !== ABNORMAL && !!event.wasClean,
+      // Browsers hide why (refused, TLS, HTTP status…) from pages; only their console says.
       error: failed
-        ? new NetworkError(
-            opened
-              ? `Connection to ${redact(url)} was lost (code ${code}; the browser does not expose the cause)`
-              : `Could not connect to ${redact(url)} (the browser does not expose the cause: see its console)`,
-          )
+        ? new NetworkError(`${opened ? 'Lost the connection to' : 'Could not connect to'} ${redact(url)} (cause in the browser console)`)
         : undefined,
     });
   };
@@ -119,7 +117,7 @@ export const connectBrowser: TransportFactory = (url, options, handler) => {
       // The browser fragments as it likes; fragmentSize is a Node transport setting.
       // A native socket that is CLOSING drops sends silently (WHATWG): say so instead.
       if (finished || ws.readyState !== OPEN) {
-        done?.(new InvalidStateError('Cannot send: the WebSocket is closing, the message was not sent'));
+        done?.(new InvalidStateError('Cannot send: the WebSocket is closing'));
         return;
       }
       try {

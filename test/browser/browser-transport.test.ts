@@ -117,7 +117,7 @@ describe('browser transport: opening', () => {
     expect(info.code).toBe(1006);
     expect(info.wasClean).toBe(false);
     expect(info.error).toBeInstanceOf(NetworkError);
-    expect(info.error?.message).toContain(`Could not connect to ${dead.url}/echo`);
+    expect(info.error?.message).toBe(`Could not connect to ${dead.url}/echo (cause in the browser console)`);
     // Query strings often carry tokens in browsers (no headers): never put them in messages.
     expect(info.error?.message).not.toContain('secret');
   });
@@ -220,6 +220,15 @@ describe('browser transport: closing', () => {
     await settle();
     expect(info).toEqual({ code: 4001, reason: 'bye ✓', wasClean: true, error: undefined });
     expect(t.calls).toEqual(['open', 'close']);
+  });
+
+  it('should report a link lost after open as 1006 with a NetworkError', async () => {
+    const t = open(`${server.url}/drop`);
+    await t.opened;
+    const info = await t.closed;
+    expect(info).toMatchObject({ code: 1006, wasClean: false });
+    expect(info.error).toBeInstanceOf(NetworkError);
+    expect(info.error?.message).toBe(`Lost the connection to ${server.url}/drop (cause in the browser console)`);
   });
 
   it('should report 1005 when the server closed without a code', async () => {

@@ -8,6 +8,7 @@
  *                                  last), then one text message of N fragments, then echoes
  * - `/close?code=C&reason=R`       completes the handshake, then closes with C/R (no code: an empty close frame)
  * - `/headers`                     sends the request headers as one JSON text message, then echoes
+ * - `/drop`                        completes the handshake, then destroys the TCP connection (no close frame)
  *
  * Subprotocols: the first offered protocol that the server knows (`SERVER_PROTOCOLS`) wins;
  * an offer with none of them completes the handshake without a protocol.
@@ -71,6 +72,9 @@ export async function startWsServer(): Promise<TestWsServer> {
         // No `code` parameter: a close frame without a status code (the client sees 1005).
         if (query.has('code')) ws.close(Number(query.get('code')), query.get('reason') ?? '');
         else ws.close();
+        break;
+      case '/drop':
+        setTimeout(() => ws.terminate(), 20);
         break;
       case '/headers':
         ws.send(JSON.stringify(request.headers));
