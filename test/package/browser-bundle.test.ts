@@ -113,6 +113,61 @@ describe('CDN file dist/sockline.min.js', () => {
     expect(error.name).toBe('InvalidArgumentError');
   });
 
+  it('should drive the fake WebSocket: connect, binaryType arraybuffer, messages as Uint8Array, close', async () => {
+    const created: FakeWebSocket[] = [];
+    class FakeWebSocket {
+      binaryType = 'blob';
+      readyState = 0;
+      protocol = '';
+      extensions = '';
+      bufferedAmount = 0;
+      sent: unknown[] = [];
+      onopen: (() => void) | null = null;
+      onmessage: ((event: { data: unknown }) => void) | null = null;
+      onerror: (() => void) | null = null;
+      onclose: ((event: { code: number; reason: string; wasClean: boolean }) => void) | null = null;
+      constructor(
+        readonly url: string,
+        readonly protocols?: string[],
+      ) {
+        created.push(this);
+      }
+      send(data: unknown) {
+        this.sent.push(data);
+      }
+      close() {}
+    }
+    const realm = browserRealm(FakeWebSocket);
+    vm.runInContext(code(), realm);
+    const events: unknown[] = [];
+    vm.runInContext(
+      `const socket = new Sockline.Socket('ws://127.0.0.1:1/feed', { protocols: ['v1'], reconnect: false });
+       socket.on('open', (e) => { events.push(['open', e.protocol]); socket.send('hi'); });
+       socket.on('message', (data, info) => events.push(['message', data instanceof Uint8Array, Array.from(data), info.binary]));
+       socket.on('close', (e) => events.push(['close', e.code, e.reason, e.wasClean]));`,
+      Object.assign(realm, { events }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(created).toHaveLength(1);
+    const native = created[0];
+    expect(native.url).toBe('ws://127.0.0.1:1/feed');
+    expect(native.protocols).toEqual(['v1']);
+    expect(native.binaryType).toBe('arraybuffer');
+    native.readyState = 1;
+    native.protocol = 'v1';
+    native.onopen!();
+    native.onmessage!({ data: new Uint8Array([1, 2, 3]).buffer });
+    native.readyState = 3;
+    native.onclose!({ code: 1000, reason: 'bye', wasClean: true });
+    expect(native.sent).toEqual(['hi']);
+    expect(events).toEqual([
+      ['open', 'v1'],
+      // Uint8Array of the page's realm: instanceof holds there.
+      ['message', true, [1, 2, 3], true],
+      ['close', 1000, 'bye', true],
+    ]);
+  });
+
   it('should start with a license banner and point at its source map', () => {
     expect(code().startsWith('/*! sockline v')).toBe(true);
     expect(code().trimEnd().endsWith('//# sourceMappingURL=sockline.min.js.map')).toBe(true);
