@@ -34,7 +34,11 @@ export interface MessageInfo {
   binary: boolean;
 }
 
-/** Payload of `reconnecting`: the link is down and retry `attempt` starts in `delay` ms. */
+/**
+ * Payload of `reconnecting`: the link is down and retry `attempt` starts in `delay` ms.
+ * While a browser reports being offline no retry is scheduled (none is counted either): `state` stays
+ * `reconnecting`, and this event comes with `delay` 0 as soon as the `online` event fires.
+ */
 export interface ReconnectingEvent {
   /** 1 for the first retry after the link was lost (or the first attempt failed), then 2, 3, … */
   attempt: number;
@@ -82,6 +86,10 @@ export interface SocketStats {
  * A connection's life: `open` → … → `disconnect`; then either `reconnecting` → (`error` for each failed
  * attempt) → `open` again, or the final `close`. Every `open` is followed by exactly one `disconnect`;
  * `close` comes exactly once, last. `state` reports every state change.
+ *
+ * When a link or an attempt ends the order is: `error` (if it failed), `disconnect` (if it had opened),
+ * `state`, then `reconnecting` or (`drop` for each unsent message and) `close`. So inside `error` and
+ * `disconnect` listeners `state` still shows the previous state; `send()` there queues as usual.
  */
 export interface SocketEvents {
   /** The link is up (first time or after a reconnect). Queued messages were already sent. */
