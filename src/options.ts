@@ -45,7 +45,11 @@ export interface QueueOptions {
 }
 
 export interface HeartbeatOptions {
-  /** Ms between two probes. @default 30000 */
+  /**
+   * Ms between two probes. At each probe, a silence longer than `interval + timeout` means timers were frozen
+   * (sleep) or the link is dead, and the link is dropped at once. Browsers may run background-tab timers only
+   * once a minute: keep `interval + timeout` above 60000 there if hidden tabs should stay connected. @default 30000
+   */
   interval?: number;
   /** Ms to wait for any inbound data after a probe before the link is declared dead. @default 10000 */
   timeout?: number;
