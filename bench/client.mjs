@@ -180,7 +180,8 @@ function connect() {
   const next = () => {
     if (done === count) {
       const seconds = (performance.now() - start) / 1000;
-      report({ ok: true, values: { seconds, cps: count / seconds / 1000, messages: done } });
+      const used = process.cpuUsage(cpu);
+      report({ ok: true, values: { seconds, cps: count / seconds / 1000, cpu: (used.user + used.system) / count, messages: done } });
       return;
     }
     let opened = false;
@@ -200,6 +201,7 @@ function connect() {
       onError: fail,
     });
   };
+  const cpu = process.cpuUsage();
   start = performance.now();
   next();
 }
@@ -253,5 +255,8 @@ async function memory() {
   await settle();
   const after = process.memoryUsage();
   const per = (key) => (after[key] - before[key]) / count / 1024;
-  report({ ok: true, values: { heap: per('heapUsed'), rss: per('rss'), ab: per('arrayBuffers'), messages: conns.length } });
+  report({
+    ok: true,
+    values: { heap: per('heapUsed'), rss: per('rss'), ab: per('arrayBuffers'), heapTotal: per('heapTotal'), external: per('external'), messages: conns.length },
+  });
 }

@@ -81,7 +81,7 @@ export const SCENARIOS = [
     kind: 'connect',
     count: 2_000,
     quick: 400,
-    metrics: [rate('cps', 'rate', 'k conn/s')],
+    metrics: [rate('cps', 'rate', 'k conn/s'), cost('cpu', 'CPU', 'µs/conn', 0)],
     target: { text: '≥ 1.3× ws', against: 'ws', metric: 'cps', ratio: 1.3 },
   },
   {

@@ -2,7 +2,7 @@
 // Summarize V8 CPU profiles written by `npm run bench -- --profile` (or `node --cpu-prof`):
 // the functions with the most self time, and inclusive time for the ones whose name matches --focus.
 //
-//   node bench/top.mjs .tmp/profiles/recv-16-sockline-r1.cpuprofile [more…] [--top=25] [--focus=regex]
+//   node bench/top.mjs .tmp/profiles/recv-16-sockline-r1.cpuprofile [more…] [--top=25] [--focus=regex] [--per=N]
 import { readFileSync } from 'node:fs';
 
 const files = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -10,6 +10,8 @@ const option = (name, fallback) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const top = Number(option('top', 25));
 const focus = option('focus', undefined);
+/** Divide times by this many operations (e.g. connections) to print µs per operation. */
+const per = Number(option('per', 0));
 
 const ROOT_URL = new URL('..', import.meta.url).href;
 const self = new Map();
@@ -45,7 +47,8 @@ function label(node) {
   return `${f.functionName || '(anonymous)'} ${where}`.trim();
 }
 
-const pct = (v) => `${((100 * v) / total).toFixed(1).padStart(5)}%`;
+const pct = (v) =>
+  `${((100 * v) / total).toFixed(1).padStart(5)}%` + (per ? `${(v / per).toFixed(1).padStart(8)} µs/op` : '');
 console.log(`${files.length} profile(s), ${(total / 1000).toFixed(0)} ms sampled\n\nself time:`);
 for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(v)}  ${k}`);
 const re = focus ? new RegExp(focus) : /^\S+ (dist|src|\.tmp)\//;
