@@ -10,7 +10,7 @@
 import { ConnectionClosedError, HandshakeError, isSocklineError, NetworkError, ProtocolError, SocklineError } from '../errors.js';
 import type { CloseInfo, HandshakeInfo, OpenInfo } from '../transport.js';
 import { encodeClosePayload } from './close.js';
-import { CloseCode, Opcode } from './constants.js';
+import { CloseCode, MAX_CLOSE_REASON_BYTES, Opcode } from './constants.js';
 import { encodeText, serializeFrame, serializeMessage } from './frame-serializer.js';
 import { FrameReader } from './frame-reader.js';
 import { acceptKey, buildRequest, createNonce, validateResponse } from './handshake.js';
@@ -183,7 +183,8 @@ export class ClientConnection {
       return;
     }
     if (!this.#closeSent && code !== undefined) {
-      const reason = error.message.length <= 123 ? error.message : '';
+      // The reason travels in a control frame: at most 123 UTF-8 bytes (RFC 6455 §5.5).
+      const reason = encodeText(error.message).length <= MAX_CLOSE_REASON_BYTES ? error.message : '';
       this.#closeSent = { code, reason };
       this.#handler.write(serializeFrame(Opcode.Close, encodeClosePayload(code, reason), true, this.#masks.next()));
     }
