@@ -25,8 +25,9 @@ const sha1 = (input: string): Uint8Array => createHash('sha1').update(input).dig
 const fillRandom = (bytes: Uint8Array): void => void randomFillSync(bytes);
 
 /**
- * Frames up to this size are copied into a per-tick batch and handed to the socket as one write; a burst of
- * small sends then costs one stream write and one syscall instead of one per message (issue #6: send 1M × 16 B).
+ * Frames up to this size are held until the end of the tick and, when there are several, copied into one batch
+ * handed to the socket as one write: a burst of small sends then costs one stream write and one syscall instead
+ * of one per message (issue #6: send 1M × 16 B), and a lone send costs no copy.
  */
 const SMALL_FRAME = 1024;
 /** Size of a batch buffer; a burst larger than this becomes several batches, still in one corked writev. */
@@ -53,11 +54,19 @@ export class NodeTransport implements Transport {
   #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
   #corked = false;
+  #tickScheduled = false;
   #finished = false;
-  /** Small frames of this tick not handed to the socket yet: `#batch[0, #batchUsed)`, and their callbacks. */
+  /**
+   * Small frames of this tick not handed to the socket yet. The first one is kept as it is (`#lone`), so a
+   * single send per tick costs no copy; from the second one on they are copied into `#batch`.
+   */
+  #lone: Uint8Array | undefined;
+  #loneDone: ((error?: Error) => void) | undefined;
   #batch: Buffer | undefined;
   #batchUsed = 0;
   #batchDone: ((error?: Error) => void)[] | undefined;
+  /** Bytes in `#lone` or `#batch`. */
+  #pendingBytes = 0;
 
   constructor(url: URL, options: TransportOptions, handler: TransportHandler) {
     this.#handler = handler;
@@ -94,7 +103,7 @@ export class NodeTransport implements Transport {
   }
 
   get bufferedAmount(): number {
-    return this.#socket ? this.#socket.writableLength + this.#batchUsed : 0;
+    return this.#socket ? this.#socket.writableLength + this.#pendingBytes : 0;
   }
 
   send(data: OutgoingData | Blob, fragmentSize: number, done?: (error?: Error) => void): void {
@@ -178,57 +187,92 @@ export class NodeTransport implements Transport {
       done?.(lostBeforeSent());
       return;
     }
-    // A burst of sends in one tick becomes one writev syscall: the socket stays corked until the next tick.
-    if (!this.#corked) {
-      this.#corked = true;
-      socket.cork();
-      process.nextTick(uncork, this, socket);
+    // Everything written in one tick leaves in one write or writev syscall, at the end of the tick.
+    if (!this.#tickScheduled) {
+      this.#tickScheduled = true;
+      process.nextTick(endOfTick, this, socket);
     }
     const length = bytes.byteLength;
-    if (length <= SMALL_FRAME) {
-      let batch = this.#batch;
-      if (batch !== undefined && this.#batchUsed + length > batch.length) {
-        this.#flushBatch(socket);
-        batch = undefined;
-      }
-      if (batch === undefined) {
-        batch = this.#batch = Buffer.allocUnsafe(BATCH_BYTES);
-        this.#batchUsed = 0;
-      }
-      batch.set(bytes, this.#batchUsed);
-      this.#batchUsed += length;
-      if (done) (this.#batchDone ??= []).push(done);
+    if (length > SMALL_FRAME) {
+      this.#cork(socket);
+      if (this.#pendingBytes > 0) this.#flushPending(socket);
+      socket.write(bytes, done as ((error?: Error | null) => void) | undefined);
       return;
     }
-    if (this.#batchUsed > 0) this.#flushBatch(socket);
-    socket.write(bytes, done as ((error?: Error | null) => void) | undefined);
+    let batch = this.#batch;
+    if (this.#pendingBytes === 0) {
+      this.#lone = bytes;
+      this.#loneDone = done;
+      this.#pendingBytes = length;
+      return;
+    }
+    if (batch === undefined) {
+      // The second small frame of this tick: start a batch with the first one.
+      const lone = this.#lone as Uint8Array;
+      batch = this.#batch = Buffer.allocUnsafe(BATCH_BYTES);
+      batch.set(lone, 0);
+      this.#batchUsed = lone.byteLength;
+      if (this.#loneDone) this.#batchDone = [this.#loneDone];
+      this.#lone = this.#loneDone = undefined;
+    } else if (this.#batchUsed + length > batch.length) {
+      this.#cork(socket);
+      this.#flushPending(socket);
+      this.#lone = bytes;
+      this.#loneDone = done;
+      this.#pendingBytes = length;
+      return;
+    }
+    batch.set(bytes, this.#batchUsed);
+    this.#batchUsed += length;
+    this.#pendingBytes += length;
+    if (done) (this.#batchDone ??= []).push(done);
   }
 
-  /** Hand the batched small frames to the (corked) socket as one chunk. */
-  #flushBatch(socket: Socket): void {
+  /** Hand the pending small frames to the (corked) socket as one chunk. */
+  #flushPending(socket: Socket): void {
+    const lone = this.#lone;
+    const loneDone = this.#loneDone;
     const batch = this.#batch;
     const used = this.#batchUsed;
     const callbacks = this.#batchDone;
-    this.#batch = undefined;
-    this.#batchUsed = 0;
-    this.#batchDone = undefined;
-    if (batch === undefined || used === 0) return;
+    this.#lone = this.#loneDone = this.#batch = this.#batchDone = undefined;
+    this.#batchUsed = this.#pendingBytes = 0;
     if (socket.destroyed || !socket.writable) {
+      loneDone?.(lostBeforeSent());
       if (callbacks) for (const done of callbacks) done(lostBeforeSent());
       return;
     }
+    if (lone !== undefined) {
+      socket.write(lone, loneDone as ((error?: Error | null) => void) | undefined);
+      return;
+    }
+    if (batch === undefined || used === 0) return;
     const chunk = batch.subarray(0, used);
     if (callbacks === undefined) socket.write(chunk);
     else if (callbacks.length === 1) socket.write(chunk, callbacks[0] as (error?: Error | null) => void);
-    else socket.write(chunk, (error) => {
-      for (const done of callbacks) done(error ?? undefined);
-    });
+    else {
+      socket.write(chunk, (error) => {
+        for (const done of callbacks) done(error ?? undefined);
+      });
+    }
   }
 
-  /** @internal The tick is over: flush the batch and let the corked writes go out. */
-  uncorked(socket: Socket): void {
-    this.#corked = false;
-    if (this.#batchUsed > 0) this.#flushBatch(socket);
+  /** Hold the socket's writes until the end of the tick (several chunks then leave in one writev). */
+  #cork(socket: Socket): void {
+    if (!this.#corked) {
+      this.#corked = true;
+      socket.cork();
+    }
+  }
+
+  /** @internal The tick is over: hand over what is pending and let corked writes go out. */
+  endOfTick(socket: Socket): void {
+    this.#tickScheduled = false;
+    if (this.#pendingBytes > 0) this.#flushPending(socket);
+    if (this.#corked) {
+      this.#corked = false;
+      if (!socket.destroyed) socket.uncork();
+    }
   }
 
   /** @internal The connection is done with TCP: destroy it at once (`abort`) or end our side gracefully. */
@@ -239,7 +283,7 @@ export class NodeTransport implements Transport {
       socket.destroy();
       return;
     }
-    if (this.#batchUsed > 0) this.#flushBatch(socket);
+    if (this.#pendingBytes > 0) this.#flushPending(socket);
     if (this.#corked) {
       this.#corked = false;
       socket.uncork();
@@ -262,16 +306,15 @@ export class NodeTransport implements Transport {
     clearTimeout(this.#handshakeTimer);
     clearTimeout(this.#closeTimer);
     this.#handshakeTimer = this.#closeTimer = undefined;
-    if (this.#batchUsed > 0 && this.#socket) this.#flushBatch(this.#socket);
+    if (this.#pendingBytes > 0 && this.#socket) this.#flushPending(this.#socket);
     this.#connection.connectionLost();
     const info: CloseInfo = this.#connection.closeInfo();
     this.#handler.onClose(info);
   }
 }
 
-function uncork(transport: NodeTransport, socket: Socket): void {
-  transport.uncorked(socket);
-  if (!socket.destroyed) socket.uncork();
+function endOfTick(transport: NodeTransport, socket: Socket): void {
+  transport.endOfTick(socket);
 }
 
 function lostBeforeSent(): ConnectionClosedError {
