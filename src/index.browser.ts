@@ -1,9 +1,9 @@
 /**
  * sockline for browsers, Deno, workers and React Native: the `Socket` facade over the native
- * `WebSocket`. Same exports as the Node entry; never imports `./node/`.
+ * `WebSocket`. Same exports as the Node entry; never imports `./node/`, nor the Node options' validation.
  */
 import { connectBrowser } from './browser/browser-transport.js';
-import { BaseSocket } from './socket.js';
+import { SocketCore } from './socket.js';
 import type { SocketOptions, UrlInput } from './options.js';
 
 /**
@@ -14,9 +14,9 @@ import type { SocketOptions, UrlInput } from './options.js';
  * the native WebSocket cannot apply them, and an option that silently does nothing (a missing
  * `Authorization` header, an ignored TLS pin or size limit) is worse than an error.
  */
-export class Socket extends BaseSocket {
+export class Socket extends SocketCore {
   constructor(url: UrlInput, options: SocketOptions = {}) {
-    super(url, options, connectBrowser, 'browser');
+    super(url, options, connectBrowser);
   }
 }
 

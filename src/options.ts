@@ -5,7 +5,7 @@
 import { defaultShouldReconnect, type ReconnectContext } from './backoff.js';
 import { InvalidArgumentError } from './errors.js';
 import { DEFAULT_MAX_PAYLOAD } from './protocol/constants.js';
-import { validateHeaders, validateProtocols } from './protocol/handshake.js';
+import { validateHeaders } from './protocol/handshake.js';
 import type { TransportOptions } from './transport.js';
 
 /** Which transport the Socket runs on; decides the defaults and which options are allowed. */
@@ -204,14 +204,29 @@ function known(prefix: string, value: Record<string, unknown>, defaults: object)
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
 
+/**
+ * RFC 6455 §4.1: subprotocols are non-empty, unique strings of U+0021-U+007E without HTTP separators, i.e. RFC 7230
+ * tokens. Duplicates are compared case-insensitively, as the WHATWG constructor does (WPT
+ * `Create-protocols-repeated-case-insensitive`), so Node and browsers refuse the same lists.
+ */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
 /** Subprotocols from a string or an array, validated (RFC 6455 tokens, no duplicates). */
 export function toProtocols(value: unknown): string[] {
   const list = typeof value === 'string' ? [value] : Array.isArray(value) ? [...value] : invalid('protocols', value, 'a string, an array of strings or a function');
-  validateProtocols(list);
+  const seen = new Set<string>();
+  for (const protocol of list) {
+    if (typeof protocol !== 'string' || !TOKEN.test(protocol)) {
+      throw new InvalidArgumentError(`Invalid subprotocol ${describe(protocol)}: expected a non-empty HTTP token (letters, digits, !#$%&'*+-.^_\`|~)`);
+    }
+    const folded = protocol.toLowerCase();
+    if (seen.has(folded)) throw new InvalidArgumentError(`Duplicate subprotocol ${describe(protocol)}: offer each once (case-insensitive)`);
+    seen.add(folded);
+  }
   return list;
 }
 
-/** Request headers, copied and validated. */
+/** Node only: request headers, copied and validated. */
 export function toHeaders(value: unknown): Record<string, string> {
   if (!isObject(value)) invalid('headers', value, 'an object of name → value or a function');
   const headers = { ...(value as Record<string, string>) };
@@ -255,17 +270,62 @@ export function sendFragmentSize(options: { fragmentSize?: number } | undefined,
 }
 
 /**
+ * What only the Node build validates and uses: the transport's options and the request headers. The Node
+ * entry passes this to the facade; the browser entry does not, so none of it (nor the handshake's header
+ * rules) is in a browser bundle.
+ */
+export interface NodeOptions {
+  /** Validate the Node-only options and return the static part of every transport's options. */
+  transport(o: Required<SocketOptions>): NormalizedOptions['transport'];
+  /** Validate (a copy of) the request headers; also run on every value a headers provider returns. */
+  headers(value: unknown): Record<string, string>;
+}
+
+export const NODE_OPTIONS: NodeOptions = {
+  transport(o) {
+    if (o.origin !== undefined && typeof o.origin !== 'string') invalid('origin', o.origin, 'a string');
+    if (o.proxy !== undefined) {
+      let scheme: string | undefined;
+      try {
+        scheme = new URL(o.proxy).protocol;
+      } catch {
+        // reported below
+      }
+      if (scheme !== 'http:') invalid('proxy', o.proxy, 'an http://host:port URL');
+    }
+    if (!isObject(o.tls)) invalid('tls', o.tls, 'an object of tls.connect options');
+    if (typeof o.noDelay !== 'boolean') invalid('noDelay', o.noDelay, 'true or false');
+    return {
+      origin: o.origin,
+      maxPayload: number('maxPayload', o.maxPayload, 1, Number.MAX_SAFE_INTEGER, true),
+      handshakeTimeout: number('handshakeTimeout', o.handshakeTimeout, 0, MAX_TIMER),
+      closeTimeout: number('closeTimeout', o.closeTimeout, 0, MAX_TIMER),
+      tls: { ...o.tls },
+      proxy: o.proxy,
+      noDelay: o.noDelay,
+    };
+  },
+  headers: toHeaders,
+};
+
+/** `normalize` for a runtime: the Node options are validated on Node and refused in browsers. */
+export function normalizeOptions(options: SocketOptions, runtime: Runtime): NormalizedOptions {
+  return normalize(options, runtime === 'node' ? NODE_OPTIONS : undefined);
+}
+
+/**
  * Validate every option and fill in the defaults. Runs once, in the Socket's constructor.
  *
- * In a browser, the Node-only options (headers, origin, maxPayload, handshakeTimeout, closeTimeout, tls, proxy,
- * noDelay) throw instead of being ignored: a header that silently never reaches the server is worse than an error.
+ * Without `node` (the browser build), the Node-only options (headers, origin, maxPayload, handshakeTimeout,
+ * closeTimeout, tls, proxy, noDelay) throw instead of being ignored: a header that silently never reaches the
+ * server is worse than an error.
  *
  * @throws InvalidArgumentError naming the option, the value received and what is allowed.
  */
-export function normalizeOptions(options: SocketOptions, runtime: Runtime): NormalizedOptions {
+export function normalize(options: SocketOptions, node: NodeOptions | undefined): NormalizedOptions {
   if (!isObject(options)) throw new InvalidArgumentError(`Invalid options ${describe(options)}: expected an object`);
   const o = { ...DEFAULTS, ...known('', options, DEFAULTS) } as unknown as Required<SocketOptions>;
-  if (runtime === 'browser') {
+  if (!node) {
     for (const name of NODE_ONLY) {
       if (options[name as keyof SocketOptions] !== undefined) {
         throw new InvalidArgumentError(
@@ -290,7 +350,7 @@ export function normalizeOptions(options: SocketOptions, runtime: Runtime): Norm
     number('queue.maxBytes', queue.maxBytes, 1, Infinity, true);
   }
   // Browsers cannot send protocol pings, so there the heartbeat is off unless asked for (with a message).
-  const heartbeatOption = options.heartbeat === undefined && runtime === 'browser' ? false : o.heartbeat;
+  const heartbeatOption = options.heartbeat === undefined && !node ? false : o.heartbeat;
   const heartbeat = heartbeatOption === false ? false : merge('heartbeat', heartbeatOption, DEFAULTS.heartbeat);
   if (heartbeat) {
     number('heartbeat.interval', heartbeat.interval, 1, MAX_TIMER);
@@ -300,40 +360,20 @@ export function normalizeOptions(options: SocketOptions, runtime: Runtime): Norm
       invalid('heartbeat.message', message, 'a string or a Uint8Array');
     }
     if (heartbeat.isPong !== undefined) fn('heartbeat.isPong', heartbeat.isPong);
-    if (message === undefined && (heartbeat.isPong || runtime === 'browser')) {
+    if (message === undefined && (heartbeat.isPong || !node)) {
       throw new InvalidArgumentError(
         `Invalid option heartbeat: ${heartbeat.isPong ? 'isPong needs' : 'browsers have no ping API, so it needs'} heartbeat.message (an application-level ping your server answers)`,
       );
     }
   }
-  if (o.origin !== undefined && typeof o.origin !== 'string') invalid('origin', o.origin, 'a string');
-  if (o.proxy !== undefined) {
-    let scheme: string | undefined;
-    try {
-      scheme = new URL(o.proxy).protocol;
-    } catch {
-      // reported below
-    }
-    if (scheme !== 'http:') invalid('proxy', o.proxy, 'an http://host:port URL');
-  }
-  if (!isObject(o.tls)) invalid('tls', o.tls, 'an object of tls.connect options');
-  if (typeof o.noDelay !== 'boolean') invalid('noDelay', o.noDelay, 'true or false');
   const signal = o.signal;
   if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.addEventListener !== 'function' || typeof signal.aborted !== 'boolean')) {
     invalid('signal', signal, 'an AbortSignal');
   }
   return {
     protocols: provider(o.protocols, toProtocols),
-    headers: provider(o.headers, toHeaders),
-    transport: {
-      origin: o.origin,
-      maxPayload: number('maxPayload', o.maxPayload, 1, Number.MAX_SAFE_INTEGER, true),
-      handshakeTimeout: number('handshakeTimeout', o.handshakeTimeout, 0, MAX_TIMER),
-      closeTimeout: number('closeTimeout', o.closeTimeout, 0, MAX_TIMER),
-      tls: { ...o.tls },
-      proxy: o.proxy,
-      noDelay: o.noDelay,
-    },
+    headers: node ? provider(o.headers, node.headers) : {},
+    transport: node ? node.transport(o) : ({} as NormalizedOptions['transport']),
     fragmentSize: number('fragmentSize', o.fragmentSize, 0, Infinity, true),
     connectionTimeout: number('connectionTimeout', o.connectionTimeout, 0, MAX_TIMER),
     reconnect,

@@ -18,11 +18,12 @@ import {
 import type { MessageData, SendData, SocketEvents, SocketState, SocketStats } from './events.js';
 import {
   describe,
-  normalizeOptions,
+  normalize,
+  NODE_OPTIONS,
   sendFragmentSize,
-  toHeaders,
   toProtocols,
   toWebSocketUrl,
+  type NodeOptions,
   type NormalizedOptions,
   type Provider,
   type Runtime,
@@ -98,11 +99,12 @@ async function resolve<T>(name: string, option: Provider<unknown>, check: (value
  * Events: see {@link SocketEvents}. `close` comes once, when the Socket is finally down; each lost link
  * is a `disconnect`, then `reconnecting`. `error` reports every failure and never throws when unheard.
  */
-export class BaseSocket extends EventEmitter<SocketEvents> {
+export class SocketCore extends EventEmitter<SocketEvents> {
   #options: NormalizedOptions;
   #urlInput: UrlInput;
   #connect: TransportFactory;
-  #runtime: Runtime;
+  /** The Node build's option handling; absent in browsers. */
+  #node: NodeOptions | undefined;
   #state: SocketState = 'connecting';
   #url = '';
   #protocol = '';
@@ -136,13 +138,13 @@ export class BaseSocket extends EventEmitter<SocketEvents> {
    * @param url `ws:`/`wss:` (`http:`/`https:` are converted), or a function (sync or async) called before every attempt.
    * @throws InvalidArgumentError for an invalid option or a static URL that is not a valid WebSocket URL.
    */
-  constructor(url: UrlInput, options: SocketOptions, connect: TransportFactory, runtime: Runtime) {
+  constructor(url: UrlInput, options: SocketOptions, connect: TransportFactory, node?: NodeOptions) {
     super();
-    this.#options = normalizeOptions(options, runtime);
+    this.#options = normalize(options, node);
     if (typeof url !== 'function') this.#url = toWebSocketUrl(url).href;
     this.#urlInput = url;
     this.#connect = connect;
-    this.#runtime = runtime;
+    this.#node = node;
     const { queue, signal } = this.#options;
     if (queue) this.#queue = new SendQueue(queue.maxMessages, queue.maxBytes);
     const g = globalThis as { addEventListener?: unknown; navigator?: { onLine?: unknown } };
@@ -275,7 +277,7 @@ export class BaseSocket extends EventEmitter<SocketEvents> {
   }
 
   #send(input: SendData, options: SendOptions | undefined, settle?: (error?: SocklineError) => void): void {
-    const data = toMessage(input, this.#runtime === 'browser', 'send');
+    const data = toMessage(input, !this.#node, 'send');
     const item: Outgoing = { data, size: 0, fragmentSize: sendFragmentSize(options, this.#options.fragmentSize), settle };
     if (this.#state === 'closing' || this.#state === 'closed') {
       throw new InvalidStateError(`Cannot send: the socket is ${this.#state}; messages sent after close() are not delivered`);
@@ -389,11 +391,12 @@ export class BaseSocket extends EventEmitter<SocketEvents> {
     let failure: SocklineError | undefined;
     let provider = false;
     let transport: Transport | undefined;
+    const node = this.#node;
     try {
       const [url, protocols, headers] = await Promise.all([
         resolve('url', this.#urlInput, toWebSocketUrl),
         resolve('protocols', options.protocols, toProtocols),
-        resolve('headers', options.headers, toHeaders),
+        node ? resolve('headers', options.headers, node.headers) : {},
       ]);
       if (generation !== this.#generation) return;
       this.#url = url.href;
@@ -595,4 +598,14 @@ export class BaseSocket extends EventEmitter<SocketEvents> {
   #onOffline = (): void => {
     if (this.#state === 'reconnecting') clearTimeout(this.#timer);
   };
+}
+
+/**
+ * `SocketCore` for a given runtime (what the tests drive with a scripted transport): on `node` the Node
+ * options are validated and used, in `browser` they are refused.
+ */
+export class BaseSocket extends SocketCore {
+  constructor(url: UrlInput, options: SocketOptions, connect: TransportFactory, runtime: Runtime) {
+    super(url, options, connect, runtime === 'node' ? NODE_OPTIONS : undefined);
+  }
 }
