@@ -17,6 +17,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { assertBuilt, dist, root } from '../package/helpers.js';
 import { runScenario, scenariosFor, type Scenario, type SocklineApi, type Transcript } from '../shared/echo-scenarios.js';
 import { README_EXAMPLE_LOG, readmeExample } from '../shared/readme-example.js';
+import { RECONNECT_EXPECTED, reconnectScenario } from '../shared/reconnect-scenario.js';
 import { startWsServer, type TestWsServer } from '../shared/ws-server.js';
 import { launchChromium, type Chromium } from './chromium.js';
 import { startStaticServer, type StaticServer } from './static-server.js';
@@ -90,6 +91,14 @@ function runInPage(page: Page, scenario: Scenario): Promise<Transcript> {
   );
 }
 
+let flakyId = 0;
+/** A `/flaky` URL whose first connection the server drops (a fresh id per run). */
+const flakyUrl = (): string => `${ws!.url}/flaky?id=${++flakyId}&drops=1`;
+
+function reconnectInPage(page: Page): Promise<unknown> {
+  return inPage(page, 'reconnect-scenario', `module.reconnectScenario(window.Sockline, ${JSON.stringify(flakyUrl())}, ${SCENARIO_TIMEOUT - 2_000})`);
+}
+
 function readmeInPage(page: Page): Promise<string[]> {
   return inPage(page, 'readme-example', `module.readmeExample(window.Sockline, ${JSON.stringify(`${ws!.url}/echo`)})`);
 }
@@ -106,6 +115,10 @@ describe('Node build (dist/node.js)', () => {
 
   it('should run the README example unchanged', { timeout: SCENARIO_TIMEOUT }, async () => {
     expect(await readmeExample(await nodeBuild(), `${ws!.url}/echo`)).toEqual(README_EXAMPLE_LOG);
+  });
+
+  it('should reconnect after the server drops the link and deliver what was queued, in order', { timeout: SCENARIO_TIMEOUT }, async () => {
+    expect(await reconnectScenario(await nodeBuild(), flakyUrl(), SCENARIO_TIMEOUT - 2_000)).toEqual(RECONNECT_EXPECTED);
   });
 });
 
@@ -136,6 +149,10 @@ describe.each([
 
   it('should run the README example unchanged', { timeout: SCENARIO_TIMEOUT }, async () => {
     expect(await readmeInPage(await page())).toEqual(README_EXAMPLE_LOG);
+  });
+
+  it('should reconnect after the server drops the link and deliver what was queued, in order', { timeout: SCENARIO_TIMEOUT }, async () => {
+    expect(await reconnectInPage(await page())).toEqual(RECONNECT_EXPECTED);
   });
 
   it('should have logged no console error and thrown no page error', async () => {

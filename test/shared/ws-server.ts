@@ -9,6 +9,8 @@
  * - `/close?code=C&reason=R`       completes the handshake, then closes with C/R (no code: an empty close frame)
  * - `/headers`                     sends the request headers as one JSON text message, then echoes
  * - `/drop`                        completes the handshake, then destroys the TCP connection (no close frame)
+ * - `/flaky?id=X&drops=N`          the first N connections with this id are destroyed 100 ms after the
+ *                                  handshake without echoing (no close frame); later ones echo
  *
  * Subprotocols: the first offered protocol that the server knows (`SERVER_PROTOCOLS`) wins;
  * an offer with none of them completes the handshake without a protocol.
@@ -33,6 +35,7 @@ export interface TestWsServer {
 export async function startWsServer(): Promise<TestWsServer> {
   const sockets = new Set<WebSocket>();
   let connections = 0;
+  const flakyConnections = new Map<string, number>();
   const wss = new WebSocketServer({
     host: '127.0.0.1',
     port: 0,
@@ -51,6 +54,15 @@ export async function startWsServer(): Promise<TestWsServer> {
     const target = new URL(request.url ?? '/', 'http://127.0.0.1');
     const query = target.searchParams;
 
+    if (target.pathname === '/flaky') {
+      const id = query.get('id') ?? '';
+      const seen = (flakyConnections.get(id) ?? 0) + 1;
+      flakyConnections.set(id, seen);
+      if (seen <= Number(query.get('drops') ?? 1)) {
+        setTimeout(() => ws.terminate(), 100);
+        return;
+      }
+    }
     ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
 
     switch (target.pathname) {
