@@ -6,6 +6,16 @@ const MASK_BYTES = 4;
 /** Below this length a plain byte loop beats creating a 32-bit view. */
 const WORD_THRESHOLD = 32;
 
+/**
+ * From this length on, payloads are masked with the WebAssembly SIMD kernel below when the runtime has it:
+ * 16 bytes per XOR instead of 4, about 3x the throughput of the word loop on 1 MiB (issue #6: "send 1,000 × 1 MiB",
+ * on par with ws's native `bufferutil` addon without shipping one). Below it, copying in and out of the module's
+ * memory costs more than it saves.
+ */
+const SIMD_THRESHOLD = 512;
+/** Bytes masked per round trip through the module's memory (one 64 KiB page holds it). */
+const SIMD_BLOCK = 32 * 1024;
+
 /** Size of the random pool masks are cut from (the same 8 KiB as ws's `lib/sender.js`). */
 export const MASK_POOL_SIZE = 8 * 1024;
 
@@ -36,6 +46,98 @@ function xorWords(s: Int32Array, d: Int32Array, key: number): void {
   for (; w < n; w++) d[w] = s[w] ^ key;
 }
 
+/*
+ * The SIMD kernel, hand-assembled (no toolchain needed to build or review it). In WebAssembly text format:
+ *
+ *   (module
+ *     (memory (export "memory") 1)
+ *     (func (export "mask") (param $at i32) (param $length i32) (param $key i32)
+ *       (local $k v128) (local $end i32)
+ *       (local.set $k (i32x4.splat (local.get $key)))
+ *       (local.set $end (i32.add (local.get $at) (local.get $length)))
+ *       (block (loop
+ *         (br_if 1 (i32.ge_u (local.get $at) (local.get $end)))
+ *         (v128.store offset=0 (local.get $at) (v128.xor (v128.load offset=0 (local.get $at)) (local.get $k)))
+ *         ;; … the same at offsets 16, 32 and 48 …
+ *         (local.set $at (i32.add (local.get $at) (i32.const 64)))
+ *         (br 0)))))
+ *
+ * `$length` is a multiple of 64. WebAssembly memory is little-endian on every platform, so the key is the
+ * mask read as a little-endian 32-bit integer.
+ */
+function simdModuleBytes(): Uint8Array<ArrayBuffer> {
+  const LOCAL_GET = 0x20;
+  const SIMD = 0xfd;
+  const V128_LOAD = 0x00;
+  const V128_STORE = 0x0b;
+  const I32X4_SPLAT = 0x11;
+  const V128_XOR = 0x51;
+  /** memarg: alignment 2^4 = 16 bytes, then the static offset. */
+  const xorAt = (offset: number): number[] => [
+    LOCAL_GET, 0, LOCAL_GET, 0, SIMD, V128_LOAD, 4, offset, LOCAL_GET, 3, SIMD, V128_XOR, SIMD, V128_STORE, 4, offset,
+  ];
+  const body = [
+    0x02, 0x01, 0x7b, 0x01, 0x7f, // locals: 1 × v128 ($k), 1 × i32 ($end)
+    LOCAL_GET, 2, SIMD, I32X4_SPLAT, 0x21, 3, // $k = i32x4.splat($key)
+    LOCAL_GET, 0, LOCAL_GET, 1, 0x6a, 0x21, 4, // $end = $at + $length
+    0x02, 0x40, 0x03, 0x40, // block, loop
+    LOCAL_GET, 0, LOCAL_GET, 4, 0x4f, 0x0d, 1, // br_if 1 ($at >= $end)
+    ...xorAt(0), ...xorAt(16), ...xorAt(32), ...xorAt(48),
+    LOCAL_GET, 0, 0x41, 0xc0, 0x00, 0x6a, 0x21, 0, // $at += 64
+    0x0c, 0, 0x0b, 0x0b, 0x0b, // br 0, end loop, end block, end func
+  ];
+  const section = (id: number, bytes: number[]): number[] => [id, bytes.length, ...bytes];
+  const name = (text: string): number[] => [text.length, ...Array.from(text, (c) => c.charCodeAt(0))];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
+    ...section(1, [0x01, 0x60, 0x03, 0x7f, 0x7f, 0x7f, 0x00]), // type 0: (i32, i32, i32) -> ()
+    ...section(3, [0x01, 0x00]), // function 0 has type 0
+    ...section(5, [0x01, 0x00, 0x01]), // one memory, at least 1 page
+    ...section(7, [0x02, ...name('memory'), 0x02, 0x00, ...name('mask'), 0x00, 0x00]), // exports
+    ...section(10, [0x01, body.length, ...body]), // code
+  ]);
+}
+
+interface SimdKernel {
+  mask(at: number, length: number, key: number): void;
+  memory: Uint8Array;
+}
+
+/** The kernel once compiled; null where WebAssembly or its SIMD proposal is missing (or blocked by a CSP). */
+let simdKernel: SimdKernel | null | undefined;
+
+function simd(): SimdKernel | null {
+  if (simdKernel === undefined) {
+    simdKernel = null;
+    try {
+      if (typeof WebAssembly === 'object') {
+        const { exports } = new WebAssembly.Instance(new WebAssembly.Module(simdModuleBytes()));
+        const memory = exports.memory as WebAssembly.Memory;
+        simdKernel = { mask: exports.mask as SimdKernel['mask'], memory: new Uint8Array(memory.buffer, 0, SIMD_BLOCK) };
+      }
+    } catch {
+      // No SIMD: the word loop does the job.
+    }
+  }
+  return simdKernel;
+}
+
+/** `maskInto` for large payloads whose destination is disjoint from the source or is the source itself. */
+function maskSimd(kernel: SimdKernel, src: Uint8Array, mask: Uint8Array, dst: Uint8Array, dstOffset: number): void {
+  const memory = kernel.memory;
+  const length = src.length;
+  // Every block starts at a multiple of 4 of the payload, so payload byte `at + k` meets mask byte `k & 3`.
+  const key = mask[0] | (mask[1] << 8) | (mask[2] << 16) | (mask[3] << 24);
+  for (let at = 0; at < length; at += SIMD_BLOCK) {
+    const n = Math.min(SIMD_BLOCK, length - at);
+    memory.set(n === length ? src : src.subarray(at, at + n), 0);
+    const vectors = n - (n & 63);
+    kernel.mask(0, vectors, key);
+    for (let i = vectors; i < n; i++) memory[i] ^= mask[i & 3];
+    dst.set(n === SIMD_BLOCK ? memory : memory.subarray(0, n), dstOffset + at);
+  }
+}
+
 /**
  * XOR `src` with the 4-byte `mask` into `dst` starting at `dstOffset`.
  *
@@ -44,8 +146,9 @@ function xorWords(s: Int32Array, d: Int32Array, key: number): void {
  * Index i counts from the start of `src`, whatever `dstOffset` is. `src` is never mutated, unless it is the
  * very same memory as the destination range (masking in place). Other overlaps are handled too.
  *
- * Large payloads are XORed 32 bits at a time over the 4-byte aligned part of `dst`, with the mask rotated to
- * that alignment. When `src` sits at the same offset modulo 4 (`serializeFrame` lays frames out that way) this is
+ * From 512 bytes on, payloads are XORed 16 bytes at a time by a WebAssembly SIMD kernel where the runtime has one.
+ * Otherwise large payloads are XORed 32 bits at a time over the 4-byte aligned part of `dst`, with the mask
+ * rotated to that alignment. When `src` sits at the same offset modulo 4 (`serializeFrame` lays frames out that way) this is
  * one pass reading and writing words; otherwise `src` is copied with `set()` and XORed in place.
  */
 export function maskInto(src: Uint8Array, mask: Uint8Array, dst: Uint8Array, dstOffset: number): void {
@@ -79,6 +182,13 @@ export function maskInto(src: Uint8Array, mask: Uint8Array, dst: Uint8Array, dst
   const key = scratchWord[0];
 
   const disjoint = !sameMemory || srcStart + length <= dstStart || dstStart + length <= srcStart;
+  if (length >= SIMD_THRESHOLD && (disjoint || srcStart === dstStart)) {
+    const kernel = simd();
+    if (kernel !== null) {
+      maskSimd(kernel, src, mask, dst, dstOffset);
+      return;
+    }
+  }
   if (((srcStart - dstStart) & 3) === 0 && (disjoint || srcStart === dstStart)) {
     for (let i = 0; i < head; i++) dst[dstOffset + i] = src[i] ^ mask[i & 3];
     xorWords(new Int32Array(src.buffer, srcStart + head, words), new Int32Array(dst.buffer, dstStart + head, words), key);
