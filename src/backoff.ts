@@ -2,7 +2,7 @@
  * The reconnection policy as pure functions: how long to wait before a retry, whether to retry at all,
  * and what a `Retry-After` header asks for. No timers, no state: the Socket calls these.
  */
-import { HandshakeError, NetworkError, ProtocolError, TimeoutError } from './errors.js';
+import { HandshakeError, type ProtocolError } from './errors.js';
 import type { CloseInfo } from './transport.js';
 
 /** The shape of the backoff (see {@link nextDelay}). */
@@ -91,15 +91,14 @@ const FINAL_CODES = [1000, 1002, 1003, 1007, 1008, 1009, 1010, 1015, 3000, 3003]
  * `shouldReconnect: (ctx) => ctx.lastClose.code === 1000 || defaultShouldReconnect(ctx)`.
  */
 export function defaultShouldReconnect({ lastClose }: ReconnectContext): boolean {
-  const error = lastClose.error;
-  if (error instanceof HandshakeError) {
-    const status = error.status;
-    if (error.reason === 'status' || error.reason === 'proxy') {
-      return status !== undefined && (status >= 500 || status === 429 || status === 408);
-    }
-    return error.reason === 'malformed';
+  // Told apart by `code`, not `instanceof`, so that a browser bundle does not carry the Node-only error classes.
+  const error = lastClose.error as Partial<HandshakeError & ProtocolError> | undefined;
+  const code = error?.code;
+  if (code === 'ERR_SOCKLINE_HANDSHAKE') {
+    const { status = 0, reason } = error!;
+    return reason === 'status' || reason === 'proxy' ? status >= 500 || status === 429 || status === 408 : reason === 'malformed';
   }
-  if (error instanceof NetworkError || error instanceof TimeoutError) return true;
-  if (error && !(error instanceof ProtocolError)) return false;
-  return !FINAL_CODES.includes(error ? error.closeCode : lastClose.code);
+  if (code === 'ERR_SOCKLINE_NETWORK' || code === 'ERR_SOCKLINE_TIMEOUT') return true;
+  if (error && code !== 'ERR_SOCKLINE_PROTOCOL') return false;
+  return !FINAL_CODES.includes(error ? error.closeCode! : lastClose.code);
 }

@@ -2,11 +2,11 @@
  * Socket options: the public types, the frozen DEFAULTS and `normalizeOptions()`, which validates every
  * field once, at construction, and returns options with every field set. Nothing else reads user options.
  */
-import { defaultShouldReconnect, type ReconnectContext } from './backoff.js';
+import { defaultShouldReconnect, retryAfterOf, type ReconnectContext } from './backoff.js';
 import { InvalidArgumentError } from './errors.js';
 import { DEFAULT_MAX_PAYLOAD } from './protocol/constants.js';
 import { validateHeaders } from './protocol/handshake.js';
-import type { TransportOptions } from './transport.js';
+import type { CloseInfo, TransportOptions } from './transport.js';
 
 /** Which transport the Socket runs on; decides the defaults and which options are allowed. */
 export type Runtime = 'node' | 'browser';
@@ -156,6 +156,30 @@ export const DEFAULTS = Object.freeze({
   signal: undefined,
 });
 
+/**
+ * How every number and function option is checked, by its dotted name: `[min, max, integer?]` for a number,
+ * `0` for a function. `reconnect.maxDelay` may not be below `reconnect.minDelay` (checked just before it).
+ * The other options (objects, strings, the heartbeat message, the signal) are checked by `normalize`.
+ */
+const RULES: Record<string, readonly [min: number, max: number, integer?: 1] | 0> = {
+  maxPayload: [1, Number.MAX_SAFE_INTEGER, 1],
+  handshakeTimeout: [0, MAX_TIMER],
+  closeTimeout: [0, MAX_TIMER],
+  fragmentSize: [0, Infinity, 1],
+  connectionTimeout: [0, MAX_TIMER],
+  'reconnect.minDelay': [0, MAX_TIMER],
+  'reconnect.maxDelay': [0, MAX_TIMER],
+  'reconnect.factor': [1, 1e6],
+  'reconnect.maxRetries': [0, Infinity, 1],
+  'reconnect.minUptime': [0, Infinity],
+  'reconnect.shouldReconnect': 0,
+  'reconnect.random': 0,
+  'queue.maxMessages': [1, Infinity, 1],
+  'queue.maxBytes': [1, Infinity, 1],
+  'heartbeat.interval': [1, MAX_TIMER],
+  'heartbeat.timeout': [1, MAX_TIMER],
+};
+
 /** Options the browser's native WebSocket cannot honour. */
 const NODE_ONLY = ['headers', 'origin', 'maxPayload', 'handshakeTimeout', 'closeTimeout', 'tls', 'proxy', 'noDelay'];
 
@@ -175,33 +199,47 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Check `value` is a number in [min, max] (an integer if `integer`) and return it. */
-function number(name: string, value: unknown, min: number, max: number, integer?: boolean): number {
+function number(name: string, value: unknown, min: number, max: number, integer?: unknown): number {
   if (typeof value !== 'number' || !(value >= min && value <= max) || (integer && value !== Infinity && !Number.isInteger(value))) {
     invalid(name, value, `${integer ? 'an integer' : 'a number'} ${max === Infinity ? `>= ${min}` : `from ${min} to ${max}`}`);
   }
   return value;
 }
 
-function fn<T>(name: string, value: T): T {
-  if (typeof value !== 'function') invalid(name, value, 'a function');
-  return value;
+/** Check every number and function in `values` against {@link RULES}. */
+function check(prefix: string, values: Record<string, unknown>): void {
+  for (const key in values) {
+    const name = prefix + key;
+    const rule = RULES[name];
+    const value = values[key];
+    if (rule === 0) {
+      if (typeof value !== 'function') invalid(name, value, 'a function');
+    } else if (rule) {
+      number(name, value, key === 'maxDelay' ? (values.minDelay as number) : rule[0], rule[1], rule[2]);
+    }
+  }
 }
 
-/** Merge a sub-object over its defaults, refusing unknown keys (typos would otherwise be ignored). */
-function merge<T extends object>(name: string, value: unknown, defaults: T): T {
+/** A sub-object option: `false` off, `true`/absent the defaults, an object merged over them (unknown keys refused) and checked. */
+function merge<T extends object>(name: string, value: unknown, defaults: T): T | false {
+  if (value === false) return false;
   if (value === true || value === undefined) return defaults;
   if (!isObject(value)) return invalid(name, value, 'true, false or an object');
-  return { ...defaults, ...known(name + '.', value, defaults) };
+  const merged = { ...defaults, ...known(name + '.', value, defaults) };
+  check(name + '.', merged);
+  return merged;
 }
 
+/** `value`'s entries, refusing keys not in `defaults` (typos would otherwise be ignored); `undefined` means "the default". */
 function known(prefix: string, value: Record<string, unknown>, defaults: object): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     if (!(key in defaults)) {
       throw new InvalidArgumentError(`Unknown option ${prefix}${key} (known: ${Object.keys(defaults).join(', ')})`);
     }
+    if (value[key] !== undefined) result[key] = value[key];
   }
-  // `{ maxDelay: undefined }` means "the default", as if the key were absent.
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+  return result;
 }
 
 /**
@@ -279,6 +317,8 @@ export interface NodeOptions {
   transport(o: Required<SocketOptions>): NormalizedOptions['transport'];
   /** Validate (a copy of) the request headers; also run on every value a headers provider returns. */
   headers(value: unknown): Record<string, string>;
+  /** Ms a rejected handshake asked to wait (429/503 `Retry-After`); browsers never see the response. */
+  retryAfter(info: CloseInfo): number | undefined;
 }
 
 export const NODE_OPTIONS: NodeOptions = {
@@ -297,15 +337,16 @@ export const NODE_OPTIONS: NodeOptions = {
     if (typeof o.noDelay !== 'boolean') invalid('noDelay', o.noDelay, 'true or false');
     return {
       origin: o.origin,
-      maxPayload: number('maxPayload', o.maxPayload, 1, Number.MAX_SAFE_INTEGER, true),
-      handshakeTimeout: number('handshakeTimeout', o.handshakeTimeout, 0, MAX_TIMER),
-      closeTimeout: number('closeTimeout', o.closeTimeout, 0, MAX_TIMER),
+      maxPayload: o.maxPayload,
+      handshakeTimeout: o.handshakeTimeout,
+      closeTimeout: o.closeTimeout,
       tls: { ...o.tls },
       proxy: o.proxy,
       noDelay: o.noDelay,
     };
   },
   headers: toHeaders,
+  retryAfter: (info) => retryAfterOf(info, Date.now()),
 };
 
 /** `normalize` for a runtime: the Node options are validated on Node and refused in browsers. */
@@ -324,7 +365,7 @@ export function normalizeOptions(options: SocketOptions, runtime: Runtime): Norm
  */
 export function normalize(options: SocketOptions, node: NodeOptions | undefined): NormalizedOptions {
   if (!isObject(options)) throw new InvalidArgumentError(`Invalid options ${describe(options)}: expected an object`);
-  const o = { ...DEFAULTS, ...known('', options, DEFAULTS) } as unknown as Required<SocketOptions>;
+  const o = { ...DEFAULTS, ...known('', options, DEFAULTS) } as Record<string, any>;
   if (!node) {
     for (const name of NODE_ONLY) {
       if (options[name as keyof SocketOptions] !== undefined) {
@@ -333,49 +374,35 @@ export function normalize(options: SocketOptions, node: NodeOptions | undefined)
         );
       }
     }
+    // Browsers cannot send protocol pings, so there the heartbeat is off unless asked for (with a message).
+    if (options.heartbeat === undefined) o.heartbeat = false;
   }
-  const reconnect = o.reconnect === false ? false : merge('reconnect', o.reconnect, DEFAULTS.reconnect);
-  if (reconnect) {
-    number('reconnect.minDelay', reconnect.minDelay, 0, MAX_TIMER);
-    number('reconnect.maxDelay', reconnect.maxDelay, reconnect.minDelay, MAX_TIMER);
-    number('reconnect.factor', reconnect.factor, 1, 1e6);
-    number('reconnect.maxRetries', reconnect.maxRetries, 0, Infinity, true);
-    number('reconnect.minUptime', reconnect.minUptime, 0, Infinity);
-    fn('reconnect.shouldReconnect', reconnect.shouldReconnect);
-    fn('reconnect.random', reconnect.random);
-  }
-  const queue = o.queue === false ? false : merge('queue', o.queue, DEFAULTS.queue);
-  if (queue) {
-    number('queue.maxMessages', queue.maxMessages, 1, Infinity, true);
-    number('queue.maxBytes', queue.maxBytes, 1, Infinity, true);
-  }
-  // Browsers cannot send protocol pings, so there the heartbeat is off unless asked for (with a message).
-  const heartbeatOption = options.heartbeat === undefined && !node ? false : o.heartbeat;
-  const heartbeat = heartbeatOption === false ? false : merge('heartbeat', heartbeatOption, DEFAULTS.heartbeat);
+  check('', o);
+  const reconnect = merge('reconnect', o.reconnect, DEFAULTS.reconnect);
+  const queue = merge('queue', o.queue, DEFAULTS.queue);
+  const heartbeat = merge('heartbeat', o.heartbeat, DEFAULTS.heartbeat) as NormalizedHeartbeat | false;
   if (heartbeat) {
-    number('heartbeat.interval', heartbeat.interval, 1, MAX_TIMER);
-    number('heartbeat.timeout', heartbeat.timeout, 1, MAX_TIMER);
-    const message: unknown = heartbeat.message;
+    const { message, isPong } = heartbeat as { message: unknown; isPong: unknown };
     if (message !== undefined && typeof message !== 'string' && !(message instanceof Uint8Array)) {
       invalid('heartbeat.message', message, 'a string or a Uint8Array');
     }
-    if (heartbeat.isPong !== undefined) fn('heartbeat.isPong', heartbeat.isPong);
-    if (message === undefined && (heartbeat.isPong || !node)) {
+    if (isPong !== undefined && typeof isPong !== 'function') invalid('heartbeat.isPong', isPong, 'a function');
+    if (message === undefined && (isPong || !node)) {
       throw new InvalidArgumentError(
-        `Invalid option heartbeat: ${heartbeat.isPong ? 'isPong needs' : 'browsers have no ping API, so it needs'} heartbeat.message (an application-level ping your server answers)`,
+        `Invalid option heartbeat: ${isPong ? 'isPong needs' : 'browsers have no ping API, so it needs'} heartbeat.message (an application-level ping your server answers)`,
       );
     }
   }
   const signal = o.signal;
-  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.addEventListener !== 'function' || typeof signal.aborted !== 'boolean')) {
+  if (signal !== undefined && (typeof signal?.addEventListener !== 'function' || typeof signal.aborted !== 'boolean')) {
     invalid('signal', signal, 'an AbortSignal');
   }
   return {
     protocols: provider(o.protocols, toProtocols),
     headers: node ? provider(o.headers, node.headers) : {},
-    transport: node ? node.transport(o) : ({} as NormalizedOptions['transport']),
-    fragmentSize: number('fragmentSize', o.fragmentSize, 0, Infinity, true),
-    connectionTimeout: number('connectionTimeout', o.connectionTimeout, 0, MAX_TIMER),
+    transport: node ? node.transport(o as Required<SocketOptions>) : ({} as NormalizedOptions['transport']),
+    fragmentSize: o.fragmentSize,
+    connectionTimeout: o.connectionTimeout,
     reconnect,
     queue,
     heartbeat,

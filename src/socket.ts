@@ -1,9 +1,13 @@
 /**
  * The runtime-independent `Socket`: connection lifecycle, reconnection, the send queue and the heartbeat.
  * It owns every timer and all policy; transports (one per attempt) only move bytes.
+ *
+ * This file is most of what a web app downloads, so it is written to stay small: one place ends a link
+ * (`#end`), one reports a lost link or a failed attempt (`#lost`), one schedules (`#retry`), one ends
+ * for good (`#finish`); close codes are literals (RFC 6455 §7.4.1: 1000 normal, 1005 none, 1006 abnormal).
  */
 import { EventEmitter } from 'eventemitter3';
-import { nextDelay, retryAfterOf } from './backoff.js';
+import { nextDelay } from './backoff.js';
 import {
   AbortError,
   ConnectionClosedError,
@@ -30,8 +34,6 @@ import {
   type SocketOptions,
   type UrlInput,
 } from './options.js';
-import { assertUserCloseCode } from './protocol/close.js';
-import { CloseCode } from './protocol/constants.js';
 import { byteLength, SendQueue } from './send-queue.js';
 import type { CloseInfo, HandshakeInfo, OpenInfo, Transport, TransportFactory, TransportHandler } from './transport.js';
 
@@ -64,6 +66,32 @@ const READY_STATE: Record<SocketState, number> = { connecting: 0, reconnecting: 
 /** A transport's way of saying "not open (any more)": the message was not handed over and may be queued. */
 const isRefusal = (error: unknown): boolean => error instanceof ConnectionClosedError || error instanceof InvalidStateError;
 
+/** How a link that was not (or no longer) reported by its transport ended: `code` (1005 when none), never clean. */
+function closeInfo(code: number | undefined, reason: string | undefined, error?: SocklineError): CloseInfo {
+  const info: CloseInfo = { code: code ?? 1005, reason: reason ?? '', wasClean: false };
+  if (error) info.error = error;
+  return info;
+}
+
+/**
+ * Validate the arguments of `close()`/`reconnect()`: the code is absent, 1000, or 3000-4999 (the other 1xxx codes
+ * describe the protocol's own failures); the reason is a string of at most 123 UTF-8 bytes (RFC 6455 §5.5: a
+ * control frame carries 125 bytes, two of them the code) and needs a code (RFC 6455 §5.5.1).
+ */
+function checkClose(code: number | undefined, reason: string | undefined): void {
+  if (code !== undefined && code !== 1000 && !(Number.isInteger(code) && code >= 3000 && code <= 4999)) {
+    throw new InvalidArgumentError(`Invalid close code ${describe(code)}: close() accepts 1000 or 3000-4999`);
+  }
+  if (reason === undefined) return;
+  const text = typeof reason === 'string';
+  const bytes = text ? byteLength(reason) : 0;
+  if (!text || bytes > 123 || (code === undefined && reason)) {
+    throw new InvalidArgumentError(
+      `Invalid close reason ${text ? `of ${bytes} bytes` : describe(reason)}: close() takes a code, then a string of at most 123 UTF-8 bytes`,
+    );
+  }
+}
+
 /** Normalise what `send()`/`ping()` accept; views become a `Uint8Array` over the same memory. */
 function toMessage(data: unknown, allowBlob: boolean, method: string): MessageData {
   if (typeof data === 'string' || data instanceof Uint8Array) return data;
@@ -76,21 +104,25 @@ function toMessage(data: unknown, allowBlob: boolean, method: string): MessageDa
   );
 }
 
+/** A failure that is not a sockline error yet, as a `NetworkError` saying what failed. */
+const asSockline = (error: unknown, what: string): SocklineError =>
+  isSocklineError(error) ? error : new NetworkError(`${what}: ${String(error)}`, error);
+
 /** Call a provider option: a value is used as is, a function is awaited; either is then checked. */
 async function resolve<T>(name: string, option: Provider<unknown>, check: (value: unknown) => T): Promise<T> {
   let value: unknown;
   try {
     value = typeof option === 'function' ? await option() : option;
   } catch (cause) {
-    throw isSocklineError(cause) ? cause : new NetworkError(`The ${name} provider failed: ${String(cause)}`, cause);
+    throw asSockline(cause, `The ${name} provider failed`);
   }
   return check(value);
 }
 
 /**
  * A WebSocket client that connects at once, reconnects with jittered backoff, queues while down,
- * and reports every message it cannot deliver. Use `Socket` from the package entry (it picks the transport);
- * this class takes the transport factory explicitly.
+ * and reports every message it cannot deliver. Use `Socket` from the package entry (it picks the transport
+ * and, on Node, passes the Node options' handling); this class takes both explicitly.
  *
  * Delivery is at-most-once: a message handed to a transport whose write then fails is reported with
  * `drop` (and rejects `sendAsync`), never sent again. A message the transport refused at once, because
@@ -107,9 +139,8 @@ export class SocketCore extends EventEmitter<SocketEvents> {
   #node: NodeOptions | undefined;
   #state: SocketState = 'connecting';
   #url = '';
-  #protocol = '';
-  #extensions = '';
-  #handshake: HandshakeInfo | undefined;
+  /** What the last open negotiated. */
+  #info: OpenInfo = { protocol: '', extensions: '' };
   #transport: Transport | undefined;
   /** The transport is open and attached. */
   #up = false;
@@ -136,31 +167,22 @@ export class SocketCore extends EventEmitter<SocketEvents> {
    * so listeners added right after construction see every event).
    *
    * @param url `ws:`/`wss:` (`http:`/`https:` are converted), or a function (sync or async) called before every attempt.
+   * @param node The Node build's option handling; without it the Node-only options are refused (browsers).
    * @throws InvalidArgumentError for an invalid option or a static URL that is not a valid WebSocket URL.
    */
   constructor(url: UrlInput, options: SocketOptions, connect: TransportFactory, node?: NodeOptions) {
     super();
-    this.#options = normalize(options, node);
+    const { queue, signal } = (this.#options = normalize(options, node));
     if (typeof url !== 'function') this.#url = toWebSocketUrl(url).href;
     this.#urlInput = url;
     this.#connect = connect;
     this.#node = node;
-    const { queue, signal } = this.#options;
     if (queue) this.#queue = new SendQueue(queue.maxMessages, queue.maxBytes);
     const g = globalThis as { addEventListener?: unknown; navigator?: { onLine?: unknown } };
     this.#network = typeof g.addEventListener === 'function' && typeof g.navigator?.onLine === 'boolean';
-    if (this.#network) {
-      addEventListener('online', this.#onOnline);
-      addEventListener('offline', this.#onOffline);
-    }
-    if (signal) {
-      signal.addEventListener('abort', this.#onAbort);
-      if (signal.aborted) {
-        queueMicrotask(this.#onAbort);
-        return;
-      }
-    }
-    this.#attempt();
+    this.#listen('addEventListener');
+    if (signal?.aborted) queueMicrotask(this.#onAbort);
+    else this.#attempt();
   }
 
   /** See {@link SocketState}. */
@@ -175,17 +197,17 @@ export class SocketCore extends EventEmitter<SocketEvents> {
 
   /** The subprotocol the server selected on the last open, '' when none. */
   get protocol(): string {
-    return this.#protocol;
+    return this.#info.protocol;
   }
 
   /** The extensions the server accepted on the last open, '' when none. */
   get extensions(): string {
-    return this.#extensions;
+    return this.#info.extensions;
   }
 
   /** The last opening handshake (Node only). */
   get handshake(): HandshakeInfo | undefined {
-    return this.#handshake;
+    return this.#info.handshake;
   }
 
   /** The URL of the last attempt ('' until a URL provider has answered). */
@@ -195,7 +217,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
 
   /** Bytes not yet handed to the network: the transport's buffer plus the queue (UTF-8 bytes for text). */
   get bufferedAmount(): number {
-    return (this.#transport ? this.#transport.bufferedAmount : 0) + (this.#queue ? this.#queue.bytes : 0);
+    return (this.#transport?.bufferedAmount ?? 0) + (this.#queue?.bytes ?? 0);
   }
 
   /** A snapshot of the counters. */
@@ -231,12 +253,10 @@ export class SocketCore extends EventEmitter<SocketEvents> {
    */
   ping(data?: string | Uint8Array | ArrayBuffer | ArrayBufferView): void {
     const transport = this.#transport;
-    if (!this.#up || !transport) throw new InvalidStateError(`Cannot ping: the socket is ${this.#state}`);
-    if (!transport.canPing) {
-      throw new InvalidStateError('Cannot ping: this runtime has no ping API; use heartbeat.message for an application-level ping');
-    }
-    const payload = data === undefined ? undefined : toMessage(data, false, 'ping');
-    transport.ping(typeof payload === 'string' ? new TextEncoder().encode(payload) : (payload as Uint8Array | undefined));
+    if (!this.#up) throw new InvalidStateError(`Cannot ping: the socket is ${this.#state}`);
+    if (!transport!.canPing) throw new InvalidStateError('Cannot ping: this runtime has no ping API; use heartbeat.message');
+    const payload = data === undefined ? data : toMessage(data, false, 'ping');
+    transport!.ping(typeof payload === 'string' ? new TextEncoder().encode(payload) : (payload as Uint8Array | undefined));
   }
 
   /**
@@ -248,8 +268,8 @@ export class SocketCore extends EventEmitter<SocketEvents> {
    * @throws InvalidArgumentError unless `code` is 1000 or 3000-4999 and `reason` at most 123 UTF-8 bytes.
    */
   close(code?: number, reason?: string): void {
-    assertUserCloseCode(code, reason);
-    if (this.#state !== 'closing' && this.#state !== 'closed') this.#shutdown(code, reason);
+    checkClose(code, reason);
+    if (!this.#ended()) this.#shutdown(code, reason);
   }
 
   /**
@@ -261,29 +281,28 @@ export class SocketCore extends EventEmitter<SocketEvents> {
    * @throws InvalidStateError after `close()`.
    */
   reconnect(code?: number, reason?: string): void {
-    assertUserCloseCode(code, reason);
-    if (this.#state === 'closing' || this.#state === 'closed') {
-      throw new InvalidStateError(`Cannot reconnect: the socket is ${this.#state}; create a new Socket`);
-    }
-    const transport = this.#transport;
-    const wasUp = this.#detach();
-    const info: CloseInfo = { code: code ?? CloseCode.NoStatus, reason: reason ?? '', wasClean: false };
-    this.#lastClose = info;
-    if (wasUp) transport!.close(code, reason);
-    else transport?.terminate();
+    checkClose(code, reason);
+    if (this.#ended()) throw new InvalidStateError(`Cannot reconnect: the socket is ${this.#state}; create a new Socket`);
+    const wasUp = this.#end(code, reason);
+    const info = (this.#lastClose = closeInfo(code, reason));
     const generation = this.#generation;
     if (wasUp) this.emit('disconnect', info);
     if (generation === this.#generation) this.#retry(1, 0);
   }
 
+  /** `close()` was called or the signal aborted: no more sending, reconnecting or closing. */
+  #ended(): boolean {
+    return this.#state === 'closing' || this.#state === 'closed';
+  }
+
   #send(input: SendData, options: SendOptions | undefined, settle?: (error?: SocklineError) => void): void {
     const data = toMessage(input, !this.#node, 'send');
     const item: Outgoing = { data, size: 0, fragmentSize: sendFragmentSize(options, this.#options.fragmentSize), settle };
-    if (this.#state === 'closing' || this.#state === 'closed') {
+    if (this.#ended()) {
       throw new InvalidStateError(`Cannot send: the socket is ${this.#state}; messages sent after close() are not delivered`);
     }
-    if (this.#up && !this.#queue?.length && this.#write(item)) return;
     const queue = this.#queue;
+    if (this.#up && !queue?.length && this.#write(item)) return;
     let error: SocklineError;
     if (!queue) {
       error = new InvalidStateError(
@@ -327,17 +346,17 @@ export class SocketCore extends EventEmitter<SocketEvents> {
 
   /** Report the outcome of one message: sent, or dropped with a `ConnectionClosedError`. */
   #settle(item: Outgoing, error?: Error): void {
-    if (!error) {
+    if (error) {
+      const closed =
+        error instanceof ConnectionClosedError
+          ? error
+          : new ConnectionClosedError(1006, '', false, `The message could not be sent: ${error.message}`, error);
+      this.#drop(item.data, closed);
+      item.settle?.(closed);
+    } else {
       this.#stats.sent++;
       item.settle?.();
-      return;
     }
-    const closed =
-      error instanceof ConnectionClosedError
-        ? error
-        : new ConnectionClosedError(CloseCode.Abnormal, '', false, `The message could not be sent: ${error.message}`, error);
-    this.#drop(item.data, closed);
-    item.settle?.(closed);
   }
 
   #drop(data: MessageData, error: SocklineError): void {
@@ -347,16 +366,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
 
   #setState(state: SocketState): void {
     const previous = this.#state;
-    if (previous === state) return;
-    this.#state = state;
-    this.emit('state', state, previous);
-  }
-
-  #clearTimers(): void {
-    clearTimeout(this.#timer);
-    clearTimeout(this.#beatTimer);
-    clearTimeout(this.#replyTimer);
-    this.#timer = this.#beatTimer = this.#replyTimer = undefined;
+    if (previous !== state) this.emit('state', (this.#state = state), previous);
   }
 
   /** Forget the current transport (its later events are ignored) and stop every timer. Returns whether it was open. */
@@ -365,7 +375,23 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     this.#generation++;
     this.#up = false;
     this.#transport = undefined;
-    this.#clearTimers();
+    this.#stopTimers();
+    return wasUp;
+  }
+
+  #stopTimers(): void {
+    clearTimeout(this.#timer);
+    clearTimeout(this.#beatTimer);
+    clearTimeout(this.#replyTimer);
+    this.#replyTimer = undefined;
+  }
+
+  /** Detach the transport and end it: the closing handshake for an open link, terminated otherwise. Returns whether it was open. */
+  #end(code?: number, reason?: string, error?: SocklineError): boolean {
+    const transport = this.#transport;
+    const wasUp = this.#detach();
+    if (wasUp) transport!.close(code, reason);
+    else transport?.terminate(error);
     return wasUp;
   }
 
@@ -376,44 +402,42 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     this.#setState('connecting');
     if (generation !== this.#generation) return;
     const ms = this.#options.connectionTimeout;
-    if (ms > 0) {
+    if (ms) {
       this.#timer = setTimeout(() => {
         const error = new TimeoutError('connect', ms, `Could not connect within ${ms} ms (connectionTimeout)`);
         if (this.#transport) this.#transport.terminate(error);
-        else this.#failAttempt(error, false);
+        else this.#failAttempt(error);
       }, ms);
     }
-    void this.#open(generation);
+    void this.#start(generation);
   }
 
-  async #open(generation: number): Promise<void> {
-    const options = this.#options;
-    let failure: SocklineError | undefined;
-    let provider = false;
-    let transport: Transport | undefined;
+  async #start(generation: number): Promise<void> {
+    const { protocols, headers, transport: base } = this.#options;
     const node = this.#node;
+    let transport: Transport | undefined;
     try {
-      const [url, protocols, headers] = await Promise.all([
+      const [url, offered, sent] = await Promise.all([
         resolve('url', this.#urlInput, toWebSocketUrl),
-        resolve('protocols', options.protocols, toProtocols),
-        node ? resolve('headers', options.headers, node.headers) : {},
+        resolve('protocols', protocols, toProtocols),
+        node ? resolve('headers', headers, node.headers) : {},
       ]);
       if (generation !== this.#generation) return;
       this.#url = url.href;
       try {
-        transport = this.#connect(url, { ...options.transport, protocols, headers }, this.#handler(generation));
+        transport = this.#connect(url, { ...base, protocols: offered, headers: sent }, this.#handler(generation));
       } catch (error) {
-        failure = isSocklineError(error) ? error : new NetworkError(`Could not start the connection: ${String(error)}`, error);
+        // Also covers a factory that reported onClose before throwing.
+        if (generation === this.#generation) this.#failAttempt(asSockline(error, 'Could not start the connection'));
+        return;
       }
     } catch (error) {
       // A provider threw, rejected or gave an invalid value: a failed attempt that is always retried.
-      failure = error as SocklineError;
-      provider = true;
+      if (generation === this.#generation) this.#failAttempt(error as SocklineError, true);
+      return;
     }
-    // Also covers a factory that reported onClose before returning.
-    if (generation !== this.#generation) return;
-    if (failure) this.#failAttempt(failure, provider);
-    else this.#transport = transport;
+    // Not when the factory already reported onClose before returning.
+    if (generation === this.#generation) this.#transport = transport;
   }
 
   /** Listeners for one transport; they go quiet as soon as it is detached. */
@@ -432,9 +456,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     clearTimeout(this.#timer);
     this.#up = true;
     this.#openedAt = Date.now();
-    this.#protocol = info.protocol;
-    this.#extensions = info.extensions;
-    this.#handshake = info.handshake;
+    this.#info = info;
     const reconnected = this.#opened;
     this.#opened = true;
     if (reconnected) this.#stats.reconnects++;
@@ -455,8 +477,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
   }
 
   #onMessage(data: string | Uint8Array, binary: boolean): void {
-    const heartbeat = this.#options.heartbeat;
-    if (heartbeat && heartbeat.isPong && heartbeat.isPong(data)) return;
+    if (this.#options.heartbeat && this.#options.heartbeat.isPong?.(data)) return;
     this.#stats.received++;
     this.emit('message', data, binary ? BINARY : TEXT);
   }
@@ -477,8 +498,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
       const now = Date.now();
       const idle = now - transport.lastReceivedAt;
       if (idle > interval + timeout) {
-        kill(idle, `nothing received for ${idle} ms, more than interval + timeout (${interval + timeout} ms); timers were suspended or the link is dead`);
-        return;
+        return kill(idle, `nothing received for ${idle} ms, more than interval + timeout (${interval + timeout} ms); timers were suspended or the link is dead`);
       }
       try {
         if (message === undefined) transport.ping();
@@ -496,13 +516,13 @@ export class SocketCore extends EventEmitter<SocketEvents> {
   }
 
   /** An attempt failed before a transport could report it (provider, factory, timeout). */
-  #failAttempt(error: SocklineError, provider: boolean): void {
+  #failAttempt(error: SocklineError, provider?: boolean): void {
     this.#detach();
-    this.#lost({ code: CloseCode.Abnormal, reason: '', wasClean: false, error }, false, provider);
+    this.#lost({ code: 1006, reason: '', wasClean: false, error }, false, provider);
   }
 
   /** A link or an attempt ended (already detached): report it, then retry or close for good. */
-  #lost(info: CloseInfo, wasUp: boolean, provider = false): void {
+  #lost(info: CloseInfo, wasUp: boolean, provider?: boolean): void {
     const generation = this.#generation;
     this.#lastClose = info;
     if (info.error) this.emit('error', info.error);
@@ -512,15 +532,13 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     const policy = this.#options.reconnect;
     if (policy && wasUp && Date.now() - this.#openedAt >= policy.minUptime) this.#retries = 0;
     const attempt = this.#retries + 1;
-    if (
-      !policy ||
-      attempt > policy.maxRetries ||
-      !(provider || policy.shouldReconnect({ lastClose: info, attempt, wasOpen: wasUp }))
-    ) {
-      return this.#finish(info);
+    if (!policy || attempt > policy.maxRetries || !(provider || policy.shouldReconnect({ lastClose: info, attempt, wasOpen: wasUp }))) {
+      this.#finish(info);
+    } else if (this.#offline()) {
+      this.#setState('reconnecting');
+    } else {
+      this.#retry(attempt, nextDelay(attempt, policy, policy.random, this.#node?.retryAfter(info)));
     }
-    if (this.#offline()) this.#setState('reconnecting');
-    else this.#retry(attempt, nextDelay(attempt, policy, policy.random, retryAfterOf(info, Date.now())));
   }
 
   /** Announce retry `attempt` and start it after `delay` ms (at once for 0). */
@@ -539,42 +557,41 @@ export class SocketCore extends EventEmitter<SocketEvents> {
 
   /** End for good. `close()`/abort with an open link waits for the transport's close; otherwise it ends now. */
   #shutdown(code: number | undefined, reason: string | undefined, error?: SocklineError): void {
-    const transport = this.#transport;
     if (this.#up) {
       this.#closeError = error;
-      this.#clearTimers();
+      this.#stopTimers();
       this.#setState('closing');
-      transport!.close(code, reason);
-      return;
+      this.#transport!.close(code, reason);
+    } else {
+      this.#end(code, reason, error);
+      this.#finish(closeInfo(code, reason, error));
     }
-    this.#detach();
-    transport?.terminate(error);
-    const info: CloseInfo = { code: code ?? CloseCode.NoStatus, reason: reason ?? '', wasClean: false };
-    if (error) info.error = error;
-    this.#finish(info);
   }
 
   /** The final close: no timer, listener or transport survives it; queued messages are reported as unsent. */
   #finish(info: CloseInfo): void {
     this.#detach();
-    this.#options.signal?.removeEventListener('abort', this.#onAbort);
-    if (this.#network) {
-      removeEventListener('online', this.#onOnline);
-      removeEventListener('offline', this.#onOffline);
-    }
+    this.#listen('removeEventListener');
     this.#setState('closed');
-    const unsent = this.#queue ? this.#queue.drain() : [];
-    if (unsent.length) {
-      const error = new ConnectionClosedError(
-        info.code,
-        info.reason,
-        info.wasClean,
-        `The socket closed (code ${info.code}) before the message could be sent`,
-        info.error,
-      );
-      for (const item of unsent) this.#settle(item, error);
-    }
+    const unsent = this.#queue?.drain() ?? [];
+    const error = new ConnectionClosedError(
+      info.code,
+      info.reason,
+      info.wasClean,
+      `The socket closed (code ${info.code}) before the message could be sent`,
+      info.error,
+    );
+    for (const item of unsent) this.#settle(item, error);
     this.emit('close', { ...info, unsent: unsent.map((item) => item.data) });
+  }
+
+  /** Add or remove the listeners on the abort signal and the page's online/offline events. */
+  #listen(method: 'addEventListener' | 'removeEventListener'): void {
+    this.#options.signal?.[method]('abort', this.#onAbort);
+    if (this.#network) {
+      globalThis[method]('online', this.#onNetwork);
+      globalThis[method]('offline', this.#onNetwork);
+    }
   }
 
   #offline(): boolean {
@@ -582,21 +599,19 @@ export class SocketCore extends EventEmitter<SocketEvents> {
   }
 
   #onAbort = (): void => {
-    if (this.#state === 'closing' || this.#state === 'closed') return;
+    if (this.#ended()) return;
     const reason = this.#options.signal!.reason;
-    this.#shutdown(CloseCode.Normal, '', new AbortError(`The socket was aborted: ${String(reason)}`, reason));
+    this.#shutdown(1000, '', new AbortError(`The socket was aborted: ${String(reason)}`, reason));
   };
 
-  /** Back online: retry now instead of waiting (a paused retry was not counted). */
-  #onOnline = (): void => {
+  /**
+   * Offline: cancel the scheduled retry. Back online: retry now instead of waiting (a retry paused while
+   * offline was not counted, so it does not count twice).
+   */
+  #onNetwork = (event: Event): void => {
     if (this.#state !== 'reconnecting') return;
     clearTimeout(this.#timer);
-    this.#retry(this.#retries + 1, 0);
-  };
-
-  /** Offline: cancel the scheduled retry; `online` starts it again without it counting twice. */
-  #onOffline = (): void => {
-    if (this.#state === 'reconnecting') clearTimeout(this.#timer);
+    if (event.type === 'online') this.#retry(this.#retries + 1, 0);
   };
 }
 
