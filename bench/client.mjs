@@ -51,12 +51,14 @@ function receive() {
   let bytes = 0;
   let start = 0;
   progress = () => (raw ? `${bytes} of ${wireBytes} bytes` : `${messages} of ${count} messages`);
+  let cpu;
   const finish = () => {
     const seconds = (performance.now() - start) / 1000;
-    report({ ok: true, values: { ...throughput(seconds), messages: raw ? count : messages, bytes } });
+    report({ ok: true, values: { ...throughput(seconds, cpu), messages: raw ? count : messages, bytes } });
   };
   open(job.url, {
     onOpen() {
+      cpu = process.cpuUsage();
       start = performance.now();
     },
     onMessage(data) {
@@ -72,8 +74,11 @@ function receive() {
   });
 }
 
-function throughput(seconds) {
-  return { seconds, mps: count / seconds / 1e6, gbps: (count * scenario.size) / seconds / 1e9 };
+/** Rates, and the client's CPU time per message (user + system, µs): what it costs apart from the peer. */
+function throughput(seconds, cpuStart) {
+  const used = process.cpuUsage(cpuStart);
+  const cpu = (used.user + used.system) / count;
+  return { seconds, mps: count / seconds / 1e6, gbps: (count * scenario.size) / seconds / 1e9, cpu };
 }
 
 // ---------------------------------------------------------------- send: we write, the peer counts and says DONE
@@ -104,10 +109,12 @@ function send() {
       }
     }
   };
+  let cpu;
   const finish = () =>
-    report({ ok: true, values: { ...throughput((performance.now() - start) / 1000), messages: sent } });
+    report({ ok: true, values: { ...throughput((performance.now() - start) / 1000, cpu), messages: sent } });
   conn = open(job.url, {
     onOpen() {
+      cpu = process.cpuUsage();
       start = performance.now();
       pump();
     },

@@ -15,7 +15,7 @@ export const SCENARIOS = [
     size: 16,
     count: 1_000_000,
     quick: 200_000,
-    metrics: [rate('mps', 'rate', 'M msg/s')],
+    metrics: [rate('mps', 'rate', 'M msg/s'), cost('cpu', 'CPU', 'µs/msg', 2)],
     target: { text: '≥ 1.5× ws', against: 'ws', metric: 'mps', ratio: 1.5 },
   },
   {
@@ -25,7 +25,7 @@ export const SCENARIOS = [
     size: MiB,
     count: 1_000,
     quick: 200,
-    metrics: [rate('gbps', 'payload', 'GB/s')],
+    metrics: [rate('gbps', 'payload', 'GB/s'), cost('cpu', 'CPU', 'µs/MiB', 0)],
     target: { text: '≥ 90% of the ceiling', against: 'ceiling', metric: 'gbps', ratio: 0.9 },
   },
   {
@@ -36,7 +36,7 @@ export const SCENARIOS = [
     fragment: 64 * KiB,
     count: 1_000,
     quick: 200,
-    metrics: [rate('gbps', 'payload', 'GB/s')],
+    metrics: [rate('gbps', 'payload', 'GB/s'), cost('cpu', 'CPU', 'µs/MiB', 0)],
     target: { text: '≥ 80% of the ceiling', against: 'ceiling', metric: 'gbps', ratio: 0.8 },
   },
   {
