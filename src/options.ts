@@ -290,9 +290,9 @@ export function toWebSocketUrl(input: unknown): URL {
   } catch {
     throw new InvalidArgumentError(`Invalid URL ${describe(input)}: expected an absolute ws:// or wss:// URL`);
   }
-  const shown = `${url.protocol}//${url.host}${url.pathname}`;
-  if (url.protocol === 'http:' || url.protocol === 'https:') url.protocol = url.protocol === 'http:' ? 'ws:' : 'wss:';
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+  const shown = redact(url);
+  url.protocol = url.protocol.replace(/^http/, 'ws');
+  if (!/^wss?:$/.test(url.protocol)) {
     throw new InvalidArgumentError(`Invalid URL ${shown}: the scheme must be ws: or wss: (http: and https: are converted)`);
   }
   if (url.href.includes('#')) {
@@ -300,6 +300,12 @@ export function toWebSocketUrl(input: unknown): URL {
   }
   return url;
 }
+
+/**
+ * `ws://host:port/path` without credentials or query string: error messages end up in logs and
+ * telemetry, and tokens are often passed in the query because browsers cannot send headers.
+ */
+export const redact = (url: URL): string => url.protocol + '//' + url.host + url.pathname;
 
 /** Validate `send()`'s options and return the fragment size to use. */
 export function sendFragmentSize(options: { fragmentSize?: number } | undefined, fallback: number): number {
@@ -370,7 +376,7 @@ export function normalize(options: SocketOptions, node: NodeOptions | undefined)
     for (const name of NODE_ONLY) {
       if (options[name as keyof SocketOptions] !== undefined) {
         throw new InvalidArgumentError(
-          `Option ${name} is not supported in browsers: the native WebSocket cannot apply it (it works with the Node build only)`,
+          `Option ${name} is not supported in browsers: the native WebSocket cannot apply it (Node build only)`,
         );
       }
     }
@@ -389,7 +395,7 @@ export function normalize(options: SocketOptions, node: NodeOptions | undefined)
     if (isPong !== undefined && typeof isPong !== 'function') invalid('heartbeat.isPong', isPong, 'a function');
     if (message === undefined && (isPong || !node)) {
       throw new InvalidArgumentError(
-        `Invalid option heartbeat: ${isPong ? 'isPong needs' : 'browsers have no ping API, so it needs'} heartbeat.message (an application-level ping your server answers)`,
+        `Invalid option heartbeat: ${isPong ? 'isPong needs' : 'browsers have no ping API, so it needs'} heartbeat.message`,
       );
     }
   }

@@ -1,18 +1,12 @@
 import { InvalidArgumentError, InvalidStateError, NetworkError, type SocklineError } from '../errors.js';
+import { redact } from '../options.js';
 import type { CloseInfo, OutgoingData, TransportFactory } from '../transport.js';
 
-/** Native `readyState` values (WHATWG WebSocket); named here so the code reads without magic numbers. */
-const OPEN = 1;
+
 /** RFC 6455 §7.1.5: "the connection was closed abnormally", what a browser reports for every failure. */
 const ABNORMAL = 1006;
 
-/**
- * `ws://host:port/path` without credentials or query string: error messages end up in logs and
- * telemetry, and tokens are often passed in the query because browsers cannot send headers.
- */
-const redact = (url: URL): string => url.protocol + '//' + url.host + url.pathname;
-
-/** "Node 20.11.0", "Deno 1.40.0", the user agent, …: the runtime named in the missing-WebSocket error. */
+/** "Node 20.11.0 without a global WebSocket", "Deno 1.40.0", the user agent, …: the runtime named in the missing-WebSocket error. */
 function describeRuntime(): string {
   // Read through globalThis so that bundlers never see a free `process` and inject a polyfill.
   const g = globalThis as { process?: { versions?: { node?: string } }; Deno?: { version?: { deno?: string } }; navigator?: { userAgent?: string } };
@@ -36,21 +30,19 @@ function describeRuntime(): string {
  * @throws InvalidArgumentError when the native constructor rejects the URL or subprotocols
  *   (`SyntaxError`), or the page may not open it (`SecurityError`, e.g. `ws://` from an `https://` page).
  */
-export const connectBrowser: TransportFactory = (url, options, handler) => {
+export const connectBrowser: TransportFactory = (url, { protocols }, handler) => {
   const Native = (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
   if (typeof Native !== 'function') {
     throw new InvalidStateError(
-      `WebSocket is not available in this runtime (${describeRuntime()}): import sockline's Node build ` +
-        `(the "node" export condition, it brings its own client) or define globalThis.WebSocket before connecting`,
+      `WebSocket is not available in this runtime (${describeRuntime()}): import sockline's Node build or define globalThis.WebSocket`,
     );
   }
 
   let ws: WebSocket;
   try {
-    ws = new Native(url.href, options.protocols.length ? options.protocols : undefined);
+    ws = new Native(url.href, protocols.length ? protocols : undefined);
   } catch (cause) {
-    const error = new InvalidArgumentError(`Cannot open a WebSocket to ${redact(url)}: ${String(cause)}`);
-    throw Object.assign(error, { cause });
+    throw Object.assign(new InvalidArgumentError(`Cannot open a WebSocket to ${redact(url)}: ${String(cause)}`), { cause });
   }
   ws.binaryType = 'arraybuffer';
 
@@ -68,18 +60,29 @@ export const connectBrowser: TransportFactory = (url, options, handler) => {
     handler.onClose(info);
   };
 
+  // Browsers only accept 1000 and 3000-4999 (e.g. not 1001): close without a code rather than stay open.
+  const close = (code?: number, reason?: string): void => {
+    try {
+      ws.close(code, reason);
+    } catch {
+      try {
+        ws.close();
+      } catch {
+        /* already closing */
+      }
+    }
+  };
+
   ws.onopen = () => {
     opened = true;
     lastReceivedAt = Date.now();
     handler.onOpen({ protocol: ws.protocol || '', extensions: ws.extensions || '' });
   };
 
-  ws.onmessage = (event: MessageEvent) => {
+  ws.onmessage = ({ data }: MessageEvent) => {
     lastReceivedAt = Date.now();
-    const data: unknown = event.data;
+    // An ArrayBuffer (possibly from another realm, so no instanceof) becomes a view without copying.
     if (typeof data === 'string') handler.onMessage(data, false);
-    // An ArrayBuffer (possibly from another realm, so no instanceof) becomes a view without copying;
-    // polyfills that hand out Node Buffers or other views are copied into a plain Uint8Array.
     else handler.onMessage(new Uint8Array(data as ArrayBuffer), true);
   };
 
@@ -90,17 +93,17 @@ export const connectBrowser: TransportFactory = (url, options, handler) => {
 
   ws.onclose = (event: CloseEvent) => {
     const code = event.code || ABNORMAL;
-    // Aborting our own attempt with close() is not a network failure, whatever the browser says.
-    const failed = (errored || code === ABNORMAL) && !(closeRequested && !opened);
     finish({
       code,
       reason: event.reason || '',
       // 1006 is never clean (RFC 6455 §7.1.5), whatever a polyfill says (happy-dom reports true).
       wasClean: code !== ABNORMAL && !!event.wasClean,
-      // Browsers hide why (refused, TLS, HTTP status…) from pages; only their console says.
-      error: failed
-        ? new NetworkError(`${opened ? 'Lost the connection to' : 'Could not connect to'} ${redact(url)} (cause in the browser console)`)
-        : undefined,
+      // Browsers hide why (refused, TLS, HTTP status…) from pages; only their console says. Aborting our own
+      // attempt with close() is not a network failure, whatever the browser says.
+      error:
+        (errored || code === ABNORMAL) && (opened || !closeRequested)
+          ? new NetworkError(`${opened ? 'Lost the connection to' : 'Could not connect to'} ${redact(url)} (cause in the browser console)`)
+          : undefined,
     });
   };
 
@@ -115,16 +118,12 @@ export const connectBrowser: TransportFactory = (url, options, handler) => {
 
     send(data: OutgoingData | Blob, _fragmentSize: number, done?: (error?: Error) => void) {
       // The browser fragments as it likes; fragmentSize is a Node transport setting.
-      // A native socket that is CLOSING drops sends silently (WHATWG): say so instead.
-      if (finished || ws.readyState !== OPEN) {
-        done?.(new InvalidStateError('Cannot send: the WebSocket is closing'));
-        return;
-      }
+      // A native socket that is not OPEN (1) drops sends silently (WHATWG): say so instead.
+      if (finished || ws.readyState !== 1) return done?.(new InvalidStateError('Cannot send: the WebSocket is closing'));
       try {
         ws.send(data);
       } catch (cause) {
-        done?.(Object.assign(new InvalidStateError(`Cannot send: ${String(cause)}`), { cause }));
-        return;
+        return done?.(Object.assign(new InvalidStateError(`Cannot send: ${String(cause)}`), { cause }));
       }
       done?.();
     },
@@ -136,26 +135,13 @@ export const connectBrowser: TransportFactory = (url, options, handler) => {
     close(code?: number, reason?: string) {
       if (finished) return;
       closeRequested = true;
-      try {
-        ws.close(code, reason);
-      } catch {
-        // Browsers only accept 1000 and 3000-4999 (e.g. not 1001): close without a code rather than stay open.
-        try {
-          ws.close();
-        } catch {
-          /* already closing */
-        }
-      }
+      close(code, reason);
     },
 
     terminate(error?: SocklineError) {
       if (finished) return;
       // A page cannot drop a TCP connection; closing and ignoring all later events is the closest thing.
-      try {
-        ws.close();
-      } catch {
-        /* already closing */
-      }
+      close();
       finish({ code: ABNORMAL, reason: '', wasClean: false, error });
     },
   };

@@ -123,7 +123,7 @@ describe('normalizeOptions', () => {
     (name) => {
       const value = { headers: {}, origin: 'x', maxPayload: 1, handshakeTimeout: 1, closeTimeout: 1, tls: {}, proxy: 'http://p:1', noDelay: true }[name];
       expect(invalid({ [name]: value }, 'browser')).toThrow(
-        `Option ${name} is not supported in browsers: the native WebSocket cannot apply it (it works with the Node build only)`,
+        `Option ${name} is not supported in browsers: the native WebSocket cannot apply it (Node build only)`,
       );
       expect(() => normalizeOptions({ [name]: value }, 'node')).not.toThrow();
     },
