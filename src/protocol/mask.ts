@@ -210,9 +210,24 @@ function cryptoFill(buf: Uint8Array): void {
   globalThis.crypto.getRandomValues(buf);
 }
 
+/** A random pool and how much of it was handed out. */
+interface PoolState {
+  pool: Uint8Array | null;
+  offset: number;
+}
+
+/**
+ * Pool state per fill function: every MaskPool built with the same `fill` draws from the same pool, the way ws
+ * uses one module-wide pool. A connection then costs no 8 KiB CSPRNG call and keeps no 8 KiB buffer alive for
+ * the first few frames it sends (a close frame, a ping): that was a `randomFillSync` of 8 KiB per connection
+ * in the connect+close profile and 8 KiB retained by every connection that ever sent a frame.
+ */
+const sharedStates = new WeakMap<RandomFill, PoolState>();
+
 /**
  * Masking keys cut 4 bytes at a time from a lazily filled 8 KiB random pool, so a busy sender makes one
- * CSPRNG call per 2048 frames instead of one per frame.
+ * CSPRNG call per 2048 frames instead of one per frame. Pools built with the same `fill` function share
+ * one 8 KiB pool; inject a fresh function for a pool of your own (tests do, for determinism).
  *
  * RFC 6455 §5.3: "The masking key needs to be unpredictable; thus, the masking key MUST be derived from a
  * strong source of entropy". The default source is `crypto.getRandomValues`; inject `fill` to use another
@@ -220,14 +235,19 @@ function cryptoFill(buf: Uint8Array): void {
  */
 export class MaskPool {
   readonly #fill: RandomFill;
-  #pool: Uint8Array | null = null;
-  #offset = MASK_POOL_SIZE;
+  readonly #state: PoolState;
 
   constructor(fill: RandomFill = cryptoFill) {
     if (typeof fill !== 'function') {
       throw new InvalidArgumentError(`Invalid mask fill ${String(fill)}: expected a function (buf) => void`);
     }
     this.#fill = fill;
+    let state = sharedStates.get(fill);
+    if (state === undefined) {
+      state = { pool: null, offset: MASK_POOL_SIZE };
+      sharedStates.set(fill, state);
+    }
+    this.#state = state;
   }
 
   /**
@@ -235,15 +255,16 @@ export class MaskPool {
    * so a key returned earlier keeps its bytes for as long as the caller holds it.
    */
   next(): Uint8Array {
-    let pool = this.#pool;
-    if (pool === null || this.#offset === MASK_POOL_SIZE) {
+    const state = this.#state;
+    let pool = state.pool;
+    if (pool === null || state.offset === MASK_POOL_SIZE) {
       pool = new Uint8Array(MASK_POOL_SIZE);
       this.#fill(pool);
-      this.#pool = pool;
-      this.#offset = 0;
+      state.pool = pool;
+      state.offset = 0;
     }
-    const offset = this.#offset;
-    this.#offset = offset + MASK_BYTES;
+    const offset = state.offset;
+    state.offset = offset + MASK_BYTES;
     return pool.subarray(offset, offset + MASK_BYTES);
   }
 }
