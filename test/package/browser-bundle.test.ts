@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUDGET_BYTES, attribute, bundleForBrowser, measure, type BrowserBundle } from '../../scripts/size.mjs';
+import { BUDGET_BYTES, TARGET_BYTES, attribute, bundleForBrowser, measure, type BrowserBundle } from '../../scripts/size.mjs';
 import { assertBuilt, dist, root } from './helpers.js';
 
 /** Node built-ins a browser bundle must never reach, by any spelling. */
@@ -44,8 +44,10 @@ describe('browser bundle of `import { Socket } from "sockline"`', () => {
     expect(size.minified).not.toMatch(/\brequire\(/);
   });
 
-  it(`should stay within the ${BUDGET_BYTES} B min+gzip budget, reconnection included`, async () => {
+  // The 3 KB target of issue #3 is not met (see TARGET_BYTES); this ceiling stops the bundle from growing.
+  it(`should stay within its ${BUDGET_BYTES} B min+gzip regression ceiling, reconnection included`, async () => {
     expect(size.gzip).toBeGreaterThan(500);
+    expect(TARGET_BYTES).toBeLessThan(BUDGET_BYTES);
     if (size.gzip > BUDGET_BYTES) {
       // Say where the bytes are, so the fix can start from the failure message.
       const { files } = await attribute();
@@ -64,9 +66,11 @@ describe('browser bundle of `import { Socket } from "sockline"`', () => {
     });
     const report = JSON.parse(run.stdout.slice(0, run.stdout.lastIndexOf('}') + 1)) as {
       budget: number;
+      target: number;
       results: { name: string; installed: boolean; gzip?: number }[];
     };
     expect(report.budget).toBe(BUDGET_BYTES);
+    expect(report.target).toBe(TARGET_BYTES);
     expect(report.results[0]).toMatchObject({ name: 'sockline', installed: true, gzip: size.gzip });
     // The README compares against these, measured the same way (they are devDependencies).
     expect(report.results.slice(1).map((r) => [r.name, r.installed])).toEqual([
