@@ -3,7 +3,7 @@
  * owns the deadlines (handshake, closing handshake) and batches writes.
  */
 import { Buffer, isUtf8 } from 'node:buffer';
-import { createHash, randomFillSync } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { Socket } from 'node:net';
 import { ConnectionClosedError, NetworkError, TimeoutError, type SocklineError } from '../errors.js';
 import { ClientConnection, type ConnectionHandler } from '../protocol/connection.js';
@@ -19,10 +19,38 @@ import type {
 } from '../transport.js';
 import { dial } from './dial.js';
 
-const sha1 = (input: string): Uint8Array => createHash('sha1').update(input).digest();
+/** One-shot `crypto.hash` (Node >= 20.12) skips the Hash object a handshake otherwise builds and throws away. */
+const hashOnce = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
+const sha1 = hashOnce
+  ? (input: string): Uint8Array => hashOnce('sha1', input, 'buffer')
+  : (input: string): Uint8Array => crypto.createHash('sha1').update(input).digest();
 
-/** node:crypto rather than globalThis.crypto, which Node 18 only has behind a flag. One function for every connection. */
-const fillRandom = (bytes: Uint8Array): void => void randomFillSync(bytes);
+/** Requests up to this size (a 16-byte handshake nonce) are served from `randomPool`. */
+const SMALL_RANDOM = 64;
+const RANDOM_POOL_SIZE = 4096;
+let randomPool: Buffer | undefined;
+let randomOffset = RANDOM_POOL_SIZE;
+
+/**
+ * node:crypto rather than globalThis.crypto, which Node 18 only has behind a flag. One function for every
+ * connection. Small requests are cut from a 4 KiB CSPRNG pool, each byte handed out once, so a connection's
+ * nonce costs no `randomFillSync` call of its own (Node's `randomUUID` caches random bytes the same way).
+ */
+function fillRandom(bytes: Uint8Array): void {
+  const length = bytes.byteLength;
+  if (length > SMALL_RANDOM) {
+    crypto.randomFillSync(bytes);
+    return;
+  }
+  if (randomPool === undefined || randomOffset + length > RANDOM_POOL_SIZE) {
+    randomPool = crypto.randomFillSync(Buffer.allocUnsafeSlow(RANDOM_POOL_SIZE));
+    randomOffset = 0;
+  }
+  bytes.set(randomPool.subarray(randomOffset, randomOffset + length));
+  // Never hand the same bytes out twice.
+  randomPool.fill(0, randomOffset, randomOffset + length);
+  randomOffset += length;
+}
 
 /**
  * Frames up to this size are held until the end of the tick and, when there are several, copied into one batch
