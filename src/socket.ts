@@ -476,6 +476,22 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     this.emit('open', { ...info, reconnected, attempt: this.#retries });
   }
 
+  /**
+   * A listener that throws must not leave the Socket half-way through its own work (a message batch, a
+   * state change, the final close): the error is rethrown on a microtask, as browsers report exceptions
+   * from EventTarget listeners, and the Socket carries on.
+   */
+  override emit<T extends EventEmitter.EventNames<SocketEvents>>(event: T, ...args: EventEmitter.EventArgs<SocketEvents, T>): boolean {
+    try {
+      return super.emit(event, ...args);
+    } catch (error) {
+      queueMicrotask(() => {
+        throw error;
+      });
+      return true;
+    }
+  }
+
   #onMessage(data: string | Uint8Array, binary: boolean): void {
     if (this.#options.heartbeat && this.#options.heartbeat.isPong?.(data)) return;
     this.#stats.received++;

@@ -65,6 +65,28 @@ describe('Socket lifecycle', () => {
     expect(socket.stats.received).toBe(2);
   });
 
+  it('should keep going when a listener throws, and rethrow its error on a microtask', async () => {
+    const { socket, s, events } = createSocket();
+    await settle();
+    s.last.open();
+    const bug = new Error('listener bug');
+    socket.once('message', () => {
+      throw bug;
+    });
+    const reported: (() => void)[] = [];
+    const spy = vi.spyOn(globalThis, 'queueMicrotask').mockImplementation((task) => void reported.push(task));
+    try {
+      s.last.receive('first');
+      s.last.receive('second');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(events.of('message').map(([data]) => data)).toEqual(['first', 'second']);
+    expect(socket.stats.received).toBe(2);
+    expect(reported).toHaveLength(1);
+    expect(() => reported[0]()).toThrow(bug);
+  });
+
   it('should emit ping and pong from the transport', async () => {
     const { s, events } = createSocket();
     await settle();
