@@ -1,5 +1,6 @@
 /** Types for scripts/size.mjs (imported by the package tests and the benchmark report). */
 export declare const BUDGET_BYTES: number;
+export declare const TARGET_BYTES: number;
 export declare const TARGETS: { name: string; package: string; entry: string }[];
 export interface BrowserBundle {
   /** The bundle before minification. */
