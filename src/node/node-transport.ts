@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import { ConnectionClosedError, NetworkError, TimeoutError, type SocklineError } from '../errors.js';
 import { ClientConnection, type ConnectionHandler } from '../protocol/connection.js';
 import { CloseCode } from '../protocol/constants.js';
+import { recycleFrame } from '../protocol/frame-serializer.js';
 import type {
   CloseInfo,
   OpenInfo,
@@ -58,6 +59,8 @@ function fillRandom(bytes: Uint8Array): void {
  * of one per message (issue #6: send 1M × 16 B), and a lone send costs no copy.
  */
 const SMALL_FRAME = 1024;
+/** Frames from this size on are handed back to the serializer for reuse once written (`recycleFrame`). */
+const RECYCLE_FRAME = 64 * 1024;
 /** Size of a batch buffer; a burst larger than this becomes several batches, still in one corked writev. */
 const BATCH_BYTES = 16 * 1024;
 
@@ -224,7 +227,15 @@ export class NodeTransport implements Transport {
     if (length > SMALL_FRAME) {
       this.#cork(socket);
       if (this.#pendingBytes > 0) this.#flushPending(socket);
-      socket.write(bytes, done as ((error?: Error | null) => void) | undefined);
+      if (length < RECYCLE_FRAME) {
+        socket.write(bytes, done as ((error?: Error | null) => void) | undefined);
+      } else {
+        // Once written, a large frame's buffer can serve the next frame of the same size.
+        socket.write(bytes, (error) => {
+          recycleFrame(bytes);
+          done?.(error ?? undefined);
+        });
+      }
       return;
     }
     let batch = this.#batch;
