@@ -210,7 +210,9 @@ export class ClientConnection {
 
   /** The transport lost TCP or gave up (timeout, network error): record why, if nothing else did first. */
   abort(error: SocklineError): void {
-    this.#error ??= error;
+    // RFC 6455 §7.1.5: once both Close frames were exchanged, the connection is closed cleanly whenever TCP then
+    // closes. A server that never closes TCP (our close timeout drops it) or resets it has not failed anything.
+    if (!(this.#closeReceived && this.#closeSent)) this.#error ??= error;
     this.#setClosed();
   }
 
