@@ -274,15 +274,25 @@ export const closeCases: ConformanceCase[] = [
   {
     id: '7.11.4',
     category: 'close',
-    title: 'server sends close and never closes TCP (ignores the client FIN)',
-    rfc: '§7.1.1',
-    expected: 'the client ends the connection itself after closeTimeout (300 ms): code 1000, TimeoutError(close)',
+    title: 'server sends close 1000 and never closes TCP (ignores the client FIN)',
+    rfc: '§7.1.1, §7.1.5',
+    expected: 'the client drops TCP itself after closeTimeout (300 ms); the closing handshake completed, so: 1000, clean, no error',
     async run(ctx) {
       const s = await ctx.session({ closeTimeout: 300 });
       neverCloseTcp(s);
-      await s.send(f({ opcode: OP.close, payload: closeBody(1000) }));
+      await s.send(f({ opcode: OP.close, payload: closeBody(1000, 'done') }));
+      const start = performance.now();
       expect((await s.readFrame()).opcode).toBe(OP.close);
-      return timesOut(s, 300, 1000);
+      const info = await within(s.client.closed, 'the close timeout to end the connection');
+      const elapsed = performance.now() - start;
+      // §7.1.5: "if the TCP connection was closed after the WebSocket closing handshake was completed, the
+      // WebSocket connection is said to have been closed _cleanly_" — whoever closed TCP. Not an error, so
+      // a Socket does not reconnect after the server's final 1000.
+      expect(info).toMatchObject({ code: 1000, reason: 'done', wasClean: true });
+      expect(info.error, 'no error: the server only kept TCP open').toBeUndefined();
+      expect(elapsed, 'ended by the close timeout').toBeGreaterThanOrEqual(300 * 0.8);
+      expect(elapsed).toBeLessThan(300 + 2_000);
+      return 'dropped TCP after the 300 ms close timeout: 1000 "done", clean, no error';
     },
   },
   {
