@@ -1,4 +1,5 @@
-// One measurement in a fresh process: argv[2] = { scenario, client, url, count, deadline }.
+// One measurement in a fresh process: argv[2] = { scenario, client, url?, count, deadline } (without `url`, the
+// parent sends { url } over IPC once the peer listens).
 // Reports { ok: true, values } or { ok: false, error } to the parent over IPC, then exits.
 // Run with --expose-gc (the memory scenario needs it; the others call gc() once before timing).
 import { performance } from 'node:perf_hooks';
@@ -31,6 +32,8 @@ process.on('unhandledRejection', (error) => report({ ok: false, error: `unhandle
 
 const open = await client.load();
 const raw = client.raw === true;
+// The parent starts us and the peer side by side and sends the peer's URL once it listens.
+job.url ??= await new Promise((resolve) => process.once('message', (m) => resolve(m.url)));
 globalThis.gc?.();
 
 const runners = { receive, send, echo, connect, memory };

@@ -102,8 +102,36 @@ function peerConfig(scenario, count) {
 
 async function measure(scenario, client, count, round) {
   const deadline = deadlineFor(scenario, { quick });
+  // Peer and client start side by side (the client loads its library meanwhile); the client gets the URL over IPC.
   const peer = fork(here('./peer.mjs'), [JSON.stringify(peerConfig(scenario, count))], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const env = { ...process.env, ...CLIENTS[client].env };
+  if (!CLIENTS[client].env?.WS_NO_BUFFER_UTIL) delete env.WS_NO_BUFFER_UTIL;
+  const execArgv = ['--expose-gc'];
+  if (args.profile && (args.profile === true ? client.startsWith('sockline') : args.profile.split(',').includes(client))) {
+    const dir = `${ROOT}/.tmp/profiles`;
+    mkdirSync(dir, { recursive: true });
+    execArgv.push(
+      '--cpu-prof',
+      '--cpu-prof-interval=100',
+      `--cpu-prof-dir=${dir}`,
+      `--cpu-prof-name=${scenario.id}-${client}-r${round + 1}.cpuprofile`,
+    );
+  }
+  const job = { scenario: scenario.id, client, count, deadline };
+  const child = fork(here('./client.mjs'), [JSON.stringify(job)], { execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const result = new Promise((resolve) => {
+    let reported;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reported = { ok: false, error: `hung: killed after ${deadline + 5000} ms` };
+    }, deadline + 5000);
+    child.on('message', (m) => (reported ??= m));
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve(reported ?? { ok: false, error: `client exited with ${signal ?? code} before reporting` });
+    });
   });
   try {
     const port = await new Promise((resolve, reject) => {
@@ -114,33 +142,11 @@ async function measure(scenario, client, count, round) {
       });
       peer.once('exit', (code) => reject(new Error(`peer exited with ${code}`)));
     });
-    const env = { ...process.env, ...CLIENTS[client].env };
-    if (!CLIENTS[client].env?.WS_NO_BUFFER_UTIL) delete env.WS_NO_BUFFER_UTIL;
-    const execArgv = ['--expose-gc'];
-    if (args.profile && (args.profile === true ? client.startsWith('sockline') : args.profile.split(',').includes(client))) {
-      const dir = `${ROOT}/.tmp/profiles`;
-      mkdirSync(dir, { recursive: true });
-      execArgv.push('--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${scenario.id}-${client}-r${round + 1}.cpuprofile`);
-    }
-    const job = { scenario: scenario.id, client, url: `ws://127.0.0.1:${port}/`, count, deadline };
-    const child = fork(here('./client.mjs'), [JSON.stringify(job)], {
-      execArgv,
-      env,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    return await new Promise((resolve) => {
-      let result;
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        result = { ok: false, error: `hung: killed after ${deadline + 5000} ms` };
-      }, deadline + 5000);
-      child.on('message', (m) => (result ??= m));
-      child.on('exit', (code, signal) => {
-        clearTimeout(timer);
-        resolve(result ?? { ok: false, error: `client exited with ${signal ?? code} before reporting` });
-      });
-    });
+    child.send({ url: `ws://127.0.0.1:${port}/` });
+    return await result;
   } catch (error) {
+    child.kill('SIGKILL');
+    await result;
     return { ok: false, error: error.message };
   } finally {
     peer.kill('SIGKILL');
