@@ -6,7 +6,7 @@
  *   SOCKLINE_FUZZ_SEED=<seed> SOCKLINE_FUZZ_PATH=<path> npm run fuzz   # replay what a failure printed
  *
  * Each property stops at whichever comes first, its run count or the time limit (an interrupted run is not a
- * failure). The expensive end-to-end TCP property runs 1/50 of the count.
+ * failure). The end-to-end TCP property runs 1/10 of the count.
  */
 import { defineConfig } from 'vitest/config';
 

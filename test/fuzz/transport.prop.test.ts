@@ -97,7 +97,7 @@ describe('Node transport under fuzzed servers', () => {
             }
           },
         ),
-        runs(25, 0.02),
+        runs(25, 0.1),
       );
       expect(outcomes.size, `outcomes seen: ${[...outcomes].join(', ')}`).toBeGreaterThanOrEqual(3);
     },
