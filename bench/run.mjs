@@ -255,7 +255,11 @@ function targetRow(scenario, t, per) {
   const metric = scenario.metrics.find((m) => m.key === t.metric);
   const ratio = ours[t.metric] / ref[t.metric];
   const met = metric.better === 'higher' ? ratio >= t.ratio : ratio <= t.ratio;
-  return `| ${name} | ${ratio.toFixed(2)}× ${t.against === 'ceiling' ? 'ceiling' : CLIENTS[t.against].label} | ${met ? 'met' : '**short**'} |`;
+  // A verdict closer to the line than half the rounds' spread could flip on another run: say so.
+  const noise = Math.max(ours[`${t.metric}Spread`], ref[`${t.metric}Spread`]) / 2;
+  const close = Math.abs(ratio / t.ratio - 1) < noise ? ' (within the rounds\' spread)' : '';
+  const status = `${met ? 'met' : '**short**'}${close}`;
+  return `| ${name} | ${ratio.toFixed(2)}× ${t.against === 'ceiling' ? 'ceiling' : CLIENTS[t.against].label} | ${status} |`;
 }
 
 function undiciRow(scenario, per) {
