@@ -270,7 +270,9 @@ export class ClientConnection {
   #receivePing(payload: Uint8Array): void {
     // RFC 6455 §5.5.2: "Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in response
     // ... unless it already received a Close frame." It "SHOULD respond ... as soon as is practical."
-    if (this.#state === 'open') {
+    // Closing after our own Close frame still answers: only a received Close frame excuses the Pong, and a
+    // Pong is a control frame, not one of the data frames §5.5.1 forbids after a Close.
+    if (this.#state === 'open' || (this.#state === 'closing' && !this.#error)) {
       this.#handler.write(serializeFrame(Opcode.Pong, payload, true, this.#masks.next()));
     }
     this.#handler.onPing(payload);
