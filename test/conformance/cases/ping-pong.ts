@@ -1,5 +1,6 @@
 /** 2 Ping/pong (Autobahn 2.x): RFC 6455 §5.5.2 "Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in response". */
-import { bytesOf, f, OP, utf8, type ConformanceCase } from '../harness.js';
+import { expect } from 'vitest';
+import { bytesOf, closeBody, f, OP, utf8, within, type ConformanceCase } from '../harness.js';
 
 const PING_RFC = '§5.5.2';
 const PONG_RFC = '§5.5.3';
@@ -113,6 +114,26 @@ export const pingPongCases: ConformanceCase[] = [
       const s = await ctx.session();
       await s.send(f({ opcode: OP.ping, fin: false, payload: 'half' }));
       return s.expectFailure(1002);
+    },
+  },
+  {
+    id: '2.12',
+    category: 'ping/pong',
+    title: 'ping after the client started closing, before the server answered its close',
+    rfc: '§5.5.2, §5.5.1',
+    expected: 'pong with the ping payload (a pong is only excused once a Close was received); then a clean close',
+    async run(ctx) {
+      const s = await ctx.session();
+      s.client.transport.close(1000, 'client bye');
+      expect((await s.readFrame()).opcode, 'the client close').toBe(OP.close);
+      await s.send(f({ opcode: OP.ping, payload: 'still there?' }));
+      await s.expectPong(utf8('still there?'));
+      await s.send(f({ opcode: OP.close, payload: closeBody(1000) }));
+      s.peer.socket.end();
+      const info = await within(s.client.closed, 'the close');
+      expect(info).toMatchObject({ code: 1000, wasClean: true });
+      expect(await s.remainingFrames()).toEqual([]);
+      return 'pong while closing; clean close';
     },
   },
 ];
