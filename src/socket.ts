@@ -28,6 +28,7 @@ import {
   toProtocols,
   toWebSocketUrl,
   type NodeOptions,
+  type NormalizedHeartbeat,
   type NormalizedOptions,
   type Provider,
   type Runtime,
@@ -155,8 +156,12 @@ export class SocketCore extends EventEmitter<SocketEvents> {
   #closeError: SocklineError | undefined;
   /** The connection-timeout or the retry timer (never both). */
   #timer: Timer | undefined;
+  /** One timer per open link, refreshed for every probe. */
   #beatTimer: Timer | undefined;
   #replyTimer: Timer | undefined;
+  /** When the probe that `#replyTimer` waits on was sent. */
+  #probedAt = 0;
+  /** Created with the first queued message (most Sockets never queue). */
   #queue: SendQueue<Outgoing> | undefined;
   /** The page exposes online/offline events and `navigator.onLine`. */
   #network: boolean;
@@ -172,16 +177,15 @@ export class SocketCore extends EventEmitter<SocketEvents> {
    */
   constructor(url: UrlInput, options: SocketOptions, connect: TransportFactory, node?: NodeOptions) {
     super();
-    const { queue, signal } = (this.#options = normalize(options, node));
+    const { signal } = (this.#options = normalize(options, node));
     if (typeof url !== 'function') this.#url = toWebSocketUrl(url).href;
     this.#urlInput = url;
     this.#connect = connect;
     this.#node = node;
-    if (queue) this.#queue = new SendQueue(queue.maxMessages, queue.maxBytes);
     const g = globalThis as { addEventListener?: unknown; navigator?: { onLine?: unknown } };
     this.#network = typeof g.addEventListener === 'function' && typeof g.navigator?.onLine === 'boolean';
     this.#listen('addEventListener');
-    if (signal?.aborted) queueMicrotask(this.#onAbort);
+    if (signal?.aborted) queueMicrotask(this.#onAbort!);
     else this.#attempt();
   }
 
@@ -301,16 +305,17 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     if (this.#ended()) {
       throw new InvalidStateError(`Cannot send: the socket is ${this.#state}; messages sent after close() are not delivered`);
     }
-    const queue = this.#queue;
-    if (this.#up && !queue?.length && this.#write(item)) return;
+    if (this.#up && !this.#queue?.length && this.#write(item)) return;
+    const limits = this.#options.queue;
     let error: SocklineError;
-    if (!queue) {
+    if (!limits) {
       error = new InvalidStateError(
         `Cannot send: the socket is ${this.#up ? 'closing its link' : this.#state} and the queue is disabled (queue: false); ` +
           "wait for the 'open' event or enable the queue",
       );
     } else {
       item.size = byteLength(data);
+      const queue = (this.#queue ??= new SendQueue(limits.maxMessages, limits.maxBytes));
       const limit = queue.push(item);
       if (!limit) {
         this.#stats.queued++;
@@ -383,7 +388,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     clearTimeout(this.#timer);
     clearTimeout(this.#beatTimer);
     clearTimeout(this.#replyTimer);
-    this.#replyTimer = undefined;
+    this.#timer = this.#beatTimer = this.#replyTimer = undefined;
   }
 
   /** Detach the transport and end it: the closing handshake for an open link, terminated otherwise. Returns whether it was open. */
@@ -425,7 +430,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
       if (generation !== this.#generation) return;
       this.#url = url.href;
       try {
-        transport = this.#connect(url, { ...base, protocols: offered, headers: sent }, this.#handler(generation));
+        transport = this.#connect(url, { ...base, protocols: offered, headers: sent }, new SocketCore.#Link(this, generation));
       } catch (error) {
         // Also covers a factory that reported onClose before throwing.
         if (generation === this.#generation) this.#failAttempt(asSockline(error, 'Could not start the connection'));
@@ -440,20 +445,49 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     if (generation === this.#generation) this.#transport = transport;
   }
 
-  /** Listeners for one transport; they go quiet as soon as it is detached. */
-  #handler(generation: number): TransportHandler {
-    const live = (): boolean => generation === this.#generation;
-    return {
-      onOpen: (info) => live() && this.#onOpen(generation, info),
-      onMessage: (data, binary) => live() && this.#onMessage(data, binary),
-      onPing: (data) => live() && this.emit('ping', data),
-      onPong: (data) => live() && this.emit('pong', data),
-      onClose: (info) => live() && this.#lost(info, this.#detach()),
-    };
-  }
+  /**
+   * Listeners for one transport, as one small object rather than five closures (thousands of idle Sockets).
+   * They go quiet as soon as the transport is detached.
+   */
+  static readonly #Link = class implements TransportHandler {
+    readonly #socket: SocketCore;
+    /** The Socket's `#generation` when this transport started. */
+    readonly #own: number;
+
+    constructor(socket: SocketCore, generation: number) {
+      this.#socket = socket;
+      this.#own = generation;
+    }
+
+    #live(): boolean {
+      return this.#own === this.#socket.#generation;
+    }
+
+    onOpen(info: OpenInfo): void {
+      if (this.#live()) this.#socket.#onOpen(this.#own, info);
+    }
+
+    onMessage(data: string | Uint8Array, binary: boolean): void {
+      if (this.#live()) this.#socket.#onMessage(data, binary);
+    }
+
+    onPing(data: Uint8Array): void {
+      if (this.#live()) this.#socket.emit('ping', data);
+    }
+
+    onPong(data: Uint8Array): void {
+      if (this.#live()) this.#socket.emit('pong', data);
+    }
+
+    onClose(info: CloseInfo): void {
+      const socket = this.#socket;
+      if (this.#live()) socket.#lost(info, socket.#detach());
+    }
+  };
 
   #onOpen(generation: number, info: OpenInfo): void {
     clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#up = true;
     this.#openedAt = Date.now();
     this.#info = info;
@@ -505,30 +539,44 @@ export class SocketCore extends EventEmitter<SocketEvents> {
    */
   #startHeartbeat(): void {
     const heartbeat = this.#options.heartbeat;
-    const transport = this.#transport!;
-    if (!heartbeat || (heartbeat.message === undefined && !transport.canPing)) return;
-    const { interval, timeout, message } = heartbeat;
-    const kill = (ms: number, detail: string): void =>
-      transport.terminate(new TimeoutError('heartbeat', ms, `Heartbeat failed: ${detail}`));
-    const tick = (): void => {
-      const now = Date.now();
-      const idle = now - transport.lastReceivedAt;
-      if (idle > interval + timeout) {
-        return kill(idle, `nothing received for ${idle} ms, more than interval + timeout (${interval + timeout} ms); timers were suspended or the link is dead`);
-      }
-      try {
-        if (message === undefined) transport.ping();
-        else transport.send(message, 0);
-      } catch {
-        // The link is closing: its close is on the way.
-      }
-      this.#replyTimer ??= setTimeout(() => {
-        this.#replyTimer = undefined;
-        if (transport.lastReceivedAt < now) kill(timeout, `no reply within ${timeout} ms`);
-      }, timeout);
-      this.#beatTimer = setTimeout(tick, interval);
-    };
-    this.#beatTimer = setTimeout(tick, interval);
+    if (!heartbeat || (heartbeat.message === undefined && !this.#transport!.canPing)) return;
+    // Static callbacks with the Socket as argument: no closures kept per open link.
+    this.#beatTimer = setTimeout(SocketCore.#beat, heartbeat.interval, this);
+  }
+
+  /** A heartbeat tick (timers are stopped whenever the transport is detached, so it is the one that opened). */
+  static #beat(socket: SocketCore): void {
+    const transport = socket.#transport!;
+    const { interval, timeout, message } = socket.#options.heartbeat as NormalizedHeartbeat;
+    const now = Date.now();
+    const idle = now - transport.lastReceivedAt;
+    if (idle > interval + timeout) {
+      return socket.#heartbeatFailed(idle, `nothing received for ${idle} ms, more than interval + timeout (${interval + timeout} ms); timers were suspended or the link is dead`);
+    }
+    const generation = socket.#generation;
+    try {
+      if (message === undefined) transport.ping();
+      else transport.send(message, 0);
+    } catch {
+      // The link is closing: its close is on the way.
+    }
+    if (generation !== socket.#generation) return; // the probe ended the link
+    if (!socket.#replyTimer) {
+      socket.#probedAt = now;
+      socket.#replyTimer = setTimeout(SocketCore.#replyDue, timeout, socket);
+    }
+    socket.#beatTimer!.refresh();
+  }
+
+  /** `timeout` after a probe: nothing received since it was sent means the link is dead. */
+  static #replyDue(socket: SocketCore): void {
+    socket.#replyTimer = undefined;
+    const { timeout } = socket.#options.heartbeat as NormalizedHeartbeat;
+    if (socket.#transport!.lastReceivedAt < socket.#probedAt) socket.#heartbeatFailed(timeout, `no reply within ${timeout} ms`);
+  }
+
+  #heartbeatFailed(ms: number, detail: string): void {
+    this.#transport!.terminate(new TimeoutError('heartbeat', ms, `Heartbeat failed: ${detail}`));
   }
 
   /** An attempt failed before a transport could report it (provider, factory, timeout). */
@@ -601,34 +649,38 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     this.emit('close', { ...info, unsent: unsent.map((item) => item.data) });
   }
 
-  /** Add or remove the listeners on the abort signal and the page's online/offline events. */
+  /** Add or remove the listeners on the abort signal and the page's online/offline events (created only when needed). */
   #listen(method: 'addEventListener' | 'removeEventListener'): void {
-    this.#options.signal?.[method]('abort', this.#onAbort);
+    this.#options.signal?.[method]('abort', (this.#onAbort ??= () => this.#abort()));
     if (this.#network) {
-      globalThis[method]('online', this.#onNetwork);
-      globalThis[method]('offline', this.#onNetwork);
+      const onNetwork = (this.#onNetwork ??= (event: Event) => this.#networkChanged(event));
+      globalThis[method]('online', onNetwork);
+      globalThis[method]('offline', onNetwork);
     }
   }
+
+  #onAbort: (() => void) | undefined;
+  #onNetwork: ((event: Event) => void) | undefined;
 
   #offline(): boolean {
     return this.#network && navigator.onLine === false;
   }
 
-  #onAbort = (): void => {
+  #abort(): void {
     if (this.#ended()) return;
     const reason = this.#options.signal!.reason;
     this.#shutdown(1000, '', new AbortError(`The socket was aborted: ${String(reason)}`, reason));
-  };
+  }
 
   /**
    * Offline: cancel the scheduled retry. Back online: retry now instead of waiting (a retry paused while
    * offline was not counted, so it does not count twice).
    */
-  #onNetwork = (event: Event): void => {
+  #networkChanged(event: Event): void {
     if (this.#state !== 'reconnecting') return;
     clearTimeout(this.#timer);
     if (event.type === 'online') this.#retry(this.#retries + 1, 0);
-  };
+  }
 }
 
 /**

@@ -78,7 +78,8 @@ export class NodeTransport implements Transport {
   readonly canPing = true;
   lastReceivedAt = Date.now();
   #handler: TransportHandler;
-  #options: TransportOptions;
+  /** All this keeps of its options: the attempt's options object is not held for the connection's lifetime. */
+  #closeTimeout: number;
   #connection: ClientConnection;
   #socket: Socket | undefined;
   #cancelDial: (() => void) | undefined;
@@ -101,7 +102,7 @@ export class NodeTransport implements Transport {
 
   constructor(url: URL, options: TransportOptions, handler: TransportHandler) {
     this.#handler = handler;
-    this.#options = options;
+    this.#closeTimeout = options.closeTimeout;
     this.#connection = new ClientConnection(
       {
         url,
@@ -332,8 +333,8 @@ export class NodeTransport implements Transport {
   }
 
   #startCloseTimer(): void {
-    if (this.#closeTimer || this.#finished || this.#options.closeTimeout <= 0) return;
-    const ms = this.#options.closeTimeout;
+    const ms = this.#closeTimeout;
+    if (this.#closeTimer || this.#finished || ms <= 0) return;
     this.#closeTimer = setTimeout(() => {
       this.terminate(new TimeoutError('close', ms, `Server did not complete the closing handshake within ${ms} ms`));
     }, ms);

@@ -12,7 +12,7 @@ import type { CloseInfo, HandshakeInfo, OpenInfo } from '../transport.js';
 import { encodeClosePayload } from './close.js';
 import { CloseCode, MAX_CLOSE_REASON_BYTES, Opcode } from './constants.js';
 import { encodeText, serializeFrame, serializeMessage } from './frame-serializer.js';
-import { FrameReader } from './frame-reader.js';
+import { FrameReader, type FrameReaderHandler } from './frame-reader.js';
 import { acceptKey, buildRequest, createNonce, validateResponse } from './handshake.js';
 import { HttpResponseParser } from './http-response-parser.js';
 import { MaskPool } from './mask.js';
@@ -55,11 +55,12 @@ export class ClientConnection {
   readonly expectedAccept: string;
   #state: ConnectionState = 'connecting';
   #handler: ConnectionHandler;
-  #options: ConnectionOptions;
-  #responseParser: HttpResponseParser;
+  /** What the opening handshake needs; dropped once it is done, like the parser (idle connections stay small). */
+  #options: ConnectionOptions | undefined;
+  #responseParser: HttpResponseParser | undefined;
   #reader: FrameReader;
   #masks: MaskPool;
-  #nextMask: () => Uint8Array;
+  #nextMask: (() => Uint8Array) | undefined;
   #closeSent: { code: number; reason: string } | undefined;
   #closeReceived: { code: number; reason: string } | undefined;
   #error: SocklineError | undefined;
@@ -74,17 +75,41 @@ export class ClientConnection {
     this.expectedAccept = acceptKey(this.key, options.sha1);
     this.#responseParser = new HttpResponseParser(options.maxHeaderBytes);
     this.#masks = new MaskPool(options.fillRandom);
-    this.#nextMask = () => this.#masks.next();
-    this.#reader = new FrameReader(
-      {
-        onMessage: (data, binary) => this.#handler.onMessage(data, binary),
-        onPing: (payload) => this.#receivePing(payload),
-        onPong: (payload) => this.#handler.onPong(payload),
-        onClose: (code, reason) => this.#receiveClose(code, reason),
-      },
-      { maxPayload: options.maxPayload, decodeText: options.decodeText },
-    );
+    this.#reader = new FrameReader(new ClientConnection.#ReaderEvents(this, handler), {
+      maxPayload: options.maxPayload,
+      decodeText: options.decodeText,
+    });
   }
+
+  /**
+   * The reader's handler: one small object per connection instead of four closures. Messages and pongs go
+   * straight to the connection's handler; pings and Close frames need the connection's state.
+   */
+  static readonly #ReaderEvents = class implements FrameReaderHandler {
+    readonly #connection: ClientConnection;
+    readonly #handler: ConnectionHandler;
+
+    constructor(connection: ClientConnection, handler: ConnectionHandler) {
+      this.#connection = connection;
+      this.#handler = handler;
+    }
+
+    onMessage(data: string | Uint8Array, binary: boolean): void {
+      this.#handler.onMessage(data, binary);
+    }
+
+    onPing(payload: Uint8Array): void {
+      this.#connection.#receivePing(payload);
+    }
+
+    onPong(payload: Uint8Array): void {
+      this.#handler.onPong(payload);
+    }
+
+    onClose(code: number, reason: string): void {
+      this.#connection.#receiveClose(code, reason);
+    }
+  };
 
   get state(): ConnectionState {
     return this.#state;
@@ -109,7 +134,7 @@ export class ClientConnection {
 
   /** The opening handshake request; call once the TCP (and TLS) connection is up. */
   start(): void {
-    const { url, protocols, headers, origin } = this.#options;
+    const { url, protocols, headers, origin } = this.#options!;
     const request = buildRequest({ url, key: this.key, protocols, headers, origin });
     this.#handler.write(encodeText(request));
   }
@@ -230,14 +255,15 @@ export class ClientConnection {
   #receiveHandshake(chunk: Uint8Array): void {
     let result;
     try {
-      result = this.#responseParser.push(chunk);
+      result = this.#responseParser!.push(chunk);
       if (!result) return;
       const { protocol, extensions } = validateResponse(result.head, {
         key: this.key,
         expectedAccept: this.expectedAccept,
-        protocols: this.#options.protocols,
+        protocols: this.#options!.protocols,
         extensions: [],
       });
+      this.#responseParser = this.#options = undefined;
       this.#handshake = {
         key: this.key,
         expectedAccept: this.expectedAccept,
@@ -297,6 +323,7 @@ export class ClientConnection {
       this.#handler.write(serializeFrame(opcode, payload, true, this.#masks.next()), done);
       return;
     }
+    this.#nextMask ??= () => this.#masks.next();
     const frames = serializeMessage(opcode, payload, fragmentSize, this.#nextMask);
     const last = frames.length - 1;
     for (let i = 0; i < last; i++) this.#handler.write(frames[i]);
@@ -322,3 +349,4 @@ export class ClientConnection {
     }
   }
 }
+
