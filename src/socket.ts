@@ -135,6 +135,8 @@ async function resolve<T>(name: string, option: Provider<unknown>, check: (value
 export class SocketCore extends EventEmitter<SocketEvents> {
   #options: NormalizedOptions;
   #urlInput: UrlInput;
+  /** A static URL as the constructor parsed it, kept for the first attempt only (no second parse). */
+  #parsedUrl: URL | undefined;
   #connect: TransportFactory;
   /** The Node build's option handling; absent in browsers. */
   #node: NodeOptions | undefined;
@@ -178,7 +180,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
   constructor(url: UrlInput, options: SocketOptions, connect: TransportFactory, node?: NodeOptions) {
     super();
     const { signal } = (this.#options = normalize(options, node));
-    if (typeof url !== 'function') this.#url = toWebSocketUrl(url).href;
+    if (typeof url !== 'function') this.#url = (this.#parsedUrl = toWebSocketUrl(url)).href;
     this.#urlInput = url;
     this.#connect = connect;
     this.#node = node;
@@ -420,10 +422,12 @@ export class SocketCore extends EventEmitter<SocketEvents> {
   async #start(generation: number): Promise<void> {
     const { protocols, headers, transport: base } = this.#options;
     const node = this.#node;
+    const parsed = this.#parsedUrl;
+    this.#parsedUrl = undefined;
     let transport: Transport | undefined;
     try {
       const [url, offered, sent] = await Promise.all([
-        resolve('url', this.#urlInput, toWebSocketUrl),
+        parsed ?? resolve('url', this.#urlInput, toWebSocketUrl),
         resolve('protocols', protocols, toProtocols),
         node ? resolve('headers', headers, node.headers) : {},
       ]);
@@ -638,14 +642,17 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     this.#listen('removeEventListener');
     this.#setState('closed');
     const unsent = this.#queue?.drain() ?? [];
-    const error = new ConnectionClosedError(
-      info.code,
-      info.reason,
-      info.wasClean,
-      `The socket closed (code ${info.code}) before the message could be sent`,
-      info.error,
-    );
-    for (const item of unsent) this.#settle(item, error);
+    if (unsent.length > 0) {
+      // Only built when there is something to report: an Error's stack trace is a good part of a short connection's cost.
+      const error = new ConnectionClosedError(
+        info.code,
+        info.reason,
+        info.wasClean,
+        `The socket closed (code ${info.code}) before the message could be sent`,
+        info.error,
+      );
+      for (const item of unsent) this.#settle(item, error);
+    }
     this.emit('close', { ...info, unsent: unsent.map((item) => item.data) });
   }
 
