@@ -161,8 +161,6 @@ export class SocketCore extends EventEmitter<SocketEvents> {
   /** One timer per open link, refreshed for every probe. */
   #beatTimer: Timer | undefined;
   #replyTimer: Timer | undefined;
-  /** When the probe that `#replyTimer` waits on was sent. */
-  #probedAt = 0;
   /** Created with the first queued message (most Sockets never queue). */
   #queue: SendQueue<Outgoing> | undefined;
   /** The page exposes online/offline events and `navigator.onLine`. */
@@ -565,18 +563,15 @@ export class SocketCore extends EventEmitter<SocketEvents> {
       // The link is closing: its close is on the way.
     }
     if (generation !== socket.#generation) return; // the probe ended the link
-    if (!socket.#replyTimer) {
-      socket.#probedAt = now;
-      socket.#replyTimer = setTimeout(SocketCore.#replyDue, timeout, socket);
-    }
+    socket.#replyTimer ??= setTimeout(SocketCore.#replyDue, timeout, socket, now);
     socket.#beatTimer!.refresh();
   }
 
-  /** `timeout` after a probe: nothing received since it was sent means the link is dead. */
-  static #replyDue(socket: SocketCore): void {
+  /** `timeout` after the probe sent at `probedAt`: nothing received since means the link is dead. */
+  static #replyDue(socket: SocketCore, probedAt: number): void {
     socket.#replyTimer = undefined;
     const { timeout } = socket.#options.heartbeat as NormalizedHeartbeat;
-    if (socket.#transport!.lastReceivedAt < socket.#probedAt) socket.#heartbeatFailed(timeout, `no reply within ${timeout} ms`);
+    if (socket.#transport!.lastReceivedAt < probedAt) socket.#heartbeatFailed(timeout, `no reply within ${timeout} ms`);
   }
 
   #heartbeatFailed(ms: number, detail: string): void {
