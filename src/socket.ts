@@ -35,6 +35,7 @@ import {
   type SocketOptions,
   type UrlInput,
 } from './options.js';
+import { assertCloseArgs } from './close-args.js';
 import { byteLength, SendQueue } from './send-queue.js';
 import type { CloseInfo, HandshakeInfo, OpenInfo, Transport, TransportFactory, TransportHandler } from './transport.js';
 
@@ -72,25 +73,6 @@ function closeInfo(code: number | undefined, reason: string | undefined, error?:
   const info: CloseInfo = { code: code ?? 1005, reason: reason ?? '', wasClean: false };
   if (error) info.error = error;
   return info;
-}
-
-/**
- * Validate the arguments of `close()`/`reconnect()`: the code is absent, 1000, or 3000-4999 (the other 1xxx codes
- * describe the protocol's own failures); the reason is a string of at most 123 UTF-8 bytes (RFC 6455 §5.5: a
- * control frame carries 125 bytes, two of them the code) and needs a code (RFC 6455 §5.5.1).
- */
-function checkClose(code: number | undefined, reason: string | undefined): void {
-  if (code !== undefined && code !== 1000 && !(Number.isInteger(code) && code >= 3000 && code <= 4999)) {
-    throw new InvalidArgumentError(`Invalid close code ${describe(code)}: close() accepts 1000 or 3000-4999`);
-  }
-  if (reason === undefined) return;
-  const text = typeof reason === 'string';
-  const bytes = text ? byteLength(reason) : 0;
-  if (!text || bytes > 123 || (code === undefined && reason)) {
-    throw new InvalidArgumentError(
-      `Invalid close reason ${text ? `of ${bytes} bytes` : describe(reason)}: close() takes a code, then a string of at most 123 UTF-8 bytes`,
-    );
-  }
 }
 
 /** Normalise what `send()`/`ping()` accept; views become a `Uint8Array` over the same memory. */
@@ -272,7 +254,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
    * @throws InvalidArgumentError unless `code` is 1000 or 3000-4999 and `reason` at most 123 UTF-8 bytes.
    */
   close(code?: number, reason?: string): void {
-    checkClose(code, reason);
+    assertCloseArgs(code, reason);
     if (!this.#ended()) this.#shutdown(code, reason);
   }
 
@@ -285,7 +267,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
    * @throws InvalidStateError after `close()`.
    */
   reconnect(code?: number, reason?: string): void {
-    checkClose(code, reason);
+    assertCloseArgs(code, reason);
     if (this.#ended()) throw new InvalidStateError(`Cannot reconnect: the socket is ${this.#state}; create a new Socket`);
     const wasUp = this.#end(code, reason);
     const info = (this.#lastClose = closeInfo(code, reason));

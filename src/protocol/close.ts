@@ -29,47 +29,6 @@ export function isValidWireCloseCode(code: number): boolean {
   );
 }
 
-/** Length of `text` in UTF-8 bytes (lone surrogates count as the 3 bytes of U+FFFD, as `TextEncoder` sends them). */
-function utf8Length(text: string): number {
-  encoder ??= new TextEncoder();
-  return encoder.encode(text).length;
-}
-
-/**
- * Validate the arguments of the user-facing `close(code?, reason?)`: the code is absent, 1000, or 3000-4999
- * (the 1xxx codes describe the protocol's own failures and are ours to send); the reason is a string of at
- * most 123 UTF-8 bytes (RFC 6455 §5.5: control frames carry at most 125 bytes, two of them the code) and
- * needs a code (RFC 6455 §5.5.1: the reason "MAY" follow "the 2-byte integer").
- *
- * @throws InvalidArgumentError naming the value and what is allowed.
- */
-export function assertUserCloseCode(code: number | undefined, reason: string | undefined): void {
-  if (code !== undefined) {
-    if (
-      typeof code !== 'number' ||
-      !Number.isInteger(code) ||
-      (code !== CloseCode.Normal && (code < APPLICATION_CODE_MIN || code > APPLICATION_CODE_MAX))
-    ) {
-      throw new InvalidArgumentError(`Invalid close code ${String(code)}: close() accepts 1000 or 3000-4999`);
-    }
-  }
-  if (reason === undefined) return;
-  if (typeof reason !== 'string') {
-    throw new InvalidArgumentError(`Invalid close reason ${String(reason)}: close() accepts a string`);
-  }
-  if (code === undefined && reason !== '') {
-    throw new InvalidArgumentError(
-      `Invalid close reason ${JSON.stringify(reason)} without a code: pass a code (1000 or 3000-4999) with a reason`,
-    );
-  }
-  const bytes = utf8Length(reason);
-  if (bytes > MAX_CLOSE_REASON_BYTES) {
-    throw new InvalidArgumentError(
-      `Invalid close reason of ${bytes} bytes in UTF-8: close() accepts at most ${MAX_CLOSE_REASON_BYTES}`,
-    );
-  }
-}
-
 /**
  * The body of a Close frame: the 2-byte code in network byte order followed by the UTF-8 reason
  * (RFC 6455 §5.5.1). Empty when there is no code, and for 1005 (which means "no code" and MUST NOT be sent),

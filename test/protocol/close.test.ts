@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
 import {
-  assertUserCloseCode,
   encodeClosePayload,
   isValidWireCloseCode,
   parseClosePayload,
@@ -19,49 +18,6 @@ describe('isValidWireCloseCode', () => {
     'rejects %d',
     (code) => expect(isValidWireCloseCode(code)).toBe(false),
   );
-});
-
-describe('assertUserCloseCode', () => {
-  it('accepts no code, 1000 and 3000-4999, with or without a reason', () => {
-    expect(() => assertUserCloseCode(undefined, undefined)).not.toThrow();
-    for (const code of [1000, 3000, 3500, 4000, 4999]) {
-      expect(() => assertUserCloseCode(code, undefined)).not.toThrow();
-      expect(() => assertUserCloseCode(code, 'bye')).not.toThrow();
-    }
-  });
-
-  it.each([1001, 1002, 1005, 1006, 1015, 999, 2999, 5000, 0, 1000.5])(
-    'rejects close code %d naming the value and what is allowed',
-    (code) => {
-      expect(() => assertUserCloseCode(code, undefined)).toThrow(InvalidArgumentError);
-      expect(() => assertUserCloseCode(code, undefined)).toThrow(
-        `Invalid close code ${code}: close() accepts 1000 or 3000-4999`,
-      );
-    },
-  );
-
-  it('rejects a code that is not a number', () => {
-    expect(() => assertUserCloseCode('1000' as never, undefined)).toThrow(/Invalid close code 1000: close\(\) accepts/);
-  });
-
-  it('measures the reason in UTF-8 bytes, not string length: 123 bytes pass, 124 fail', () => {
-    expect(() => assertUserCloseCode(1000, 'a'.repeat(123))).not.toThrow();
-    expect(() => assertUserCloseCode(1000, 'a'.repeat(124))).toThrow(/124 bytes.*at most 123/);
-    // 41 × "€" is 41 characters but 123 bytes; 42 × is 126 bytes.
-    expect(() => assertUserCloseCode(1000, '€'.repeat(41))).not.toThrow();
-    expect(() => assertUserCloseCode(1000, '€'.repeat(42))).toThrow(InvalidArgumentError);
-    // 31 astral characters: string length 62, 124 bytes.
-    expect(() => assertUserCloseCode(4000, '😀'.repeat(31))).toThrow(/124 bytes/);
-  });
-
-  it('rejects a reason without a code', () => {
-    expect(() => assertUserCloseCode(undefined, 'bye')).toThrow(InvalidArgumentError);
-    expect(() => assertUserCloseCode(undefined, 'bye')).toThrow(/without a code/);
-  });
-
-  it('rejects a reason that is not a string', () => {
-    expect(() => assertUserCloseCode(1000, 42 as never)).toThrow(/Invalid close reason 42: close\(\) accepts a string/);
-  });
 });
 
 describe('encodeClosePayload', () => {
