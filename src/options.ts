@@ -7,6 +7,7 @@ import { InvalidArgumentError } from './errors.js';
 import { DEFAULT_MAX_PAYLOAD } from './protocol/constants.js';
 import { validateHeaders } from './protocol/handshake.js';
 import type { CloseInfo, TransportOptions } from './transport.js';
+import { TOKEN } from './protocol/token.js';
 
 /** Which transport the Socket runs on; decides the defaults and which options are allowed. */
 export type Runtime = 'node' | 'browser';
@@ -243,13 +244,10 @@ function known(prefix: string, value: Record<string, unknown>, defaults: object)
 }
 
 /**
- * RFC 6455 §4.1: subprotocols are non-empty, unique strings of U+0021-U+007E without HTTP separators, i.e. RFC 7230
- * tokens. Duplicates are compared case-insensitively, as the WHATWG constructor does (WPT
- * `Create-protocols-repeated-case-insensitive`), so Node and browsers refuse the same lists.
+ * Subprotocols from a string or an array, validated. RFC 6455 §4.1: subprotocols are non-empty, unique strings of
+ * U+0021-U+007E without HTTP separators, i.e. RFC 7230 tokens. Duplicates are compared case-insensitively, as the
+ * WHATWG constructor does (WPT `Create-protocols-repeated-case-insensitive`), so Node and browsers refuse the same lists.
  */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
-/** Subprotocols from a string or an array, validated (RFC 6455 tokens, no duplicates). */
 export function toProtocols(value: unknown): string[] {
   const list = typeof value === 'string' ? [value] : Array.isArray(value) ? [...value] : invalid('protocols', value, 'a string, an array of strings or a function');
   const seen = new Set<string>();

@@ -10,6 +10,7 @@ import { HandshakeError, InvalidArgumentError, InvalidStateError } from '../erro
 import type { HandshakeFailure } from '../errors.js';
 import { quoteValue } from './http-response-parser.js';
 import type { HttpResponseHead } from './http-response-parser.js';
+import { TOKEN } from './token.js';
 
 // RFC 6455 §4.1: "a randomly selected 16-byte value that has been base64-encoded".
 const NONCE_BYTES = 16;
@@ -22,12 +23,6 @@ const SWITCHING_PROTOCOLS = 101;
 
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-/**
- * RFC 7230 §3.2.6: `token = 1*tchar`, `tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
- * "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA`. This is also exactly RFC 6455 §4.1's subprotocol alphabet
- * ("U+0021 to U+007E not including separator characters as defined in [RFC2616]").
- */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
  * RFC 7230 §3.2: `field-value = *( field-content / obs-fold )` with `field-vchar = VCHAR / obs-text`, SP and HTAB
@@ -173,51 +168,6 @@ export function buildRequest(options: RequestOptions): string {
   }
   // RFC 7230 §3: the header section ends with an empty line.
   return lines.join('\r\n') + '\r\n\r\n';
-}
-
-/**
- * Checks the subprotocols the user wants to offer.
- *
- * RFC 6455 §4.1: "The elements that comprise this value MUST be non-empty strings with characters in the range
- * U+0021 to U+007E not including separator characters as defined in [RFC2616] and MUST all be unique strings."
- *
- * Duplicates are compared ASCII case-insensitively. The WHATWG WebSocket constructor throws a SyntaxError "If any
- * of the values in protocols occur more than once", and the web-platform test
- * `websockets/Create-protocols-repeated-case-insensitive.any.js` requires `['echo', 'eCho']` to throw (undici does:
- * `new Set(protocols.map(p => p.toLowerCase()))`; Firefox's WPT expectations still mark it failing). Rejecting such
- * a list on every runtime keeps the Node and browser transports consistent whatever the browser.
- *
- * @throws InvalidArgumentError naming the offending value.
- */
-export function validateProtocols(protocols: string[]): void {
-  if (!Array.isArray(protocols)) {
-    throw new InvalidArgumentError(`Invalid protocols ${describe(protocols)}: expected an array of strings`);
-  }
-  const seen = new Map<string, string>();
-  for (const protocol of protocols) {
-    if (typeof protocol !== 'string') {
-      throw new InvalidArgumentError(`Invalid subprotocol ${describe(protocol)}: subprotocols are strings`);
-    }
-    if (protocol === '') {
-      throw new InvalidArgumentError('Invalid subprotocol "": subprotocols must be non-empty');
-    }
-    if (!TOKEN.test(protocol)) {
-      throw new InvalidArgumentError(
-        `Invalid subprotocol ${quoteValue(protocol)}: it must be an HTTP token ` +
-          "(letters, digits and !#$%&'*+-.^_`|~; no spaces, commas or other separators)",
-      );
-    }
-    const folded = protocol.toLowerCase();
-    const previous = seen.get(folded);
-    if (previous !== undefined) {
-      throw new InvalidArgumentError(
-        `Duplicate subprotocol ${quoteValue(protocol)}` +
-          (previous === protocol ? '' : ` (same as ${quoteValue(previous)}; compared case-insensitively)`) +
-          ': each subprotocol may be offered once',
-      );
-    }
-    seen.set(folded, protocol);
-  }
 }
 
 /**

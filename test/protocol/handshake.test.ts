@@ -8,7 +8,6 @@ import {
   createNonce,
   parseExtensions,
   validateHeaders,
-  validateProtocols,
   validateResponse,
 } from '../../src/protocol/handshake.js';
 import type { ExpectedHandshake, RequestOptions } from '../../src/protocol/handshake.js';
@@ -198,43 +197,6 @@ describe('buildRequest', () => {
     expect(request.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
     expect(request.endsWith('\r\n\r\n')).toBe(true);
     expect(request).toContain('Host: xn--');
-  });
-});
-
-describe('validateProtocols', () => {
-  it('accepts tokens and the empty list', () => {
-    expect(() => validateProtocols([])).not.toThrow();
-    expect(() => validateProtocols(['chat', 'superchat', 'v1.json+rpc', "!#$%&'*+-.^_`|~"])).not.toThrow();
-  });
-
-  it.each([
-    ['', 'Invalid subprotocol "": subprotocols must be non-empty'],
-    ['a b', 'Invalid subprotocol "a b": it must be an HTTP token'],
-    ['a,b', 'Invalid subprotocol "a,b"'],
-    ['chat/1', 'Invalid subprotocol "chat/1"'],
-    ['"q"', 'Invalid subprotocol "\\"q\\""'],
-    ['ü', 'Invalid subprotocol "\\xfc"'],
-    ['a\r\nb', 'Invalid subprotocol "a\\r\\nb"'],
-  ])('rejects %j with a message naming it', (protocol, message) => {
-    expect(() => validateProtocols(['ok', protocol])).toThrow(InvalidArgumentError);
-    expect(() => validateProtocols(['ok', protocol])).toThrow(message);
-  });
-
-  it('rejects an exact duplicate', () => {
-    expect(() => validateProtocols(['chat', 'chat'])).toThrow(
-      'Duplicate subprotocol "chat": each subprotocol may be offered once',
-    );
-  });
-
-  it('rejects a duplicate differing only in case (WHATWG / WPT Create-protocols-repeated-case-insensitive)', () => {
-    expect(() => validateProtocols(['echo', 'eCho'])).toThrow(
-      'Duplicate subprotocol "eCho" (same as "echo"; compared case-insensitively)',
-    );
-  });
-
-  it('rejects non-strings and non-arrays', () => {
-    expect(() => validateProtocols(['a', 1 as unknown as string])).toThrow(/Invalid subprotocol number 1/);
-    expect(() => validateProtocols('chat' as unknown as string[])).toThrow(/expected an array/);
   });
 });
 
