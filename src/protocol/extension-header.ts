@@ -46,7 +46,13 @@ export function parseExtensionHeader(value: string): ExtensionElement[] | string
     while (i < n && TCHAR.test(value[i])) i++;
     return value.slice(start, i);
   };
-  const at = (): string => (i < n ? `${JSON.stringify(value[i])} at offset ${i}` : 'the end of the value');
+  // Names in these messages are tokens; the character found is shown printable-ASCII-only (it may be anything).
+  const at = (): string => {
+    if (i === n) return 'the end of the value';
+    const code = value.charCodeAt(i);
+    const shown = code > 0x20 && code < 0x7f ? JSON.stringify(value[i]) : `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    return `${shown} at offset ${i}`;
+  };
 
   for (;;) {
     skipOws();
