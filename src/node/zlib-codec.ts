@@ -151,7 +151,8 @@ class Output {
   join(own: boolean, trim = 0): Uint8Array {
     const length = Math.max(0, this.total - trim);
     if (this.#parts.length === 0) {
-      const only = this.#buffer.subarray(0, length);
+      // A plain Uint8Array, never a Buffer: Buffer's slice() is a view, so a caller's copy would not be one.
+      const only = new Uint8Array(this.#buffer.buffer, this.#buffer.byteOffset, length);
       return own && this.#buffer === this.#scratch ? only.slice() : only;
     }
     const out = new Uint8Array(length);
@@ -383,7 +384,7 @@ class OneShotInflater implements MessageInflater {
       throw tooBig();
     }
     if (!this.#params.noContextTakeover) this.#keep(data);
-    return data;
+    return new Uint8Array(data.buffer, data.byteOffset, data.length);
   }
 
   #keep(data: Uint8Array): void {
@@ -422,7 +423,7 @@ class OneShotDeflater implements MessageDeflater {
   deflate(message: Uint8Array): Uint8Array {
     const { level, memLevel, windowBits } = this.#params;
     const data = zlib.deflateRawSync(message, { level, memLevel, windowBits: deflateWindowBits(windowBits), finishFlush: Z_SYNC_FLUSH });
-    return data.subarray(0, data.length - DEFLATE_TAIL.length);
+    return new Uint8Array(data.buffer, data.byteOffset, Math.max(1, data.length - DEFLATE_TAIL.length));
   }
 
   close(): void {}
