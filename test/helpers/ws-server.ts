@@ -1,7 +1,7 @@
 /**
  * A real `ws` WebSocketServer on an ephemeral loopback port, plain or TLS: the well-behaved peer for integration
- * tests. By default it echoes every message back (text as text, binary as binary). Compression is off
- * (`perMessageDeflate: false`), so frames on the wire are exactly what was sent.
+ * tests. By default it echoes every message back (text as text, binary as binary). Compression is off unless the
+ * `perMessageDeflate` option says otherwise, so frames on the wire are exactly what was sent.
  *
  * ```ts
  * const server = await startWsServer();
@@ -13,7 +13,7 @@ import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { WebSocketServer } from 'ws';
-import type { WebSocket } from 'ws';
+import type { PerMessageDeflateOptions, WebSocket } from 'ws';
 import { closeServer, formatHost, listenOnLoopback, SocketTracker, withTimeout } from './test-server.js';
 import type { LoopbackHost, TestServer } from './test-server.js';
 
@@ -26,6 +26,8 @@ export interface WsServerOptions {
   echo?: boolean;
   /** Loopback address to bind. @default '127.0.0.1' */
   host?: LoopbackHost;
+  /** ws's `perMessageDeflate` server option. @default false */
+  perMessageDeflate?: boolean | PerMessageDeflateOptions;
   /** Called for every accepted WebSocket, after the echo handler is attached. */
   onConnection?(ws: WebSocket, request: IncomingMessage): void;
 }
@@ -62,7 +64,7 @@ export async function startWsServer(options: WsServerOptions = {}): Promise<WsSe
 
   const wss = new WebSocketServer({
     server: http,
-    perMessageDeflate: false,
+    perMessageDeflate: options.perMessageDeflate ?? false,
     ...(options.handleProtocols ? { handleProtocols: options.handleProtocols } : {}),
   });
   // The http server owns the port; its errors surface through listen() below.
