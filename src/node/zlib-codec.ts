@@ -34,7 +34,11 @@ const ZLIB_MIN_RAW_DEFLATE_BITS = 9;
 /** Largest Buffer this Node can make (`maxOutputLength` must not exceed it). */
 const BUFFER_MAX = bufferConstants.MAX_LENGTH;
 
+/** A last piece up to this size is copied next to the tail, to inflate both in one call. */
+const JOIN_MAX_BYTES = 16 * 1024;
+
 let inflateScratch: Buffer | undefined;
+let joinScratch: Uint8Array | undefined;
 let deflateScratch: Buffer | undefined;
 
 /** node:zlib's native handle, as `processChunkSync` drives it. */
@@ -247,9 +251,17 @@ class HandleInflater implements MessageInflater {
     // One byte past the limit is enough to know it was crossed; zlib is never asked for more.
     const room = limit - this.#inflated + 1;
     try {
-      if (piece.length > 0) this.#feed(context, piece, room, output, false);
       // RFC 7692 §7.2.2: "Append 4 octets of 0x00 0x00 0xff 0xff to the tail end of the payload of the message."
-      if (fin && output.total < room) this.#feed(context, DEFLATE_TAIL, room, output, true);
+      if (fin && piece.length <= JOIN_MAX_BYTES) {
+        // A small last piece and the tail in one native call (copying them costs less than a second call).
+        const input = (joinScratch ??= new Uint8Array(JOIN_MAX_BYTES + DEFLATE_TAIL.length)).subarray(0, piece.length + DEFLATE_TAIL.length);
+        input.set(piece, 0);
+        input.set(DEFLATE_TAIL, piece.length);
+        this.#feed(context, input, room, output, DEFLATE_TAIL.length);
+      } else {
+        if (piece.length > 0) this.#feed(context, piece, room, output, 0);
+        if (fin && output.total < room) this.#feed(context, DEFLATE_TAIL, room, output, DEFLATE_TAIL.length);
+      }
     } catch (error) {
       this.close();
       if (error instanceof CorruptDataError) throw corrupt(error.message);
@@ -274,8 +286,10 @@ class HandleInflater implements MessageInflater {
    * next DEFLATE block follows the padded data if any." zlib stops reading at the end of such a stream, so the
    * context is reset and whatever follows is read as a new stream — except our own appended tail, which after a
    * final block is not DEFLATE data (alone, 00 00 ff ff would leave zlib inside a stored block).
+   *
+   * @param tail - How many bytes at the end of `input` are the appended tail (0 or 4).
    */
-  #feed(context: Context<zlib.InflateRaw>, input: Uint8Array, room: number, output: Output, isTail: boolean): void {
+  #feed(context: Context<zlib.InflateRaw>, input: Uint8Array, room: number, output: Output, tail: number): void {
     let rest = input;
     let fresh = false;
     for (;;) {
@@ -284,7 +298,7 @@ class HandleInflater implements MessageInflater {
       // A stream that was just reset and still reads nothing would loop forever: that is not DEFLATE.
       if (fresh && unread === rest.length) throw new CorruptDataError('no DEFLATE data after a final block');
       context.stream.reset();
-      if (isTail) return;
+      if (unread <= tail) return;
       rest = rest.subarray(rest.length - unread);
       fresh = true;
     }
