@@ -65,9 +65,6 @@ const BINARY: Readonly<{ binary: boolean }> = Object.freeze({ binary: true });
 /** `WebSocket.readyState` for each state: CONNECTING 0, OPEN 1, CLOSING 2, CLOSED 3. */
 const READY_STATE: Record<SocketState, number> = { connecting: 0, reconnecting: 0, open: 1, closing: 2, closed: 3 };
 
-/** A transport's way of saying "not open (any more)": the message was not handed over and may be queued. */
-const isRefusal = (error: unknown): boolean => error instanceof ConnectionClosedError || error instanceof InvalidStateError;
-
 /** How a link that was not (or no longer) reported by its transport ended: `code` (1005 when none), never clean. */
 function closeInfo(code: number | undefined, reason: string | undefined, error?: SocklineError): CloseInfo {
   const info: CloseInfo = { code: code ?? 1005, reason: reason ?? '', wasClean: false };
@@ -242,7 +239,9 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     if (!this.#up) throw new InvalidStateError(`Cannot ping: the socket is ${this.#state}`);
     if (!transport!.canPing) throw new InvalidStateError('Cannot ping: this runtime has no ping API; use heartbeat.message');
     const payload = data === undefined ? data : toMessage(data, false, 'ping');
-    transport!.ping(typeof payload === 'string' ? new TextEncoder().encode(payload) : (payload as Uint8Array | undefined));
+    if (!transport!.ping(typeof payload === 'string' ? new TextEncoder().encode(payload) : (payload as Uint8Array | undefined))) {
+      throw new InvalidStateError('Cannot ping: the link is closing');
+    }
   }
 
   /**
@@ -314,21 +313,9 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     throw error;
   }
 
-  /** Hand `item` to the transport. False when it refused at once (the link is closing): nothing was sent. */
+  /** Hand `item` to the transport. False when it took nothing (the link is closing): the caller keeps the message. */
   #write(item: Outgoing): boolean {
-    let sync = true;
-    let refused = false;
-    const done = (error?: Error): void => {
-      if (sync && isRefusal(error)) refused = true;
-      else this.#settle(item, error);
-    };
-    try {
-      this.#transport!.send(item.data, item.fragmentSize, done);
-    } catch (error) {
-      done(error as Error);
-    }
-    sync = false;
-    return !refused;
+    return this.#transport!.send(item.data, item.fragmentSize, (error) => this.#settle(item, error));
   }
 
   /** Report the outcome of one message: sent, or dropped with a `ConnectionClosedError`. */
@@ -537,14 +524,9 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     if (idle > interval + timeout) {
       return socket.#heartbeatFailed(idle, `nothing received for ${idle} ms, more than interval + timeout (${interval + timeout} ms); timers were suspended or the link is dead`);
     }
-    const generation = socket.#generation;
-    try {
-      if (message === undefined) transport.ping();
-      else transport.send(message, 0);
-    } catch {
-      // The link is closing: its close is on the way.
-    }
-    if (generation !== socket.#generation) return; // the probe ended the link
+    // A link that is closing takes no probe (false): its close is on the way.
+    if (message === undefined) transport.ping();
+    else transport.send(message, 0);
     socket.#replyTimer ??= setTimeout(SocketCore.#replyDue, timeout, socket, now);
     socket.#beatTimer!.refresh();
   }

@@ -39,7 +39,9 @@ export interface OpenInfo {
 
 /**
  * What a transport reports. Exactly one `onClose` ends every transport, whether it opened or not,
- * and nothing is reported after it.
+ * and nothing is reported after it. `onClose` is never reported from inside a call the Socket made
+ * (`send`, `close`, `terminate`, the factory itself): it always comes on a later task or microtask,
+ * so the Socket never sees a re-entrant close.
  */
 export interface TransportHandler {
   onOpen(info: OpenInfo): void;
@@ -58,15 +60,22 @@ export interface Transport {
   /** True where the runtime can send protocol pings (Node); false in browsers. */
   readonly canPing: boolean;
   /**
-   * Send one message. Only called while open. `done` runs once the bytes were handed to the network
-   * (or with an error if they never will be).
+   * Send one message. Returns whether the transport took it:
+   * - `false`: the link is not open (any more: it is closing or closed). Nothing was handed over and
+   *   `done` is never called; the caller still owns the message (the Socket queues it).
+   * - `true`: the message is the transport's. `done` then runs exactly once, possibly before `send`
+   *   returns, with no argument once the bytes were handed to the network, or with an error if they
+   *   never will be (the link broke first). It never throws for a closing link.
    */
-  send(data: OutgoingData | Blob, fragmentSize: number, done?: (error?: Error) => void): void;
-  /** Send a ping (no-op returning false where unsupported). */
+  send(data: OutgoingData | Blob, fragmentSize: number, done?: (error?: Error) => void): boolean;
+  /** Send a protocol ping. False when it was not sent: the runtime has no ping API, or the link is not open. */
   ping(data?: Uint8Array): boolean;
-  /** Start the closing handshake. Code/reason are already validated. */
+  /**
+   * Start the closing handshake (an attempt that is not open yet is dropped). Code/reason are already
+   * validated. `onClose` follows later, never from inside this call.
+   */
   close(code?: number, reason?: string): void;
-  /** Drop the connection at once; reported as 1006 with `error`. */
+  /** Drop the connection at once; reported as 1006 with `error`, later, never from inside this call. */
   terminate(error?: SocklineError): void;
 }
 

@@ -20,11 +20,13 @@ function describeRuntime(): string {
  * One connection attempt over the runtime's native `WebSocket` (browsers, Deno, workers, React Native).
  *
  * - Binary messages always reach the handler as `Uint8Array` (`binaryType = 'arraybuffer'`), never `Blob`.
- * - `send` accepts `string`, `Uint8Array` and `Blob`; `done` runs as soon as the native `send()` took the data.
+ * - `send` accepts `string`, `Uint8Array` and `Blob`; it returns false (nothing taken, `done` not called)
+ *   unless the native socket is OPEN, and `done` runs as soon as the native `send()` took the data.
  * - The browser hides ping/pong and failure details: `canPing` is false, and a failure becomes a
  *   `NetworkError` on the `CloseInfo` (code 1006).
- * - Exactly one `onClose` and nothing after it. It comes from the native close event, except after
- *   `terminate()`, which reports it at once (synchronously) and ignores whatever the native socket does later.
+ * - Exactly one `onClose` and nothing after it, never from inside a call (see `Transport`). It comes from the
+ *   native close event, except after `terminate()`, which detaches at once, reports it on a microtask and
+ *   ignores whatever the native socket does later.
  *
  * @throws InvalidStateError when the runtime has no `WebSocket` global.
  * @throws InvalidArgumentError when the native constructor rejects the URL or subprotocols
@@ -53,11 +55,12 @@ export const connectBrowser: TransportFactory = (url, { protocols }, handler) =>
   let lastReceivedAt = 0;
 
   // Detach first, then report: whatever the native socket does afterwards reaches no one.
-  const finish = (info: CloseInfo): void => {
+  const finish = (info: CloseInfo, later?: boolean): void => {
     if (finished) return;
     finished = true;
     ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
-    handler.onClose(info);
+    if (later) queueMicrotask(() => handler.onClose(info));
+    else handler.onClose(info);
   };
 
   // Browsers only accept 1000 and 3000-4999 (e.g. not 1001): close without a code rather than stay open.
@@ -118,14 +121,16 @@ export const connectBrowser: TransportFactory = (url, { protocols }, handler) =>
 
     send(data: OutgoingData | Blob, _fragmentSize: number, done?: (error?: Error) => void) {
       // The browser fragments as it likes; fragmentSize is a Node transport setting.
-      // A native socket that is not OPEN (1) drops sends silently (WHATWG): say so instead.
-      if (finished || ws.readyState !== 1) return done?.(new InvalidStateError('Cannot send: the WebSocket is closing'));
+      // A native socket that is not OPEN (1) drops sends silently (WHATWG): take nothing instead.
+      if (finished || ws.readyState !== 1) return false;
       try {
         ws.send(data);
-      } catch (cause) {
-        return done?.(Object.assign(new InvalidStateError(`Cannot send: ${String(cause)}`), { cause }));
+      } catch {
+        // WHATWG send() throws only while CONNECTING; a polyfill may throw for a closing socket: not taken either.
+        return false;
       }
       done?.();
+      return true;
     },
 
     ping() {
@@ -141,8 +146,9 @@ export const connectBrowser: TransportFactory = (url, { protocols }, handler) =>
     terminate(error?: SocklineError) {
       if (finished) return;
       // A page cannot drop a TCP connection; closing and ignoring all later events is the closest thing.
+      // Detached at once (nothing is taken or reported any more), reported on a microtask like every onClose.
       close();
-      finish({ code: ABNORMAL, reason: '', wasClean: false, error });
+      finish({ code: ABNORMAL, reason: '', wasClean: false, error }, true);
     },
   };
 };

@@ -138,15 +138,21 @@ export class NodeTransport implements Transport {
     return this.#socket ? this.#socket.writableLength + this.#pendingBytes : 0;
   }
 
-  send(data: OutgoingData | Blob, fragmentSize: number, done?: (error?: Error) => void): void {
-    if (typeof data === 'string') this.#connection.sendText(data, fragmentSize, done);
-    else if (data instanceof Uint8Array) this.#connection.sendBinary(data, fragmentSize, done);
-    else throw new TypeError('The Node transport sends strings and Uint8Arrays; convert Blobs first');
+  send(data: OutgoingData | Blob, fragmentSize: number, done?: (error?: Error) => void): boolean {
+    // A socket that can no longer write takes nothing: the message stays the caller's.
+    if (!this.#writable()) return false;
+    if (typeof data === 'string') return this.#connection.sendText(data, fragmentSize, done);
+    if (data instanceof Uint8Array) return this.#connection.sendBinary(data, fragmentSize, done);
+    throw new TypeError('The Node transport sends strings and Uint8Arrays; convert Blobs first');
   }
 
   ping(data?: Uint8Array): boolean {
-    this.#connection.sendPing(data);
-    return true;
+    return this.#writable() && this.#connection.sendPing(data);
+  }
+
+  #writable(): boolean {
+    const socket = this.#socket;
+    return socket !== undefined && !socket.destroyed && socket.writable;
   }
 
   close(code?: number, reason?: string): void {

@@ -158,22 +158,33 @@ export class ClientConnection {
     this.#setClosed();
   }
 
-  sendText(text: string, fragmentSize = 0, done?: (error?: Error) => void): void {
-    this.#sendMessage(Opcode.Text, encodeText(text), fragmentSize, done);
+  /**
+   * Send a text message (split into frames of at most `fragmentSize` bytes when > 0). False when the
+   * connection is not open or our Close frame went out (RFC 6455 §5.5.1: no data frames after it): then
+   * nothing was written and `done` is never called. True: the frames were written; `done` runs with
+   * the last one.
+   */
+  sendText(text: string, fragmentSize = 0, done?: (error?: Error) => void): boolean {
+    return this.#canSend() && this.#sendMessage(Opcode.Text, encodeText(text), fragmentSize, done);
   }
 
-  sendBinary(data: Uint8Array, fragmentSize = 0, done?: (error?: Error) => void): void {
-    this.#sendMessage(Opcode.Binary, data, fragmentSize, done);
+  /** Like {@link sendText}, for a binary message. */
+  sendBinary(data: Uint8Array, fragmentSize = 0, done?: (error?: Error) => void): boolean {
+    return this.#canSend() && this.#sendMessage(Opcode.Binary, data, fragmentSize, done);
   }
 
-  sendPing(data: Uint8Array = EMPTY): void {
-    this.#assertOpen('ping');
+  /** Send a Ping frame; false (nothing written) when the connection is not open. */
+  sendPing(data: Uint8Array = EMPTY): boolean {
+    if (!this.#canSend()) return false;
     this.#handler.write(serializeFrame(Opcode.Ping, data, true, this.#masks.next()));
+    return true;
   }
 
-  sendPong(data: Uint8Array = EMPTY): void {
-    this.#assertOpen('pong');
+  /** Send an unsolicited Pong frame; false (nothing written) when the connection is not open. */
+  sendPong(data: Uint8Array = EMPTY): boolean {
+    if (!this.#canSend()) return false;
     this.#handler.write(serializeFrame(Opcode.Pong, data, true, this.#masks.next()));
+    return true;
   }
 
   /**
@@ -317,28 +328,22 @@ export class ClientConnection {
     this.#handler.end(false);
   }
 
-  #sendMessage(opcode: number, payload: Uint8Array, fragmentSize: number, done?: (error?: Error) => void): void {
-    this.#assertOpen('send');
+  #sendMessage(opcode: number, payload: Uint8Array, fragmentSize: number, done?: (error?: Error) => void): true {
     if (fragmentSize <= 0 || payload.length <= fragmentSize) {
       this.#handler.write(serializeFrame(opcode, payload, true, this.#masks.next()), done);
-      return;
+      return true;
     }
     this.#nextMask ??= () => this.#masks.next();
     const frames = serializeMessage(opcode, payload, fragmentSize, this.#nextMask);
     const last = frames.length - 1;
     for (let i = 0; i < last; i++) this.#handler.write(frames[i]);
     this.#handler.write(frames[last], done);
+    return true;
   }
 
-  #assertOpen(what: string): void {
-    if (this.#state !== 'open' || this.#closeSent) {
-      throw new ConnectionClosedError(
-        this.#closeReceived?.code ?? CloseCode.Abnormal,
-        this.#closeReceived?.reason ?? '',
-        false,
-        `Cannot ${what}: the connection is ${this.#state === 'open' ? 'closing' : this.#state}`,
-      );
-    }
+  /** Open, and our Close frame not sent yet. */
+  #canSend(): boolean {
+    return this.#state === 'open' && !this.#closeSent;
   }
 
   #setClosed(): void {

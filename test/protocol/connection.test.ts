@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConnectionClosedError, HandshakeError, NetworkError, ProtocolError } from '../../src/errors.js';
+import { HandshakeError, NetworkError, ProtocolError } from '../../src/errors.js';
 import { ClientConnection, type ConnectionHandler } from '../../src/protocol/connection.js';
 import type { OpenInfo } from '../../src/transport.js';
 
@@ -206,7 +206,8 @@ describe('ClientConnection', () => {
     expect((close.payload[0] << 8) | close.payload[1]).toBe(4000);
     expect(Buffer.from(close.payload.slice(2)).toString()).toBe('done');
     expect(connection.state).toBe('closing');
-    expect(() => connection.sendText('late')).toThrow(ConnectionClosedError);
+    expect(connection.sendText('late')).toBe(false);
+    expect(sent()).toEqual([]);
     connection.receiveData(hex('8802 0fa0'));
     expect(ends).toEqual([false]);
     connection.connectionLost();

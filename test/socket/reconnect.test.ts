@@ -366,7 +366,6 @@ describe('reconnection', () => {
     it('should work with a transport that reports the termination later', async () => {
       const { socket, s } = createSocket({ connectionTimeout: 2000 });
       await settle();
-      s.last.terminateMode = 'async';
       await vi.advanceTimersByTimeAsync(2000);
       expect(socket.state).toBe('reconnecting');
       await vi.advanceTimersByTimeAsync(1000);

@@ -5,7 +5,7 @@
  */
 import { vi } from 'vitest';
 import { BaseSocket } from '../../../src/socket.js';
-import { ConnectionClosedError, InvalidStateError, type SocklineError } from '../../../src/errors.js';
+import type { SocklineError } from '../../../src/errors.js';
 import type { SocketEvents } from '../../../src/events.js';
 import type { SocketOptions, UrlInput } from '../../../src/options.js';
 import type {
@@ -33,10 +33,8 @@ export class ScriptTransport implements Transport {
   lastReceivedAt = Date.now();
   /** `sync`: `done()` runs inside `send()`; `manual`: the test calls `complete()`/`failWrites()`. */
   doneMode: 'sync' | 'manual' = 'sync';
-  /** How `send()` refuses once the link is closing: throwing like the Node transport, or `done(error)` like the browser's. */
-  refuse: 'throw' | 'done' | undefined;
-  /** `terminate()` reports `onClose` at once (browser) or on a later microtask (Node). */
-  terminateMode: 'sync' | 'async' = 'sync';
+  /** `send()` and `ping()` take nothing (return false), as both transports do once the link is closing. */
+  refuse = false;
   sent: SentRecord[] = [];
   pings: (Uint8Array | undefined)[] = [];
   closeCalls: { code?: number; reason?: string }[] = [];
@@ -54,17 +52,15 @@ export class ScriptTransport implements Transport {
     return this.sent.map((record) => record.data);
   }
 
-  send(data: OutgoingData | Blob, fragmentSize: number, done?: (error?: Error) => void): void {
-    if (this.refuse === 'throw') throw new ConnectionClosedError(1000, '', false, 'Cannot send: the connection is closing');
-    if (this.refuse === 'done') {
-      done?.(new InvalidStateError('Cannot send: the WebSocket is closing, the message was not sent'));
-      return;
-    }
+  send(data: OutgoingData | Blob, fragmentSize: number, done?: (error?: Error) => void): boolean {
+    if (this.refuse || this.finished) return false;
     this.sent.push({ data, fragmentSize, done });
     if (this.doneMode === 'sync') done?.();
+    return true;
   }
 
   ping(data?: Uint8Array): boolean {
+    if (this.refuse || this.finished) return false;
     this.pings.push(data);
     return this.canPing;
   }
@@ -76,8 +72,8 @@ export class ScriptTransport implements Transport {
   terminate(error?: SocklineError): void {
     this.terminated.push({ error });
     const info: CloseInfo = { code: 1006, reason: '', wasClean: false, error };
-    if (this.terminateMode === 'sync') this.finish(info);
-    else queueMicrotask(() => this.finish(info));
+    // Like both transports: onClose is never reported from inside the call.
+    queueMicrotask(() => this.finish(info));
   }
 
   // ---- the test plays the server ----
