@@ -1,41 +1,10 @@
 import type { SocklineError } from './errors.js';
+import type { CloseInfo, ConnectionEvents } from './protocol/events.js';
 
 /** Binary payloads travel as `Uint8Array` everywhere; `Blob` only where the runtime has a native WebSocket. */
 export type OutgoingData = string | Uint8Array;
 
-/** How one connection ended. */
-export interface CloseInfo {
-  /** Close code received from the server, 1005 when its close frame had none, 1006 when the link was lost. */
-  code: number;
-  /** Close reason received from the server (UTF-8 decoded), '' when none. */
-  reason: string;
-  /** True only when both close frames were exchanged (RFC 6455 §7.1.5) and TCP then ended. */
-  wasClean: boolean;
-  /** Why the connection failed, when it did (handshake rejected, protocol violation, network error, timeout…). */
-  error?: SocklineError;
-}
-
-/** Details of a completed opening handshake (Node transport only; the browser hides them). */
-export interface HandshakeInfo {
-  /** The Sec-WebSocket-Key we sent (16 random bytes, base64). */
-  key: string;
-  /** base64(SHA-1(key + GUID)): what Sec-WebSocket-Accept had to be. */
-  expectedAccept: string;
-  /** The Sec-WebSocket-Accept the server sent. */
-  receivedAccept: string;
-  /** HTTP status line code (101). */
-  status: number;
-  /** Response headers, lower-case names. */
-  headers: Record<string, string>;
-}
-
-export interface OpenInfo {
-  /** Negotiated subprotocol, '' when none was offered. */
-  protocol: string;
-  /** Negotiated extensions header value, '' when none. */
-  extensions: string;
-  handshake?: HandshakeInfo;
-}
+export type { CloseInfo, ConnectionEvents, HandshakeInfo, OpenInfo } from './protocol/events.js';
 
 /**
  * What a transport reports. Exactly one `onClose` ends every transport, whether it opened or not,
@@ -43,11 +12,7 @@ export interface OpenInfo {
  * (`send`, `close`, `terminate`, the factory itself): it always comes on a later task or microtask,
  * so the Socket never sees a re-entrant close.
  */
-export interface TransportHandler {
-  onOpen(info: OpenInfo): void;
-  onMessage(data: string | Uint8Array, binary: boolean): void;
-  onPing(data: Uint8Array): void;
-  onPong(data: Uint8Array): void;
+export interface TransportHandler extends ConnectionEvents {
   onClose(info: CloseInfo): void;
 }
 

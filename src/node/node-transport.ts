@@ -6,18 +6,11 @@ import { Buffer, isUtf8 } from 'node:buffer';
 import * as crypto from 'node:crypto';
 import type { Socket } from 'node:net';
 import { ConnectionClosedError, NetworkError, TimeoutError, type SocklineError } from '../errors.js';
-import { ClientConnection, type ConnectionHandler } from '../protocol/connection.js';
+import { ClientConnection, type ConnectionOutput } from '../protocol/connection.js';
 import { CloseCode } from '../protocol/constants.js';
 import { recycleFrame } from '../protocol/frame-serializer.js';
-import type {
-  CloseInfo,
-  OpenInfo,
-  OutgoingData,
-  Transport,
-  TransportFactory,
-  TransportHandler,
-  TransportOptions,
-} from '../transport.js';
+import type { CloseInfo } from '../protocol/events.js';
+import type { OutgoingData, Transport, TransportFactory, TransportHandler, TransportOptions } from '../transport.js';
 import { dial } from './dial.js';
 
 /** One-shot `crypto.hash` (Node >= 20.12) skips the Hash object a handshake otherwise builds and throws away. */
@@ -74,7 +67,13 @@ function decodeText(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
-export class NodeTransport implements Transport {
+/**
+ * One attempt and, once open, the connection. It is the connection's `ConnectionOutput` (bytes to the socket,
+ * TCP ends) and hands the Socket's handler to it as its events, so a message goes from the frame reader to the
+ * Socket with no forwarding object of its own. After every input it feeds the connection, it reads the
+ * connection's state once to adjust the deadlines (`#afterInput`).
+ */
+export class NodeTransport implements Transport, ConnectionOutput {
   readonly canPing = true;
   lastReceivedAt = Date.now();
   #handler: TransportHandler;
@@ -114,8 +113,8 @@ export class NodeTransport implements Transport {
         decodeText,
         fillRandom,
       },
-      // One small object rather than six closures: it matters with thousands of idle connections.
-      new ConnectionEvents(this, handler),
+      this,
+      handler,
     );
     if (options.handshakeTimeout > 0) {
       this.#handshakeTimer = setTimeout(() => {
@@ -126,7 +125,7 @@ export class NodeTransport implements Transport {
     this.#cancelDial = dial(url, options, (error, socket) => {
       this.#cancelDial = undefined;
       if (error) {
-        this.#connection.abort(error);
+        this.#connection.receiveEof(error);
         this.#finish();
       } else {
         this.#attach(socket!);
@@ -162,12 +161,12 @@ export class NodeTransport implements Transport {
       return;
     }
     this.#connection.sendClose(code, reason);
-    this.#startCloseTimer();
+    this.#afterInput();
   }
 
   terminate(error?: SocklineError): void {
     if (this.#finished) return;
-    this.#connection.abort(error ?? new ConnectionClosedError(CloseCode.Abnormal, '', false, 'Connection terminated'));
+    this.#connection.receiveEof(error ?? new ConnectionClosedError(CloseCode.Abnormal, '', false, 'Connection terminated'));
     if (this.#cancelDial) {
       this.#cancelDial();
       this.#cancelDial = undefined;
@@ -195,16 +194,12 @@ export class NodeTransport implements Transport {
     // A plain Uint8Array view: the reader cuts messages out of it with subarray(), which is several times
     // cheaper on a Uint8Array than on a Buffer (Buffer#subarray is JS that constructs a FastBuffer).
     this.#connection.receiveData(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    this.#afterInput();
   }
 
-  /** @internal The server ended its side of TCP. */
-  receivedEof(): void {
-    this.#connection.receiveEof();
-  }
-
-  /** @internal */
-  failed(error: NodeJS.ErrnoException): void {
-    this.#connection.abort(new NetworkError(`Connection error: ${error.message}`, error));
+  /** @internal TCP is over: the server's FIN (no error), a socket error, or the socket closed. */
+  lost(error?: SocklineError): void {
+    this.#connection.receiveEof(error);
   }
 
   /** @internal The socket closed. */
@@ -212,10 +207,20 @@ export class NodeTransport implements Transport {
     this.#finish();
   }
 
-  /** @internal The opening handshake completed. */
-  opened(): void {
+  /**
+   * The one place that adjusts the deadlines, after an input changed the connection's state (python-websockets'
+   * glue asks `close_expected()` at the same point): the handshake deadline ends with the handshake, and the close
+   * deadline starts once a close is expected (`'closing'`: our Close frame went out, or theirs came in, or we failed).
+   */
+  #afterInput(): void {
+    const state = this.#connection.state;
+    if (state === 'connecting' || this.#finished) return;
     clearTimeout(this.#handshakeTimer);
     this.#handshakeTimer = undefined;
+    const ms = this.#closeTimeout;
+    if (state === 'closing' && !this.#closeTimer && ms > 0) {
+      this.#closeTimer = setTimeout(closeTimedOut, ms, this, ms);
+    }
   }
 
   /** @internal Bytes the connection wants sent, in order. */
@@ -335,15 +340,6 @@ export class NodeTransport implements Transport {
       socket.uncork();
     }
     socket.end();
-    this.#startCloseTimer();
-  }
-
-  #startCloseTimer(): void {
-    const ms = this.#closeTimeout;
-    if (this.#closeTimer || this.#finished || ms <= 0) return;
-    this.#closeTimer = setTimeout(() => {
-      this.terminate(new TimeoutError('close', ms, `Server did not complete the closing handshake within ${ms} ms`));
-    }, ms);
   }
 
   #finish(): void {
@@ -353,10 +349,14 @@ export class NodeTransport implements Transport {
     clearTimeout(this.#closeTimer);
     this.#handshakeTimer = this.#closeTimer = undefined;
     if (this.#pendingBytes > 0 && this.#socket) this.#flushPending(this.#socket);
-    this.#connection.connectionLost();
+    this.#connection.receiveEof();
     const info: CloseInfo = this.#connection.closeInfo();
     this.#handler.onClose(info);
   }
+}
+
+function closeTimedOut(transport: NodeTransport, ms: number): void {
+  transport.terminate(new TimeoutError('close', ms, `Server did not complete the closing handshake within ${ms} ms`));
 }
 
 function endOfTick(transport: NodeTransport, socket: Socket): void {
@@ -372,49 +372,13 @@ function socketOnData(this: OwnedSocket, chunk: Buffer): void {
   this[kTransport]!.received(chunk);
 }
 function socketOnEnd(this: OwnedSocket): void {
-  this[kTransport]!.receivedEof();
+  this[kTransport]!.lost();
 }
 function socketOnError(this: OwnedSocket, error: NodeJS.ErrnoException): void {
-  this[kTransport]!.failed(error);
+  this[kTransport]!.lost(new NetworkError(`Connection error: ${error.message}`, error));
 }
 function socketOnClose(this: OwnedSocket): void {
   this[kTransport]!.closed();
-}
-
-/** What the sans-I/O connection calls: bytes to write and TCP to end go to the transport, events to the handler. */
-class ConnectionEvents implements ConnectionHandler {
-  readonly #transport: NodeTransport;
-  readonly #handler: TransportHandler;
-
-  constructor(transport: NodeTransport, handler: TransportHandler) {
-    this.#transport = transport;
-    this.#handler = handler;
-  }
-
-  write(bytes: Uint8Array, done?: (error?: Error) => void): void {
-    this.#transport.write(bytes, done);
-  }
-
-  end(abort: boolean): void {
-    this.#transport.end(abort);
-  }
-
-  onOpen(info: OpenInfo): void {
-    this.#transport.opened();
-    this.#handler.onOpen(info);
-  }
-
-  onMessage(data: string | Uint8Array, binary: boolean): void {
-    this.#handler.onMessage(data, binary);
-  }
-
-  onPing(data: Uint8Array): void {
-    this.#handler.onPing(data);
-  }
-
-  onPong(data: Uint8Array): void {
-    this.#handler.onPong(data);
-  }
 }
 
 export const connectNode: TransportFactory = (url, options, handler) => new NodeTransport(url, options, handler);
