@@ -23,23 +23,21 @@ import type { MessageData, SendData, SocketEvents, SocketState, SocketStats } fr
 import {
   describe,
   normalize,
-  NODE_OPTIONS,
   sendFragmentSize,
   toProtocols,
   toWebSocketUrl,
-  type NodeOptions,
   type NormalizedHeartbeat,
   type NormalizedOptions,
-  type Provider,
-  type Runtime,
   type SocketOptions,
   type UrlInput,
 } from './options.js';
 import { assertCloseArgs } from './close-args.js';
+import { asSockline, resolveProvider } from './provider.js';
+import type { Runtime } from './runtime.js';
 import { byteLength, SendQueue } from './send-queue.js';
-import type { CloseInfo, HandshakeInfo, OpenInfo, Transport, TransportFactory, TransportHandler } from './transport.js';
+import type { CloseInfo, HandshakeInfo, OpenInfo, Transport, TransportHandler } from './transport.js';
 
-export type { Runtime, SocketOptions, UrlInput } from './options.js';
+export type { SocketOptions, UrlInput } from './options.js';
 
 /** Options of a single `send()`. */
 export interface SendOptions {
@@ -84,25 +82,10 @@ function toMessage(data: unknown, allowBlob: boolean, method: string): MessageDa
   );
 }
 
-/** A failure that is not a sockline error yet, as a `NetworkError` saying what failed. */
-const asSockline = (error: unknown, what: string): SocklineError =>
-  isSocklineError(error) ? error : new NetworkError(`${what}: ${String(error)}`, error);
-
-/** Call a provider option: a value is used as is, a function is awaited; either is then checked. */
-async function resolve<T>(name: string, option: Provider<unknown>, check: (value: unknown) => T): Promise<T> {
-  let value: unknown;
-  try {
-    value = typeof option === 'function' ? await option() : option;
-  } catch (cause) {
-    throw asSockline(cause, `The ${name} provider failed`);
-  }
-  return check(value);
-}
-
 /**
  * A WebSocket client that connects at once, reconnects with jittered backoff, queues while down,
- * and reports every message it cannot deliver. Use `Socket` from the package entry (it picks the transport
- * and, on Node, passes the Node options' handling); this class takes both explicitly.
+ * and reports every message it cannot deliver. Use `Socket` from the package entry (it passes its runtime);
+ * this class takes the runtime explicitly (tests pass one around a scripted transport).
  *
  * Delivery is at-most-once: a message handed to a transport whose write then fails is reported with
  * `drop` (and rejects `sendAsync`), never sent again. A message the transport refused at once, because
@@ -116,9 +99,8 @@ export class SocketCore extends EventEmitter<SocketEvents> {
   #urlInput: UrlInput;
   /** A static URL as the constructor parsed it, kept for the first attempt only (no second parse). */
   #parsedUrl: URL | undefined;
-  #connect: TransportFactory;
-  /** The Node build's option handling; absent in browsers. */
-  #node: NodeOptions | undefined;
+  /** What the runtime can do, and its own option rules: asked, never guessed. */
+  #runtime: Runtime;
   #state: SocketState = 'connecting';
   #url = '';
   /** What the last open negotiated. */
@@ -151,16 +133,15 @@ export class SocketCore extends EventEmitter<SocketEvents> {
    * so listeners added right after construction see every event).
    *
    * @param url `ws:`/`wss:` (`http:`/`https:` are converted), or a function (sync or async) called before every attempt.
-   * @param node The Node build's option handling; without it the Node-only options are refused (browsers).
+   * @param runtime What the runtime can do and its own options (`nodeRuntime`, `browserRuntime`).
    * @throws InvalidArgumentError for an invalid option or a static URL that is not a valid WebSocket URL.
    */
-  constructor(url: UrlInput, options: SocketOptions, connect: TransportFactory, node?: NodeOptions) {
+  constructor(url: UrlInput, options: SocketOptions, runtime: Runtime) {
     super();
-    const { signal } = (this.#options = normalize(options, node));
+    const { signal } = (this.#options = normalize(options, runtime));
     if (typeof url !== 'function') this.#url = (this.#parsedUrl = toWebSocketUrl(url)).href;
     this.#urlInput = url;
-    this.#connect = connect;
-    this.#node = node;
+    this.#runtime = runtime;
     const g = globalThis as { addEventListener?: unknown; navigator?: { onLine?: unknown } };
     this.#network = typeof g.addEventListener === 'function' && typeof g.navigator?.onLine === 'boolean';
     this.#listen('addEventListener');
@@ -281,7 +262,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
   }
 
   #send(input: SendData, options: SendOptions | undefined, settle?: (error?: SocklineError) => void): void {
-    const data = toMessage(input, !this.#node, 'send');
+    const data = toMessage(input, this.#runtime.acceptsBlob, 'send');
     const item: Outgoing = { data, size: 0, fragmentSize: sendFragmentSize(options, this.#options.fragmentSize), settle };
     if (this.#ended()) {
       throw new InvalidStateError(`Cannot send: the socket is ${this.#state}; messages sent after close() are not delivered`);
@@ -387,21 +368,21 @@ export class SocketCore extends EventEmitter<SocketEvents> {
   }
 
   async #start(generation: number): Promise<void> {
-    const { protocols, headers, transport: base } = this.#options;
-    const node = this.#node;
+    const options = this.#options;
+    const runtime = this.#runtime;
     const parsed = this.#parsedUrl;
     this.#parsedUrl = undefined;
     let transport: Transport | undefined;
     try {
-      const [url, offered, sent] = await Promise.all([
-        parsed ?? resolve('url', this.#urlInput, toWebSocketUrl),
-        resolve('protocols', protocols, toProtocols),
-        node ? resolve('headers', headers, node.headers) : {},
+      const [url, offered, rest] = await Promise.all([
+        parsed ?? resolveProvider('url', this.#urlInput, toWebSocketUrl),
+        resolveProvider('protocols', options.protocols, toProtocols),
+        runtime.attempt(options),
       ]);
       if (generation !== this.#generation) return;
       this.#url = url.href;
       try {
-        transport = this.#connect(url, { ...base, protocols: offered, headers: sent }, new SocketCore.#Link(this, generation));
+        transport = runtime.connect(url, { ...rest, protocols: offered }, new SocketCore.#Link(this, generation));
       } catch (error) {
         // Also covers a factory that reported onClose before throwing.
         if (generation === this.#generation) this.#failAttempt(asSockline(error, 'Could not start the connection'));
@@ -564,7 +545,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     } else if (this.#offline()) {
       this.#setState('reconnecting');
     } else {
-      this.#retry(attempt, nextDelay(attempt, policy, policy.random, this.#node?.retryAfter(info)));
+      this.#retry(attempt, nextDelay(attempt, policy, policy.random, this.#runtime.retryAfter(info)));
     }
   }
 
@@ -646,15 +627,5 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     if (this.#state !== 'reconnecting') return;
     clearTimeout(this.#timer);
     if (event.type === 'online') this.#retry(this.#retries + 1, 0);
-  }
-}
-
-/**
- * `SocketCore` for a given runtime (what the tests drive with a scripted transport): on `node` the Node
- * options are validated and used, in `browser` they are refused.
- */
-export class BaseSocket extends SocketCore {
-  constructor(url: UrlInput, options: SocketOptions, connect: TransportFactory, runtime: Runtime) {
-    super(url, options, connect, runtime === 'node' ? NODE_OPTIONS : undefined);
   }
 }

@@ -44,25 +44,17 @@ export interface Transport {
   terminate(error?: SocklineError): void;
 }
 
-/** Everything a transport needs for one attempt, already validated and resolved. */
+/**
+ * What every transport gets for one attempt, already validated and resolved. A runtime's transport takes more
+ * (the Node one: `NodeTransportOptions` in `node/node-options.ts`); the runtime object builds them.
+ */
 export interface TransportOptions {
+  /** Subprotocols to offer, in order of preference. */
   protocols: string[];
-  /** Node only. */
-  headers: Record<string, string>;
-  /** Node only. */
-  origin: string | undefined;
-  /** Node only. */
-  maxPayload: number;
-  /** Node only. */
-  handshakeTimeout: number;
-  /** Node only. */
-  closeTimeout: number;
-  /** Node only: TLS options passed to tls.connect (ca, cert, key, rejectUnauthorized, servername, …). */
-  tls: Record<string, unknown>;
-  /** Node only: http://host:port of an HTTP CONNECT proxy. */
-  proxy: string | undefined;
-  /** Node only: disable Nagle. */
-  noDelay: boolean;
 }
 
-export type TransportFactory = (url: URL, options: TransportOptions, handler: TransportHandler) => Transport;
+export type TransportFactory<O extends TransportOptions = TransportOptions> = (
+  url: URL,
+  options: O,
+  handler: TransportHandler,
+) => Transport;

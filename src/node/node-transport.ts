@@ -10,7 +10,8 @@ import { ClientConnection, type ConnectionOutput } from '../protocol/connection.
 import { CloseCode } from '../protocol/constants.js';
 import { recycleFrame } from '../protocol/frame-serializer.js';
 import type { CloseInfo } from '../protocol/events.js';
-import type { OutgoingData, Transport, TransportFactory, TransportHandler, TransportOptions } from '../transport.js';
+import type { OutgoingData, Transport, TransportFactory, TransportHandler } from '../transport.js';
+import type { NodeTransportOptions } from './node-options.js';
 import { dial } from './dial.js';
 
 /** One-shot `crypto.hash` (Node >= 20.12) skips the Hash object a handshake otherwise builds and throws away. */
@@ -99,7 +100,7 @@ export class NodeTransport implements Transport, ConnectionOutput {
   /** Bytes in `#lone` or `#batch`. */
   #pendingBytes = 0;
 
-  constructor(url: URL, options: TransportOptions, handler: TransportHandler) {
+  constructor(url: URL, options: NodeTransportOptions, handler: TransportHandler) {
     this.#handler = handler;
     this.#closeTimeout = options.closeTimeout;
     this.#connection = new ClientConnection(
@@ -381,4 +382,4 @@ function socketOnClose(this: OwnedSocket): void {
   this[kTransport]!.closed();
 }
 
-export const connectNode: TransportFactory = (url, options, handler) => new NodeTransport(url, options, handler);
+export const connectNode: TransportFactory<NodeTransportOptions> = (url, options, handler) => new NodeTransport(url, options, handler);

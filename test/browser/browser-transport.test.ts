@@ -9,17 +9,7 @@ import { InvalidArgumentError, InvalidStateError, NetworkError, TimeoutError, is
 import type { CloseInfo, OpenInfo, Transport, TransportOptions } from '../../src/transport.js';
 import { patternByte, startWsServer, type TestWsServer } from '../shared/ws-server.js';
 
-const OPTIONS: TransportOptions = {
-  protocols: [],
-  headers: {},
-  origin: undefined,
-  maxPayload: 100 * 1024 * 1024,
-  handshakeTimeout: 30_000,
-  closeTimeout: 30_000,
-  tls: {},
-  proxy: undefined,
-  noDelay: true,
-};
+const OPTIONS: TransportOptions = { protocols: [] };
 
 type Received = { data: string | Uint8Array; binary: boolean };
 

@@ -4,7 +4,11 @@
  * callbacks run. Everything the Socket asked of the transport is recorded.
  */
 import { vi } from 'vitest';
-import { BaseSocket } from '../../../src/socket.js';
+import { browserRuntime } from '../../../src/browser/runtime.js';
+import type { NodeTransportOptions } from '../../../src/node/node-options.js';
+import { nodeRuntime } from '../../../src/node/runtime.js';
+import type { Runtime } from '../../../src/runtime.js';
+import { SocketCore } from '../../../src/socket.js';
 import type { SocklineError } from '../../../src/errors.js';
 import type { SocketEvents } from '../../../src/events.js';
 import type { SocketOptions, UrlInput } from '../../../src/options.js';
@@ -26,7 +30,8 @@ export interface SentRecord {
 
 export class ScriptTransport implements Transport {
   readonly url: URL;
-  readonly options: TransportOptions;
+  /** Everything the runtime built for this attempt (the Node runtime adds headers, origin, …). */
+  readonly options: TransportOptions & Partial<NodeTransportOptions>;
   readonly handler: TransportHandler;
   canPing = true;
   bufferedAmount = 0;
@@ -41,7 +46,7 @@ export class ScriptTransport implements Transport {
   terminated: { error?: SocklineError }[] = [];
   finished = false;
 
-  constructor(url: URL, options: TransportOptions, handler: TransportHandler) {
+  constructor(url: URL, options: TransportOptions & Partial<NodeTransportOptions>, handler: TransportHandler) {
     this.url = url;
     this.options = options;
     this.handler = handler;
@@ -154,6 +159,14 @@ export function script(): Script {
   return s;
 }
 
+/**
+ * The Node or browser runtime (its capabilities and option rules, unchanged) with the script's transports
+ * instead of real ones: what the facade tests construct `SocketCore` with.
+ */
+export function scriptRuntime(s: Script, runtime: 'node' | 'browser' = 'node'): Runtime {
+  return { ...(runtime === 'node' ? (nodeRuntime as Runtime) : browserRuntime), connect: s.connect };
+}
+
 /** Options that make tests deterministic: jitter from a fixed random, no heartbeat or timeout unless asked. */
 export const testOptions = (options: SocketOptions = {}): SocketOptions => ({
   connectionTimeout: 0,
@@ -171,9 +184,9 @@ export const URL_ = 'ws://example.test/socket';
 export function createSocket(
   options: SocketOptions = {},
   { url = URL_ as UrlInput, runtime = 'node' as 'node' | 'browser', raw = false } = {},
-): { socket: BaseSocket; s: Script; events: EventLog } {
+): { socket: SocketCore; s: Script; events: EventLog } {
   const s = script();
-  const socket = new BaseSocket(url, raw ? options : testOptions(options), s.connect, runtime);
+  const socket = new SocketCore(url, raw ? options : testOptions(options), scriptRuntime(s, runtime));
   return { socket, s, events: record(socket) };
 }
 
@@ -201,7 +214,7 @@ const EVENT_NAMES: (keyof SocketEvents)[] = [
 ];
 
 /** Record every event the Socket emits, in order. */
-export function record(socket: BaseSocket): EventLog {
+export function record(socket: SocketCore): EventLog {
   const log = [] as unknown as EventLog;
   for (const name of EVENT_NAMES) {
     socket.on(name, (...args: unknown[]) => log.push({ name, args }));
