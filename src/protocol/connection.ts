@@ -19,7 +19,7 @@ import { ConnectionClosedError, HandshakeError, isSocklineError, NetworkError, P
 import { encodeClosePayload } from './close.js';
 import { CloseCode, MAX_CLOSE_REASON_BYTES, Opcode } from './constants.js';
 import type { CloseInfo, ConnectionEvents, HandshakeInfo } from './events.js';
-import { encodeText, serializeFrame, serializeMessage } from './frame-serializer.js';
+import { encodeText, serializeFrame, serializeMessage, type FrameAllocator } from './frame-serializer.js';
 import { FrameReader, type FrameReaderHandler } from './frame-reader.js';
 import { acceptKey, buildRequest, createNonce, validateResponse } from './handshake.js';
 import { HttpResponseParser } from './http-response-parser.js';
@@ -39,6 +39,8 @@ export interface ConnectionOptions {
   decodeText?: (bytes: Uint8Array) => string;
   /** Random source for the nonce and masks (tests make them deterministic). */
   fillRandom?: (bytes: Uint8Array) => void;
+  /** Buffers for data frames (the Node transport reuses written ones); fresh `ArrayBuffer`s by default. */
+  allocate?: FrameAllocator;
   maxHeaderBytes?: number;
 }
 
@@ -67,6 +69,7 @@ export class ClientConnection {
   #reader: FrameReader;
   #masks: MaskPool;
   #nextMask: (() => Uint8Array) | undefined;
+  #allocate: FrameAllocator | undefined;
   #closeSent: { code: number; reason: string } | undefined;
   #closeReceived: { code: number; reason: string } | undefined;
   #error: SocklineError | undefined;
@@ -83,6 +86,7 @@ export class ClientConnection {
     this.expectedAccept = acceptKey(this.key, options.sha1);
     this.#responseParser = new HttpResponseParser(options.maxHeaderBytes);
     this.#masks = new MaskPool(options.fillRandom);
+    this.#allocate = options.allocate;
     this.#reader = new FrameReader(new ClientConnection.#ReaderEvents(this, events), {
       maxPayload: options.maxPayload,
       decodeText: options.decodeText,
@@ -335,11 +339,11 @@ export class ClientConnection {
 
   #sendMessage(opcode: number, payload: Uint8Array, fragmentSize: number, done?: (error?: Error) => void): true {
     if (fragmentSize <= 0 || payload.length <= fragmentSize) {
-      this.#output.write(serializeFrame(opcode, payload, true, this.#masks.next()), done);
+      this.#output.write(serializeFrame(opcode, payload, true, this.#masks.next(), false, this.#allocate), done);
       return true;
     }
     this.#nextMask ??= () => this.#masks.next();
-    const frames = serializeMessage(opcode, payload, fragmentSize, this.#nextMask);
+    const frames = serializeMessage(opcode, payload, fragmentSize, this.#nextMask, this.#allocate);
     const last = frames.length - 1;
     for (let i = 0; i < last; i++) this.#output.write(frames[i]);
     this.#output.write(frames[last], done);
