@@ -7,7 +7,8 @@
 import { defaultShouldReconnect, type ReconnectContext } from './backoff.js';
 import { InvalidArgumentError } from './errors.js';
 import type { NodeSocketOptions } from './node/node-options.js';
-import { TOKEN } from './protocol/token.js';
+import { formatValue } from './protocol/format.js';
+import { TOKEN } from './protocol/http-grammar.js';
 import type { Runtime } from './runtime.js';
 
 /** A value, or a function (sync or async) called before every connection attempt to get a fresh one. */
@@ -156,16 +157,8 @@ const RULES: Record<string, readonly [min: number, max: number, integer?: 1] | 0
   'heartbeat.timeout': [1, MAX_TIMER],
 };
 
-/** A value for an error message: strings quoted, functions and objects by kind. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'an array' : Object.prototype.toString.call(value);
-  return String(value);
-}
-
 export function invalid(name: string, value: unknown, allowed: string): never {
-  throw new InvalidArgumentError(`Invalid option ${name}: ${describe(value)} (expected ${allowed})`);
+  throw new InvalidArgumentError(`Invalid option ${name}: ${formatValue(value)} (expected ${allowed})`);
 }
 
 export const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -225,10 +218,10 @@ export function toProtocols(value: unknown): string[] {
   const seen = new Set<string>();
   for (const protocol of list) {
     if (typeof protocol !== 'string' || !TOKEN.test(protocol)) {
-      throw new InvalidArgumentError(`Invalid subprotocol ${describe(protocol)}: expected a non-empty HTTP token (letters, digits, !#$%&'*+-.^_\`|~)`);
+      throw new InvalidArgumentError(`Invalid subprotocol ${formatValue(protocol)}: expected a non-empty HTTP token (letters, digits, !#$%&'*+-.^_\`|~)`);
     }
     const folded = protocol.toLowerCase();
-    if (seen.has(folded)) throw new InvalidArgumentError(`Duplicate subprotocol ${describe(protocol)}: offer each once (case-insensitive)`);
+    if (seen.has(folded)) throw new InvalidArgumentError(`Duplicate subprotocol ${formatValue(protocol)}: offer each once (case-insensitive)`);
     seen.add(folded);
   }
   return list;
@@ -250,7 +243,7 @@ export function toWebSocketUrl(input: unknown): URL {
   try {
     url = new URL(input as string, (globalThis as { location?: { href: string } }).location?.href);
   } catch {
-    throw new InvalidArgumentError(`Invalid URL ${describe(input)}: expected an absolute ws:// or wss:// URL`);
+    throw new InvalidArgumentError(`Invalid URL ${formatValue(input)}: expected an absolute ws:// or wss:// URL`);
   }
   const shown = redact(url);
   url.protocol = url.protocol.replace(/^http/, 'ws');
@@ -284,7 +277,7 @@ export function sendFragmentSize(options: { fragmentSize?: number } | undefined,
  * @throws InvalidArgumentError naming the option, the value received and what is allowed.
  */
 export function normalize<S extends object>(options: SocketOptions, runtime: Runtime<S>): NormalizedOptions<S> {
-  if (!isObject(options)) throw new InvalidArgumentError(`Invalid options ${describe(options)}: expected an object`);
+  if (!isObject(options)) throw new InvalidArgumentError(`Invalid options ${formatValue(options)}: expected an object`);
   const o: Record<string, unknown> = { ...DEFAULTS };
   for (const key of Object.keys(options)) {
     if (key in DEFAULTS) {

@@ -21,7 +21,6 @@ import {
 } from './errors.js';
 import type { MessageData, SendData, SocketEvents, SocketState, SocketStats } from './events.js';
 import {
-  describe,
   normalize,
   sendFragmentSize,
   toProtocols,
@@ -32,6 +31,7 @@ import {
   type UrlInput,
 } from './options.js';
 import { assertCloseArgs } from './close-args.js';
+import { formatValue } from './protocol/format.js';
 import { asSockline, resolveProvider } from './provider.js';
 import type { Runtime } from './runtime.js';
 import { byteLength, SendQueue } from './send-queue.js';
@@ -77,7 +77,7 @@ function toMessage(data: unknown, allowBlob: boolean, method: string): MessageDa
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (allowBlob && typeof Blob === 'function' && data instanceof Blob) return data;
   throw new InvalidArgumentError(
-    `Invalid data ${describe(data)}: ${method}() accepts a string, Uint8Array, ArrayBuffer or ArrayBufferView` +
+    `Invalid data ${formatValue(data)}: ${method}() accepts a string, Uint8Array, ArrayBuffer or ArrayBufferView` +
       (allowBlob ? ' or Blob' : ''),
   );
 }

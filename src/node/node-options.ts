@@ -5,7 +5,7 @@
  */
 import { invalid, isObject, MAX_TIMER, number, provider, type Provider, type SocketOptions } from '../options.js';
 import { DEFAULT_MAX_PAYLOAD } from '../protocol/constants.js';
-import { validateHeaders } from '../protocol/handshake.js';
+import { validateHeaders } from '../protocol/handshake-request.js';
 import type { TransportOptions } from '../transport.js';
 
 /** The options the Node transport honours and browsers refuse (the native WebSocket cannot apply them). */

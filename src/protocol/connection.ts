@@ -21,7 +21,8 @@ import { CloseCode, MAX_CLOSE_REASON_BYTES, Opcode } from './constants.js';
 import type { CloseInfo, ConnectionEvents, HandshakeInfo } from './events.js';
 import { encodeText, serializeFrame, serializeMessage, type FrameAllocator } from './frame-serializer.js';
 import { FrameReader, type FrameReaderHandler } from './frame-reader.js';
-import { acceptKey, buildRequest, createNonce, validateResponse } from './handshake.js';
+import { acceptKey, buildRequest, createNonce } from './handshake-request.js';
+import { validateResponse } from './handshake-response.js';
 import { HttpResponseParser } from './http-response-parser.js';
 import { MaskPool } from './mask.js';
 
