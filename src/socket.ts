@@ -284,10 +284,10 @@ export class SocketCore extends EventEmitter<SocketEvents> {
         return;
       }
       error = new QueueOverflowError(
-        limit,
-        data,
         `Send queue is full (${limit} ${queue[limit]}; ${queue.length} messages, ${queue.bytes} bytes queued): ` +
           `the ${item.size}-byte message was not queued`,
+        limit,
+        data,
       );
     }
     this.#drop(data, error);
@@ -305,7 +305,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
       const closed =
         error instanceof ConnectionClosedError
           ? error
-          : new ConnectionClosedError(1006, '', false, `The message could not be sent: ${error.message}`, error);
+          : new ConnectionClosedError(`The message could not be sent: ${error.message}`, 1006, '', false, error);
       this.#drop(item.data, closed);
       item.settle?.(closed);
     } else {
@@ -359,7 +359,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     const ms = this.#options.connectionTimeout;
     if (ms) {
       this.#timer = setTimeout(() => {
-        const error = new TimeoutError('connect', ms, `Could not connect within ${ms} ms (connectionTimeout)`);
+        const error = new TimeoutError(`Could not connect within ${ms} ms (connectionTimeout)`, 'connect', ms);
         if (this.#transport) this.#transport.terminate(error);
         else this.#failAttempt(error);
       }, ms);
@@ -520,7 +520,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
   }
 
   #heartbeatFailed(ms: number, detail: string): void {
-    this.#transport!.terminate(new TimeoutError('heartbeat', ms, `Heartbeat failed: ${detail}`));
+    this.#transport!.terminate(new TimeoutError(`Heartbeat failed: ${detail}`, 'heartbeat', ms));
   }
 
   /** An attempt failed before a transport could report it (provider, factory, timeout). */
@@ -585,10 +585,10 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     if (unsent.length > 0) {
       // Only built when there is something to report: an Error's stack trace is a good part of a short connection's cost.
       const error = new ConnectionClosedError(
+        `The socket closed (code ${info.code}) before the message could be sent`,
         info.code,
         info.reason,
         info.wasClean,
-        `The socket closed (code ${info.code}) before the message could be sent`,
         info.error,
       );
       for (const item of unsent) this.#settle(item, error);

@@ -44,7 +44,7 @@ export const connectBrowser: TransportFactory = (url, { protocols }, handler) =>
   try {
     ws = new Native(url.href, protocols.length ? protocols : undefined);
   } catch (cause) {
-    throw Object.assign(new InvalidArgumentError(`Cannot open a WebSocket to ${redact(url)}: ${String(cause)}`), { cause });
+    throw new InvalidArgumentError(`Cannot open a WebSocket to ${redact(url)}: ${String(cause)}`, cause);
   }
   ws.binaryType = 'arraybuffer';
 

@@ -89,7 +89,7 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
   close(code?: number, reason?: string): void {
     if (this.#finished) return;
     if (!this.#socket) {
-      this.terminate(new ConnectionClosedError(CloseCode.Abnormal, '', false, 'Connection closed before it was established'));
+      this.terminate(new ConnectionClosedError('Connection closed before it was established', CloseCode.Abnormal, '', false));
       return;
     }
     this.#connection.sendClose(code, reason);
@@ -98,7 +98,7 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
 
   terminate(error?: SocklineError): void {
     if (this.#finished) return;
-    this.#connection.receiveEof(error ?? new ConnectionClosedError(CloseCode.Abnormal, '', false, 'Connection terminated'));
+    this.#connection.receiveEof(error ?? new ConnectionClosedError('Connection terminated', CloseCode.Abnormal, '', false));
     if (this.#cancelDial) {
       this.#cancelDial();
       this.#cancelDial = undefined;
@@ -201,10 +201,10 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
 
 // Timer callbacks with the transport as argument: no closures kept per connection.
 function handshakeTimedOut(transport: NodeTransport, host: string, ms: number): void {
-  transport.terminate(new TimeoutError('handshake', ms, `Opening handshake with ${host} timed out after ${ms} ms`));
+  transport.terminate(new TimeoutError(`Opening handshake with ${host} timed out after ${ms} ms`, 'handshake', ms));
 }
 function closeTimedOut(transport: NodeTransport, ms: number): void {
-  transport.terminate(new TimeoutError('close', ms, `Server did not complete the closing handshake within ${ms} ms`));
+  transport.terminate(new TimeoutError(`Server did not complete the closing handshake within ${ms} ms`, 'close', ms));
 }
 function finishLater(transport: NodeTransport): void {
   transport.finish();

@@ -152,5 +152,5 @@ function endOfTick(batcher: WriteBatcher, socket: Socket): void {
 
 /** Why bytes that were taken never reached the network. */
 export function lostBeforeSent(): ConnectionClosedError {
-  return new ConnectionClosedError(CloseCode.Abnormal, '', false, 'Connection lost before the data could be sent');
+  return new ConnectionClosedError('Connection lost before the data could be sent', CloseCode.Abnormal, '', false);
 }

@@ -214,7 +214,7 @@ export class ClientConnection {
   sendClose(code?: number, reason = ''): void {
     if (this.#state === 'connecting') {
       // Nothing to close politely yet: drop the handshake (the WHATWG close() on CONNECTING fails the connection).
-      this.#error ??= new ConnectionClosedError(CloseCode.Abnormal, '', false, 'Connection closed before the opening handshake completed');
+      this.#error ??= new ConnectionClosedError('Connection closed before the opening handshake completed', CloseCode.Abnormal, '', false);
       this.#state = 'closed';
       this.#output.end(true);
       return;
@@ -267,7 +267,7 @@ export class ClientConnection {
   /** Why TCP ending on its own (no `error` given to `receiveEof`) was a failure. */
   #lostError(): SocklineError {
     if (this.#state === 'connecting') {
-      return new HandshakeError('malformed', 'Server closed the connection before completing the opening handshake');
+      return new HandshakeError('Server closed the connection before completing the opening handshake', 'malformed');
     }
     if (this.#reader.inMessage && !this.#closeReceived) return new NetworkError('Server closed the connection in the middle of a frame');
     return new NetworkError('Connection closed without a closing handshake');

@@ -49,7 +49,7 @@ export interface NegotiatedHandshake {
 export function validateResponse(head: HttpResponseHead, expected: ExpectedHandshake): NegotiatedHandshake {
   const { headers } = head;
   const fail = (reason: HandshakeFailure, message: string): never => {
-    throw new HandshakeError(reason, message, { status: head.status, headers });
+    throw new HandshakeError(message, reason, { status: head.status, headers });
   };
 
   // RFC 6455 §4.1 (1): "If the status code received from the server is not 101, the client handles the response

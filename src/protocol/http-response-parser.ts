@@ -223,7 +223,7 @@ export class HttpResponseParser {
 
   #fail(reason: 'malformed' | 'headers-too-large', message: string): HandshakeError {
     const known = this.#status >= 0;
-    return new HandshakeError(reason, message, {
+    return new HandshakeError(message, reason, {
       status: known ? this.#status : undefined,
       headers: known ? { ...this.#headers } : undefined,
     });

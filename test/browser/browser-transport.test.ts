@@ -257,7 +257,7 @@ describe('browser transport: closing', () => {
     const t = open(`${server.url}/echo`);
     await t.opened;
     t.transport.send('in flight', 0);
-    const reason = new TimeoutError('heartbeat', 1000, 'No message for 1000 ms');
+    const reason = new TimeoutError('No message for 1000 ms', 'heartbeat', 1000);
     t.transport.terminate(reason);
     expect(t.calls, 'never reported from inside terminate()').toEqual(['open']);
     expect(t.transport.send('after', 0), 'nothing is taken once terminated').toBe(false);

@@ -229,7 +229,7 @@ describe('ClientConnection', () => {
     const { connection, response } = setup();
     connection.receiveData(response());
     connection.receiveEof();
-    connection.receiveEof(new ConnectionClosedError(1006, '', false, 'terminated'));
+    connection.receiveEof(new ConnectionClosedError('terminated', 1006, '', false));
     const info = connection.closeInfo();
     expect(info).toMatchObject({ code: 1006, wasClean: false });
     expect(info.error).toBeInstanceOf(NetworkError);

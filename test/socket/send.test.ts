@@ -248,7 +248,7 @@ describe('send()', () => {
       s.last.open();
       s.last.doneMode = 'manual';
       const promise = socket.sendAsync('x');
-      const error = new ConnectionClosedError(1006, '', false, 'Connection lost before the data could be sent');
+      const error = new ConnectionClosedError('Connection lost before the data could be sent', 1006, '', false);
       s.last.failWrites(error);
       await expect(promise).rejects.toBe(error);
     });
