@@ -197,11 +197,12 @@ function merge<T extends object>(name: string, value: unknown, defaults: T): T |
 }
 
 /** `value`'s entries, refusing keys not in `defaults` (typos would otherwise be ignored); `undefined` means "the default". */
-function known(prefix: string, value: Record<string, unknown>, defaults: object): Record<string, unknown> {
+function known(prefix: string, value: Record<string, unknown>, defaults: object, others: readonly string[] = []): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
+    if (others.includes(key)) continue;
     if (!(key in defaults)) {
-      throw new InvalidArgumentError(`Unknown option ${prefix}${key} (known: ${Object.keys(defaults).join(', ')})`);
+      throw new InvalidArgumentError(`Unknown option ${prefix}${key} (known: ${Object.keys(defaults).concat(others).join(', ')})`);
     }
     if (value[key] !== undefined) result[key] = value[key];
   }
@@ -278,16 +279,8 @@ export function sendFragmentSize(options: { fragmentSize?: number } | undefined,
  */
 export function normalize<S extends object>(options: SocketOptions, runtime: Runtime<S>): NormalizedOptions<S> {
   if (!isObject(options)) throw new InvalidArgumentError(`Invalid options ${formatValue(options)}: expected an object`);
-  const o: Record<string, unknown> = { ...DEFAULTS };
-  for (const key of Object.keys(options)) {
-    if (key in DEFAULTS) {
-      const value = options[key as keyof SocketOptions];
-      if (value !== undefined) o[key] = value;
-    } else if (!runtime.optionNames.includes(key)) {
-      const names = [...Object.keys(DEFAULTS), ...runtime.optionNames];
-      throw new InvalidArgumentError(`Unknown option ${key} (known: ${names.join(', ')})`);
-    }
-  }
+  // The runtime's own options are its to check (`runtime.options` below); any other unknown key is refused.
+  const o: Record<string, unknown> = { ...DEFAULTS, ...known('', options, DEFAULTS, runtime.optionNames) };
   // Without protocol pings (browsers), the heartbeat is off unless asked for (with a message).
   if (options.heartbeat === undefined && !runtime.canPing) o.heartbeat = false;
   check('', o);

@@ -217,11 +217,12 @@ export class SocketCore extends EventEmitter<SocketEvents> {
    */
   ping(data?: string | Uint8Array | ArrayBuffer | ArrayBufferView): void {
     const transport = this.#transport;
-    if (!this.#up) throw new InvalidStateError(`Cannot ping: the socket is ${this.#state}`);
-    if (!transport!.canPing) throw new InvalidStateError('Cannot ping: this runtime has no ping API; use heartbeat.message');
+    const up = this.#up;
+    if (up && !transport!.canPing) throw new InvalidStateError('Cannot ping: this runtime has no ping API; use heartbeat.message');
     const payload = data === undefined ? data : toMessage(data, false, 'ping');
-    if (!transport!.ping(typeof payload === 'string' ? new TextEncoder().encode(payload) : (payload as Uint8Array | undefined))) {
-      throw new InvalidStateError('Cannot ping: the link is closing');
+    // Not open, or the link is closing (the transport took nothing).
+    if (!up || !transport!.ping(typeof payload === 'string' ? new TextEncoder().encode(payload) : (payload as Uint8Array | undefined))) {
+      throw new InvalidStateError(`Cannot ping: the socket is ${up ? 'closing its link' : this.#state}`);
     }
   }
 

@@ -25,8 +25,8 @@ function describeRuntime(): string {
  * - The browser hides ping/pong and failure details: `canPing` is false, and a failure becomes a
  *   `NetworkError` on the `CloseInfo` (code 1006).
  * - Exactly one `onClose` and nothing after it, never from inside a call (see `Transport`). It comes from the
- *   native close event, except after `terminate()`, which detaches at once, reports it on a microtask and
- *   ignores whatever the native socket does later.
+ *   native close event, except after `terminate()`, which reports it on a microtask and ignores whatever the
+ *   native socket does later.
  *
  * @throws InvalidStateError when the runtime has no `WebSocket` global.
  * @throws InvalidArgumentError when the native constructor rejects the URL or subprotocols
@@ -55,12 +55,11 @@ export const connectBrowser: TransportFactory = (url, { protocols }, handler) =>
   let lastReceivedAt = 0;
 
   // Detach first, then report: whatever the native socket does afterwards reaches no one.
-  const finish = (info: CloseInfo, later?: boolean): void => {
+  const finish = (info: CloseInfo): void => {
     if (finished) return;
     finished = true;
     ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
-    if (later) queueMicrotask(() => handler.onClose(info));
-    else handler.onClose(info);
+    handler.onClose(info);
   };
 
   // Browsers only accept 1000 and 3000-4999 (e.g. not 1001): close without a code rather than stay open.
@@ -121,8 +120,8 @@ export const connectBrowser: TransportFactory = (url, { protocols }, handler) =>
 
     send(data: OutgoingData | Blob, _fragmentSize: number, done?: (error?: Error) => void) {
       // The browser fragments as it likes; fragmentSize is a Node transport setting.
-      // A native socket that is not OPEN (1) drops sends silently (WHATWG): take nothing instead.
-      if (finished || ws.readyState !== 1) return false;
+      // A native socket that is not OPEN (1) drops sends silently (WHATWG): take nothing instead, nor after close().
+      if (finished || closeRequested || ws.readyState !== 1) return false;
       try {
         ws.send(data);
       } catch {
@@ -146,9 +145,10 @@ export const connectBrowser: TransportFactory = (url, { protocols }, handler) =>
     terminate(error?: SocklineError) {
       if (finished) return;
       // A page cannot drop a TCP connection; closing and ignoring all later events is the closest thing.
-      // Detached at once (nothing is taken or reported any more), reported on a microtask like every onClose.
+      // Reported on a microtask, never from inside the call (no native event can come first); takes no more sends.
+      closeRequested = true;
       close();
-      finish({ code: ABNORMAL, reason: '', wasClean: false, error }, true);
+      queueMicrotask(() => finish({ code: ABNORMAL, reason: '', wasClean: false, error }));
     },
   };
 };

@@ -7,8 +7,6 @@ import { connectBrowser } from './browser-transport.js';
 /** Options of the Node build the native WebSocket cannot apply: refused here rather than silently ignored. */
 const NODE_ONLY = ['headers', 'origin', 'maxPayload', 'handshakeTimeout', 'closeTimeout', 'tls', 'proxy', 'noDelay'];
 
-const NONE = Object.freeze({});
-
 export const browserRuntime: Runtime = {
   connect: connectBrowser,
   acceptsBlob: true,
@@ -22,9 +20,9 @@ export const browserRuntime: Runtime = {
         );
       }
     }
-    return NONE;
+    return {};
   },
-  attempt: () => NONE,
+  attempt: () => ({}),
   // The page never sees the handshake response.
   retryAfter: () => undefined,
 };

@@ -35,7 +35,6 @@ export function quoteValue(value: string): string {
 export function formatValue(value: unknown): string {
   if (typeof value === 'string') return quoteValue(value);
   if (typeof value === 'function') return 'a function';
-  if (value === null) return 'null';
-  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : Object.prototype.toString.call(value);
+  if (typeof value === 'object' && value) return Array.isArray(value) ? 'an array' : Object.prototype.toString.call(value);
   return String(value);
 }
