@@ -13,8 +13,6 @@ import {
   ConnectionClosedError,
   InvalidArgumentError,
   InvalidStateError,
-  isSocklineError,
-  NetworkError,
   QueueOverflowError,
   TimeoutError,
   type SocklineError,
