@@ -1,6 +1,6 @@
 /** The user-facing close rules, shared by `close()` and `reconnect()` in both runtimes. */
 import { InvalidArgumentError } from './errors.js';
-import { describe } from './options.js';
+import { formatValue } from './protocol/format.js';
 import { byteLength } from './send-queue.js';
 
 /**
@@ -10,14 +10,14 @@ import { byteLength } from './send-queue.js';
  */
 export function assertCloseArgs(code: number | undefined, reason: string | undefined): void {
   if (code !== undefined && code !== 1000 && !(Number.isInteger(code) && code >= 3000 && code <= 4999)) {
-    throw new InvalidArgumentError(`Invalid close code ${describe(code)}: close() accepts 1000 or 3000-4999`);
+    throw new InvalidArgumentError(`Invalid close code ${formatValue(code)}: close() accepts 1000 or 3000-4999`);
   }
   if (reason === undefined) return;
   const text = typeof reason === 'string';
   const bytes = text ? byteLength(reason) : 0;
   if (!text || bytes > 123 || (code === undefined && reason)) {
     throw new InvalidArgumentError(
-      `Invalid close reason ${text ? `of ${bytes} bytes` : describe(reason)}: close() takes a code, then a string of at most 123 UTF-8 bytes`,
+      `Invalid close reason ${text ? `of ${bytes} bytes` : formatValue(reason)}: close() takes a code, then a string of at most 123 UTF-8 bytes`,
     );
   }
 }

@@ -2,6 +2,8 @@
  * The sockline error tree. Every error carries a stable `code` and survives duplicated
  * copies of the package (ESM + CJS loaded together): `instanceof` checks a global brand,
  * not the class identity.
+ *
+ * Every constructor takes the message first, then what its class adds, then the `cause` (when it has one).
  */
 
 const BRAND = Symbol.for('sockline.error');
@@ -51,8 +53,8 @@ export class InvalidArgumentError extends SocklineError {
     Object.defineProperty(this.prototype, 'name', { value: 'InvalidArgumentError', writable: true, configurable: true });
   }
 
-  constructor(message: string) {
-    super(message, 'ERR_SOCKLINE_INVALID_ARGUMENT');
+  constructor(message: string, cause?: unknown) {
+    super(message, 'ERR_SOCKLINE_INVALID_ARGUMENT', cause === undefined ? undefined : { cause });
   }
 }
 
@@ -62,8 +64,8 @@ export class InvalidStateError extends SocklineError {
     Object.defineProperty(this.prototype, 'name', { value: 'InvalidStateError', writable: true, configurable: true });
   }
 
-  constructor(message: string) {
-    super(message, 'ERR_SOCKLINE_INVALID_STATE');
+  constructor(message: string, cause?: unknown) {
+    super(message, 'ERR_SOCKLINE_INVALID_STATE', cause === undefined ? undefined : { cause });
   }
 }
 
@@ -93,8 +95,8 @@ export class HandshakeError extends SocklineError {
   declare readonly headers: Record<string, string> | undefined;
 
   constructor(
-    reason: HandshakeFailure,
     message: string,
+    reason: HandshakeFailure,
     details: { status?: number; headers?: Record<string, string>; cause?: unknown } = {},
   ) {
     super(message, 'ERR_SOCKLINE_HANDSHAKE', { cause: details.cause });
@@ -132,7 +134,7 @@ export class TimeoutError extends SocklineError {
   declare readonly phase: TimeoutPhase;
   declare readonly ms: number;
 
-  constructor(phase: TimeoutPhase, ms: number, message: string) {
+  constructor(message: string, phase: TimeoutPhase, ms: number) {
     super(message, 'ERR_SOCKLINE_TIMEOUT');
     this.phase = phase;
     this.ms = ms;
@@ -148,7 +150,7 @@ export class QueueOverflowError extends SocklineError {
   declare readonly limit: 'maxMessages' | 'maxBytes';
   declare readonly data: unknown;
 
-  constructor(limit: 'maxMessages' | 'maxBytes', data: unknown, message: string) {
+  constructor(message: string, limit: 'maxMessages' | 'maxBytes', data: unknown) {
     super(message, 'ERR_SOCKLINE_QUEUE_OVERFLOW');
     this.limit = limit;
     this.data = data;
@@ -165,7 +167,7 @@ export class ConnectionClosedError extends SocklineError {
   declare readonly reason: string;
   declare readonly wasClean: boolean;
 
-  constructor(closeCode: number, reason: string, wasClean: boolean, message: string, cause?: unknown) {
+  constructor(message: string, closeCode: number, reason: string, wasClean: boolean, cause?: unknown) {
     super(message, 'ERR_SOCKLINE_CONNECTION_CLOSED', { cause });
     this.closeCode = closeCode;
     this.reason = reason;

@@ -2,7 +2,7 @@
  * sockline for browsers, Deno, workers and React Native: the `Socket` facade over the native
  * `WebSocket`. Same exports as the Node entry; never imports `./node/`, nor the Node options' validation.
  */
-import { connectBrowser } from './browser/browser-transport.js';
+import { browserRuntime } from './browser/runtime.js';
 import { SocketCore } from './socket.js';
 import type { SocketOptions, UrlInput } from './options.js';
 
@@ -16,7 +16,7 @@ import type { SocketOptions, UrlInput } from './options.js';
  */
 export class Socket extends SocketCore {
   constructor(url: UrlInput, options: SocketOptions = {}) {
-    super(url, options, connectBrowser);
+    super(url, options, browserRuntime);
   }
 }
 

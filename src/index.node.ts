@@ -1,15 +1,14 @@
 /**
  * sockline for Node.js: the `Socket` facade over our own RFC 6455 client on node:net / node:tls.
  */
-import { connectNode } from './node/node-transport.js';
-import { NODE_OPTIONS } from './options.js';
+import { nodeRuntime } from './node/runtime.js';
 import { SocketCore } from './socket.js';
 import type { SocketOptions, UrlInput } from './options.js';
 
 /** A WebSocket client that reconnects, queues while down, and never drops a message silently. */
 export class Socket extends SocketCore {
   constructor(url: UrlInput, options: SocketOptions = {}) {
-    super(url, options, connectNode, NODE_OPTIONS);
+    super(url, options, nodeRuntime);
   }
 }
 

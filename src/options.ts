@@ -1,16 +1,15 @@
 /**
- * Socket options: the public types, the frozen DEFAULTS and `normalizeOptions()`, which validates every
- * field once, at construction, and returns options with every field set. Nothing else reads user options.
+ * Socket options shared by every runtime: the public types, the frozen DEFAULTS and `normalize()`, which
+ * validates every field once, at construction, and returns options with every field set. Options only one
+ * runtime has are that runtime's (`Runtime.options`): the Node ones live in `node/node-options.ts`.
+ * Nothing else reads user options.
  */
-import { defaultShouldReconnect, retryAfterOf, type ReconnectContext } from './backoff.js';
+import { defaultShouldReconnect, type ReconnectContext } from './backoff.js';
 import { InvalidArgumentError } from './errors.js';
-import { DEFAULT_MAX_PAYLOAD } from './protocol/constants.js';
-import { validateHeaders } from './protocol/handshake.js';
-import type { CloseInfo, TransportOptions } from './transport.js';
-import { TOKEN } from './protocol/token.js';
-
-/** Which transport the Socket runs on; decides the defaults and which options are allowed. */
-export type Runtime = 'node' | 'browser';
+import type { NodeSocketOptions } from './node/node-options.js';
+import { formatValue } from './protocol/format.js';
+import { TOKEN } from './protocol/http-grammar.js';
+import type { Runtime } from './runtime.js';
 
 /** A value, or a function (sync or async) called before every connection attempt to get a fresh one. */
 export type Provider<T> = T | (() => T | Promise<T>);
@@ -66,25 +65,13 @@ export interface HeartbeatOptions {
   isPong?: (data: string | Uint8Array) => boolean;
 }
 
-export interface SocketOptions {
+/**
+ * Everything a `Socket` accepts. The Node-only options (`headers`, `origin`, `maxPayload`, `handshakeTimeout`,
+ * `closeTimeout`, `tls`, `proxy`, `noDelay`) are declared in `NodeSocketOptions`; browsers refuse them.
+ */
+export interface SocketOptions extends NodeSocketOptions {
   /** Subprotocols to offer (validated as RFC 6455 tokens, unique), or a provider. @default [] */
   protocols?: Provider<string | string[]>;
-  /** Node only: extra request headers, or a provider (e.g. a fresh `Authorization`). @default {} */
-  headers?: Provider<Record<string, string>>;
-  /** Node only: the `Origin` header. @default undefined (none) */
-  origin?: string;
-  /** Node only: largest incoming message in bytes; a bigger one closes with 1009. @default 104857600 (100 MiB) */
-  maxPayload?: number;
-  /** Node only: ms for the HTTP upgrade after TCP/TLS is up; 0 disables. @default 10000 */
-  handshakeTimeout?: number;
-  /** Node only: ms to wait for the server's Close frame and TCP end after ours; 0 disables. @default 5000 */
-  closeTimeout?: number;
-  /** Node only: options for `tls.connect` (`ca`, `cert`, `key`, `rejectUnauthorized`, `servername`, …). @default {} */
-  tls?: Record<string, unknown>;
-  /** Node only: `http://[user:pass@]host:port` of an HTTP CONNECT proxy. @default undefined */
-  proxy?: string;
-  /** Node only: disable Nagle's algorithm (TCP_NODELAY). @default true */
-  noDelay?: boolean;
   /** Split outgoing messages into frames of at most this many bytes; 0 sends one frame. Node only in effect. @default 0 */
   fragmentSize?: number;
   /**
@@ -112,12 +99,12 @@ export interface NormalizedHeartbeat {
   isPong: ((data: string | Uint8Array) => boolean) | undefined;
 }
 
-/** `SocketOptions` after validation: every field set, providers kept as functions. */
-export interface NormalizedOptions {
+/** `SocketOptions` after validation: every field set, providers kept as functions; the runtime's own settings beside them. */
+export type NormalizedOptions<S extends object = object> = CommonOptions & S;
+
+/** The options every runtime has, after validation. */
+export interface CommonOptions {
   protocols: Provider<string[]>;
-  headers: Provider<Record<string, string>>;
-  /** The static part of what every transport gets. */
-  transport: Omit<TransportOptions, 'protocols' | 'headers'>;
   fragmentSize: number;
   connectionTimeout: number;
   reconnect: Required<ReconnectOptions> | false;
@@ -128,19 +115,11 @@ export interface NormalizedOptions {
 
 const MiB = 1024 * 1024;
 /** setTimeout fires at once for delays above 2^31-1 ms, so no timer option may exceed it. */
-const MAX_TIMER = 2 ** 31 - 1;
+export const MAX_TIMER = 2 ** 31 - 1;
 
-/** Every default in one place. */
+/** Every default of the shared options in one place (the Node ones: `NODE_DEFAULTS`). */
 export const DEFAULTS = Object.freeze({
   protocols: Object.freeze([]) as readonly string[],
-  headers: Object.freeze({}) as Readonly<Record<string, string>>,
-  origin: undefined,
-  maxPayload: DEFAULT_MAX_PAYLOAD,
-  handshakeTimeout: 10_000,
-  closeTimeout: 5_000,
-  tls: Object.freeze({}) as Readonly<Record<string, unknown>>,
-  proxy: undefined,
-  noDelay: true,
   fragmentSize: 0,
   connectionTimeout: 15_000,
   reconnect: Object.freeze({
@@ -163,9 +142,6 @@ export const DEFAULTS = Object.freeze({
  * The other options (objects, strings, the heartbeat message, the signal) are checked by `normalize`.
  */
 const RULES: Record<string, readonly [min: number, max: number, integer?: 1] | 0> = {
-  maxPayload: [1, Number.MAX_SAFE_INTEGER, 1],
-  handshakeTimeout: [0, MAX_TIMER],
-  closeTimeout: [0, MAX_TIMER],
   fragmentSize: [0, Infinity, 1],
   connectionTimeout: [0, MAX_TIMER],
   'reconnect.minDelay': [0, MAX_TIMER],
@@ -181,26 +157,15 @@ const RULES: Record<string, readonly [min: number, max: number, integer?: 1] | 0
   'heartbeat.timeout': [1, MAX_TIMER],
 };
 
-/** Options the browser's native WebSocket cannot honour. */
-const NODE_ONLY = ['headers', 'origin', 'maxPayload', 'handshakeTimeout', 'closeTimeout', 'tls', 'proxy', 'noDelay'];
-
-/** A value for an error message: strings quoted, functions and objects by kind. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'an array' : Object.prototype.toString.call(value);
-  return String(value);
+export function invalid(name: string, value: unknown, allowed: string): never {
+  throw new InvalidArgumentError(`Invalid option ${name}: ${formatValue(value)} (expected ${allowed})`);
 }
 
-function invalid(name: string, value: unknown, allowed: string): never {
-  throw new InvalidArgumentError(`Invalid option ${name}: ${describe(value)} (expected ${allowed})`);
-}
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
+export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Check `value` is a number in [min, max] (an integer if `integer`) and return it. */
-function number(name: string, value: unknown, min: number, max: number, integer?: unknown): number {
+export function number(name: string, value: unknown, min: number, max: number, integer?: unknown): number {
   if (typeof value !== 'number' || !(value >= min && value <= max) || (integer && value !== Infinity && !Number.isInteger(value))) {
     invalid(name, value, `${integer ? 'an integer' : 'a number'} ${max === Infinity ? `>= ${min}` : `from ${min} to ${max}`}`);
   }
@@ -232,11 +197,12 @@ function merge<T extends object>(name: string, value: unknown, defaults: T): T |
 }
 
 /** `value`'s entries, refusing keys not in `defaults` (typos would otherwise be ignored); `undefined` means "the default". */
-function known(prefix: string, value: Record<string, unknown>, defaults: object): Record<string, unknown> {
+function known(prefix: string, value: Record<string, unknown>, defaults: object, others: readonly string[] = []): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
+    if (others.includes(key)) continue;
     if (!(key in defaults)) {
-      throw new InvalidArgumentError(`Unknown option ${prefix}${key} (known: ${Object.keys(defaults).join(', ')})`);
+      throw new InvalidArgumentError(`Unknown option ${prefix}${key} (known: ${Object.keys(defaults).concat(others).join(', ')})`);
     }
     if (value[key] !== undefined) result[key] = value[key];
   }
@@ -253,25 +219,17 @@ export function toProtocols(value: unknown): string[] {
   const seen = new Set<string>();
   for (const protocol of list) {
     if (typeof protocol !== 'string' || !TOKEN.test(protocol)) {
-      throw new InvalidArgumentError(`Invalid subprotocol ${describe(protocol)}: expected a non-empty HTTP token (letters, digits, !#$%&'*+-.^_\`|~)`);
+      throw new InvalidArgumentError(`Invalid subprotocol ${formatValue(protocol)}: expected a non-empty HTTP token (letters, digits, !#$%&'*+-.^_\`|~)`);
     }
     const folded = protocol.toLowerCase();
-    if (seen.has(folded)) throw new InvalidArgumentError(`Duplicate subprotocol ${describe(protocol)}: offer each once (case-insensitive)`);
+    if (seen.has(folded)) throw new InvalidArgumentError(`Duplicate subprotocol ${formatValue(protocol)}: offer each once (case-insensitive)`);
     seen.add(folded);
   }
   return list;
 }
 
-/** Node only: request headers, copied and validated. */
-export function toHeaders(value: unknown): Record<string, string> {
-  if (!isObject(value)) invalid('headers', value, 'an object of name → value or a function');
-  const headers = { ...(value as Record<string, string>) };
-  validateHeaders(headers);
-  return headers;
-}
-
 /** A provider option: functions are kept for every attempt, values are checked now. */
-const provider = <T>(value: unknown, check: (value: unknown) => T): Provider<T> =>
+export const provider = <T>(value: unknown, check: (value: unknown) => T): Provider<T> =>
   typeof value === 'function' ? (value as () => T) : check(value);
 
 /**
@@ -286,7 +244,7 @@ export function toWebSocketUrl(input: unknown): URL {
   try {
     url = new URL(input as string, (globalThis as { location?: { href: string } }).location?.href);
   } catch {
-    throw new InvalidArgumentError(`Invalid URL ${describe(input)}: expected an absolute ws:// or wss:// URL`);
+    throw new InvalidArgumentError(`Invalid URL ${formatValue(input)}: expected an absolute ws:// or wss:// URL`);
   }
   const shown = redact(url);
   url.protocol = url.protocol.replace(/^http/, 'ws');
@@ -312,75 +270,19 @@ export function sendFragmentSize(options: { fragmentSize?: number } | undefined,
 }
 
 /**
- * What only the Node build validates and uses: the transport's options and the request headers. The Node
- * entry passes this to the facade; the browser entry does not, so none of it (nor the handshake's header
- * rules) is in a browser bundle.
- */
-export interface NodeOptions {
-  /** Validate the Node-only options and return the static part of every transport's options. */
-  transport(o: Required<SocketOptions>): NormalizedOptions['transport'];
-  /** Validate (a copy of) the request headers; also run on every value a headers provider returns. */
-  headers(value: unknown): Record<string, string>;
-  /** Ms a rejected handshake asked to wait (429/503 `Retry-After`); browsers never see the response. */
-  retryAfter(info: CloseInfo): number | undefined;
-}
-
-export const NODE_OPTIONS: NodeOptions = {
-  transport(o) {
-    if (o.origin !== undefined && typeof o.origin !== 'string') invalid('origin', o.origin, 'a string');
-    if (o.proxy !== undefined) {
-      let scheme: string | undefined;
-      try {
-        scheme = new URL(o.proxy).protocol;
-      } catch {
-        // reported below
-      }
-      if (scheme !== 'http:') invalid('proxy', o.proxy, 'an http://host:port URL');
-    }
-    if (!isObject(o.tls)) invalid('tls', o.tls, 'an object of tls.connect options');
-    if (typeof o.noDelay !== 'boolean') invalid('noDelay', o.noDelay, 'true or false');
-    return {
-      origin: o.origin,
-      maxPayload: o.maxPayload,
-      handshakeTimeout: o.handshakeTimeout,
-      closeTimeout: o.closeTimeout,
-      tls: { ...o.tls },
-      proxy: o.proxy,
-      noDelay: o.noDelay,
-    };
-  },
-  headers: toHeaders,
-  retryAfter: (info) => retryAfterOf(info, Date.now()),
-};
-
-/** `normalize` for a runtime: the Node options are validated on Node and refused in browsers. */
-export function normalizeOptions(options: SocketOptions, runtime: Runtime): NormalizedOptions {
-  return normalize(options, runtime === 'node' ? NODE_OPTIONS : undefined);
-}
-
-/**
- * Validate every option and fill in the defaults. Runs once, in the Socket's constructor.
- *
- * Without `node` (the browser build), the Node-only options (headers, origin, maxPayload, handshakeTimeout,
- * closeTimeout, tls, proxy, noDelay) throw instead of being ignored: a header that silently never reaches the
- * server is worse than an error.
+ * Validate every option and fill in the defaults. Runs once, in the Socket's constructor. The shared
+ * options are checked here; `runtime.options` checks (or refuses) the ones only some runtimes have, e.g. the
+ * browser throws for the Node-only options instead of ignoring them: a header that silently never reaches
+ * the server is worse than an error.
  *
  * @throws InvalidArgumentError naming the option, the value received and what is allowed.
  */
-export function normalize(options: SocketOptions, node: NodeOptions | undefined): NormalizedOptions {
-  if (!isObject(options)) throw new InvalidArgumentError(`Invalid options ${describe(options)}: expected an object`);
-  const o = { ...DEFAULTS, ...known('', options, DEFAULTS) } as Record<string, any>;
-  if (!node) {
-    for (const name of NODE_ONLY) {
-      if (options[name as keyof SocketOptions] !== undefined) {
-        throw new InvalidArgumentError(
-          `Option ${name} is not supported in browsers: the native WebSocket cannot apply it (Node build only)`,
-        );
-      }
-    }
-    // Browsers cannot send protocol pings, so there the heartbeat is off unless asked for (with a message).
-    if (options.heartbeat === undefined) o.heartbeat = false;
-  }
+export function normalize<S extends object>(options: SocketOptions, runtime: Runtime<S>): NormalizedOptions<S> {
+  if (!isObject(options)) throw new InvalidArgumentError(`Invalid options ${formatValue(options)}: expected an object`);
+  // The runtime's own options are its to check (`runtime.options` below); any other unknown key is refused.
+  const o: Record<string, unknown> = { ...DEFAULTS, ...known('', options, DEFAULTS, runtime.optionNames) };
+  // Without protocol pings (browsers), the heartbeat is off unless asked for (with a message).
+  if (options.heartbeat === undefined && !runtime.canPing) o.heartbeat = false;
   check('', o);
   const reconnect = merge('reconnect', o.reconnect, DEFAULTS.reconnect);
   const queue = merge('queue', o.queue, DEFAULTS.queue);
@@ -391,22 +293,21 @@ export function normalize(options: SocketOptions, node: NodeOptions | undefined)
       invalid('heartbeat.message', message, 'a string or a Uint8Array');
     }
     if (isPong !== undefined && typeof isPong !== 'function') invalid('heartbeat.isPong', isPong, 'a function');
-    if (message === undefined && (isPong || !node)) {
+    if (message === undefined && (isPong || !runtime.canPing)) {
       throw new InvalidArgumentError(
         `Invalid option heartbeat: ${isPong ? 'isPong needs' : 'browsers have no ping API, so it needs'} heartbeat.message`,
       );
     }
   }
-  const signal = o.signal;
+  const signal = o.signal as AbortSignal | undefined;
   if (signal !== undefined && (typeof signal?.addEventListener !== 'function' || typeof signal.aborted !== 'boolean')) {
     invalid('signal', signal, 'an AbortSignal');
   }
   return {
     protocols: provider(o.protocols, toProtocols),
-    headers: node ? provider(o.headers, node.headers) : {},
-    transport: node ? node.transport(o as Required<SocketOptions>) : ({} as NormalizedOptions['transport']),
-    fragmentSize: o.fragmentSize,
-    connectionTimeout: o.connectionTimeout,
+    ...runtime.options(options),
+    fragmentSize: o.fragmentSize as number,
+    connectionTimeout: o.connectionTimeout as number,
     reconnect,
     queue,
     heartbeat,

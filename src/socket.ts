@@ -13,33 +13,29 @@ import {
   ConnectionClosedError,
   InvalidArgumentError,
   InvalidStateError,
-  isSocklineError,
-  NetworkError,
   QueueOverflowError,
   TimeoutError,
   type SocklineError,
 } from './errors.js';
 import type { MessageData, SendData, SocketEvents, SocketState, SocketStats } from './events.js';
 import {
-  describe,
   normalize,
-  NODE_OPTIONS,
   sendFragmentSize,
   toProtocols,
   toWebSocketUrl,
-  type NodeOptions,
   type NormalizedHeartbeat,
   type NormalizedOptions,
-  type Provider,
-  type Runtime,
   type SocketOptions,
   type UrlInput,
 } from './options.js';
 import { assertCloseArgs } from './close-args.js';
+import { formatValue } from './protocol/format.js';
+import { asSockline, resolveProvider } from './provider.js';
+import type { Runtime } from './runtime.js';
 import { byteLength, SendQueue } from './send-queue.js';
-import type { CloseInfo, HandshakeInfo, OpenInfo, Transport, TransportFactory, TransportHandler } from './transport.js';
+import type { CloseInfo, HandshakeInfo, OpenInfo, Transport, TransportHandler } from './transport.js';
 
-export type { Runtime, SocketOptions, UrlInput } from './options.js';
+export type { SocketOptions, UrlInput } from './options.js';
 
 /** Options of a single `send()`. */
 export interface SendOptions {
@@ -65,9 +61,6 @@ const BINARY: Readonly<{ binary: boolean }> = Object.freeze({ binary: true });
 /** `WebSocket.readyState` for each state: CONNECTING 0, OPEN 1, CLOSING 2, CLOSED 3. */
 const READY_STATE: Record<SocketState, number> = { connecting: 0, reconnecting: 0, open: 1, closing: 2, closed: 3 };
 
-/** A transport's way of saying "not open (any more)": the message was not handed over and may be queued. */
-const isRefusal = (error: unknown): boolean => error instanceof ConnectionClosedError || error instanceof InvalidStateError;
-
 /** How a link that was not (or no longer) reported by its transport ended: `code` (1005 when none), never clean. */
 function closeInfo(code: number | undefined, reason: string | undefined, error?: SocklineError): CloseInfo {
   const info: CloseInfo = { code: code ?? 1005, reason: reason ?? '', wasClean: false };
@@ -82,30 +75,15 @@ function toMessage(data: unknown, allowBlob: boolean, method: string): MessageDa
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (allowBlob && typeof Blob === 'function' && data instanceof Blob) return data;
   throw new InvalidArgumentError(
-    `Invalid data ${describe(data)}: ${method}() accepts a string, Uint8Array, ArrayBuffer or ArrayBufferView` +
+    `Invalid data ${formatValue(data)}: ${method}() accepts a string, Uint8Array, ArrayBuffer or ArrayBufferView` +
       (allowBlob ? ' or Blob' : ''),
   );
 }
 
-/** A failure that is not a sockline error yet, as a `NetworkError` saying what failed. */
-const asSockline = (error: unknown, what: string): SocklineError =>
-  isSocklineError(error) ? error : new NetworkError(`${what}: ${String(error)}`, error);
-
-/** Call a provider option: a value is used as is, a function is awaited; either is then checked. */
-async function resolve<T>(name: string, option: Provider<unknown>, check: (value: unknown) => T): Promise<T> {
-  let value: unknown;
-  try {
-    value = typeof option === 'function' ? await option() : option;
-  } catch (cause) {
-    throw asSockline(cause, `The ${name} provider failed`);
-  }
-  return check(value);
-}
-
 /**
  * A WebSocket client that connects at once, reconnects with jittered backoff, queues while down,
- * and reports every message it cannot deliver. Use `Socket` from the package entry (it picks the transport
- * and, on Node, passes the Node options' handling); this class takes both explicitly.
+ * and reports every message it cannot deliver. Use `Socket` from the package entry (it passes its runtime);
+ * this class takes the runtime explicitly (tests pass one around a scripted transport).
  *
  * Delivery is at-most-once: a message handed to a transport whose write then fails is reported with
  * `drop` (and rejects `sendAsync`), never sent again. A message the transport refused at once, because
@@ -119,9 +97,8 @@ export class SocketCore extends EventEmitter<SocketEvents> {
   #urlInput: UrlInput;
   /** A static URL as the constructor parsed it, kept for the first attempt only (no second parse). */
   #parsedUrl: URL | undefined;
-  #connect: TransportFactory;
-  /** The Node build's option handling; absent in browsers. */
-  #node: NodeOptions | undefined;
+  /** What the runtime can do, and its own option rules: asked, never guessed. */
+  #runtime: Runtime;
   #state: SocketState = 'connecting';
   #url = '';
   /** What the last open negotiated. */
@@ -154,16 +131,15 @@ export class SocketCore extends EventEmitter<SocketEvents> {
    * so listeners added right after construction see every event).
    *
    * @param url `ws:`/`wss:` (`http:`/`https:` are converted), or a function (sync or async) called before every attempt.
-   * @param node The Node build's option handling; without it the Node-only options are refused (browsers).
+   * @param runtime What the runtime can do and its own options (`nodeRuntime`, `browserRuntime`).
    * @throws InvalidArgumentError for an invalid option or a static URL that is not a valid WebSocket URL.
    */
-  constructor(url: UrlInput, options: SocketOptions, connect: TransportFactory, node?: NodeOptions) {
+  constructor(url: UrlInput, options: SocketOptions, runtime: Runtime) {
     super();
-    const { signal } = (this.#options = normalize(options, node));
+    const { signal } = (this.#options = normalize(options, runtime));
     if (typeof url !== 'function') this.#url = (this.#parsedUrl = toWebSocketUrl(url)).href;
     this.#urlInput = url;
-    this.#connect = connect;
-    this.#node = node;
+    this.#runtime = runtime;
     const g = globalThis as { addEventListener?: unknown; navigator?: { onLine?: unknown } };
     this.#network = typeof g.addEventListener === 'function' && typeof g.navigator?.onLine === 'boolean';
     this.#listen('addEventListener');
@@ -239,10 +215,13 @@ export class SocketCore extends EventEmitter<SocketEvents> {
    */
   ping(data?: string | Uint8Array | ArrayBuffer | ArrayBufferView): void {
     const transport = this.#transport;
-    if (!this.#up) throw new InvalidStateError(`Cannot ping: the socket is ${this.#state}`);
-    if (!transport!.canPing) throw new InvalidStateError('Cannot ping: this runtime has no ping API; use heartbeat.message');
+    const up = this.#up;
+    if (up && !transport!.canPing) throw new InvalidStateError('Cannot ping: this runtime has no ping API; use heartbeat.message');
     const payload = data === undefined ? data : toMessage(data, false, 'ping');
-    transport!.ping(typeof payload === 'string' ? new TextEncoder().encode(payload) : (payload as Uint8Array | undefined));
+    // Not open, or the link is closing (the transport took nothing).
+    if (!up || !transport!.ping(typeof payload === 'string' ? new TextEncoder().encode(payload) : (payload as Uint8Array | undefined))) {
+      throw new InvalidStateError(`Cannot ping: the socket is ${up ? 'closing its link' : this.#state}`);
+    }
   }
 
   /**
@@ -282,7 +261,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
   }
 
   #send(input: SendData, options: SendOptions | undefined, settle?: (error?: SocklineError) => void): void {
-    const data = toMessage(input, !this.#node, 'send');
+    const data = toMessage(input, this.#runtime.acceptsBlob, 'send');
     const item: Outgoing = { data, size: 0, fragmentSize: sendFragmentSize(options, this.#options.fragmentSize), settle };
     if (this.#ended()) {
       throw new InvalidStateError(`Cannot send: the socket is ${this.#state}; messages sent after close() are not delivered`);
@@ -304,31 +283,19 @@ export class SocketCore extends EventEmitter<SocketEvents> {
         return;
       }
       error = new QueueOverflowError(
-        limit,
-        data,
         `Send queue is full (${limit} ${queue[limit]}; ${queue.length} messages, ${queue.bytes} bytes queued): ` +
           `the ${item.size}-byte message was not queued`,
+        limit,
+        data,
       );
     }
     this.#drop(data, error);
     throw error;
   }
 
-  /** Hand `item` to the transport. False when it refused at once (the link is closing): nothing was sent. */
+  /** Hand `item` to the transport. False when it took nothing (the link is closing): the caller keeps the message. */
   #write(item: Outgoing): boolean {
-    let sync = true;
-    let refused = false;
-    const done = (error?: Error): void => {
-      if (sync && isRefusal(error)) refused = true;
-      else this.#settle(item, error);
-    };
-    try {
-      this.#transport!.send(item.data, item.fragmentSize, done);
-    } catch (error) {
-      done(error as Error);
-    }
-    sync = false;
-    return !refused;
+    return this.#transport!.send(item.data, item.fragmentSize, (error) => this.#settle(item, error));
   }
 
   /** Report the outcome of one message: sent, or dropped with a `ConnectionClosedError`. */
@@ -337,7 +304,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
       const closed =
         error instanceof ConnectionClosedError
           ? error
-          : new ConnectionClosedError(1006, '', false, `The message could not be sent: ${error.message}`, error);
+          : new ConnectionClosedError(`The message could not be sent: ${error.message}`, 1006, '', false, error);
       this.#drop(item.data, closed);
       item.settle?.(closed);
     } else {
@@ -391,7 +358,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     const ms = this.#options.connectionTimeout;
     if (ms) {
       this.#timer = setTimeout(() => {
-        const error = new TimeoutError('connect', ms, `Could not connect within ${ms} ms (connectionTimeout)`);
+        const error = new TimeoutError(`Could not connect within ${ms} ms (connectionTimeout)`, 'connect', ms);
         if (this.#transport) this.#transport.terminate(error);
         else this.#failAttempt(error);
       }, ms);
@@ -400,21 +367,21 @@ export class SocketCore extends EventEmitter<SocketEvents> {
   }
 
   async #start(generation: number): Promise<void> {
-    const { protocols, headers, transport: base } = this.#options;
-    const node = this.#node;
+    const options = this.#options;
+    const runtime = this.#runtime;
     const parsed = this.#parsedUrl;
     this.#parsedUrl = undefined;
     let transport: Transport | undefined;
     try {
-      const [url, offered, sent] = await Promise.all([
-        parsed ?? resolve('url', this.#urlInput, toWebSocketUrl),
-        resolve('protocols', protocols, toProtocols),
-        node ? resolve('headers', headers, node.headers) : {},
+      const [url, offered, rest] = await Promise.all([
+        parsed ?? resolveProvider('url', this.#urlInput, toWebSocketUrl),
+        resolveProvider('protocols', options.protocols, toProtocols),
+        runtime.attempt(options),
       ]);
       if (generation !== this.#generation) return;
       this.#url = url.href;
       try {
-        transport = this.#connect(url, { ...base, protocols: offered, headers: sent }, new SocketCore.#Link(this, generation));
+        transport = runtime.connect(url, { ...rest, protocols: offered }, new SocketCore.#Link(this, generation));
       } catch (error) {
         // Also covers a factory that reported onClose before throwing.
         if (generation === this.#generation) this.#failAttempt(asSockline(error, 'Could not start the connection'));
@@ -537,14 +504,9 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     if (idle > interval + timeout) {
       return socket.#heartbeatFailed(idle, `nothing received for ${idle} ms, more than interval + timeout (${interval + timeout} ms); timers were suspended or the link is dead`);
     }
-    const generation = socket.#generation;
-    try {
-      if (message === undefined) transport.ping();
-      else transport.send(message, 0);
-    } catch {
-      // The link is closing: its close is on the way.
-    }
-    if (generation !== socket.#generation) return; // the probe ended the link
+    // A link that is closing takes no probe (false): its close is on the way.
+    if (message === undefined) transport.ping();
+    else transport.send(message, 0);
     socket.#replyTimer ??= setTimeout(SocketCore.#replyDue, timeout, socket, now);
     socket.#beatTimer!.refresh();
   }
@@ -557,7 +519,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
   }
 
   #heartbeatFailed(ms: number, detail: string): void {
-    this.#transport!.terminate(new TimeoutError('heartbeat', ms, `Heartbeat failed: ${detail}`));
+    this.#transport!.terminate(new TimeoutError(`Heartbeat failed: ${detail}`, 'heartbeat', ms));
   }
 
   /** An attempt failed before a transport could report it (provider, factory, timeout). */
@@ -582,7 +544,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     } else if (this.#offline()) {
       this.#setState('reconnecting');
     } else {
-      this.#retry(attempt, nextDelay(attempt, policy, policy.random, this.#node?.retryAfter(info)));
+      this.#retry(attempt, nextDelay(attempt, policy, policy.random, this.#runtime.retryAfter(info)));
     }
   }
 
@@ -622,10 +584,10 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     if (unsent.length > 0) {
       // Only built when there is something to report: an Error's stack trace is a good part of a short connection's cost.
       const error = new ConnectionClosedError(
+        `The socket closed (code ${info.code}) before the message could be sent`,
         info.code,
         info.reason,
         info.wasClean,
-        `The socket closed (code ${info.code}) before the message could be sent`,
         info.error,
       );
       for (const item of unsent) this.#settle(item, error);
@@ -664,15 +626,5 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     if (this.#state !== 'reconnecting') return;
     clearTimeout(this.#timer);
     if (event.type === 'online') this.#retry(this.#retries + 1, 0);
-  }
-}
-
-/**
- * `SocketCore` for a given runtime (what the tests drive with a scripted transport): on `node` the Node
- * options are validated and used, in `browser` they are refused.
- */
-export class BaseSocket extends SocketCore {
-  constructor(url: UrlInput, options: SocketOptions, connect: TransportFactory, runtime: Runtime) {
-    super(url, options, connect, runtime === 'node' ? NODE_OPTIONS : undefined);
   }
 }

@@ -1,51 +1,18 @@
 import type { SocklineError } from './errors.js';
+import type { CloseInfo, ConnectionEvents } from './protocol/events.js';
 
 /** Binary payloads travel as `Uint8Array` everywhere; `Blob` only where the runtime has a native WebSocket. */
 export type OutgoingData = string | Uint8Array;
 
-/** How one connection ended. */
-export interface CloseInfo {
-  /** Close code received from the server, 1005 when its close frame had none, 1006 when the link was lost. */
-  code: number;
-  /** Close reason received from the server (UTF-8 decoded), '' when none. */
-  reason: string;
-  /** True only when both close frames were exchanged (RFC 6455 §7.1.5) and TCP then ended. */
-  wasClean: boolean;
-  /** Why the connection failed, when it did (handshake rejected, protocol violation, network error, timeout…). */
-  error?: SocklineError;
-}
-
-/** Details of a completed opening handshake (Node transport only; the browser hides them). */
-export interface HandshakeInfo {
-  /** The Sec-WebSocket-Key we sent (16 random bytes, base64). */
-  key: string;
-  /** base64(SHA-1(key + GUID)): what Sec-WebSocket-Accept had to be. */
-  expectedAccept: string;
-  /** The Sec-WebSocket-Accept the server sent. */
-  receivedAccept: string;
-  /** HTTP status line code (101). */
-  status: number;
-  /** Response headers, lower-case names. */
-  headers: Record<string, string>;
-}
-
-export interface OpenInfo {
-  /** Negotiated subprotocol, '' when none was offered. */
-  protocol: string;
-  /** Negotiated extensions header value, '' when none. */
-  extensions: string;
-  handshake?: HandshakeInfo;
-}
+export type { CloseInfo, ConnectionEvents, HandshakeInfo, OpenInfo } from './protocol/events.js';
 
 /**
  * What a transport reports. Exactly one `onClose` ends every transport, whether it opened or not,
- * and nothing is reported after it.
+ * and nothing is reported after it. `onClose` is never reported from inside a call the Socket made
+ * (`send`, `close`, `terminate`, the factory itself): it always comes on a later task or microtask,
+ * so the Socket never sees a re-entrant close.
  */
-export interface TransportHandler {
-  onOpen(info: OpenInfo): void;
-  onMessage(data: string | Uint8Array, binary: boolean): void;
-  onPing(data: Uint8Array): void;
-  onPong(data: Uint8Array): void;
+export interface TransportHandler extends ConnectionEvents {
   onClose(info: CloseInfo): void;
 }
 
@@ -58,37 +25,36 @@ export interface Transport {
   /** True where the runtime can send protocol pings (Node); false in browsers. */
   readonly canPing: boolean;
   /**
-   * Send one message. Only called while open. `done` runs once the bytes were handed to the network
-   * (or with an error if they never will be).
+   * Send one message. Returns whether the transport took it:
+   * - `false`: the link is not open (any more: it is closing or closed). Nothing was handed over and
+   *   `done` is never called; the caller still owns the message (the Socket queues it).
+   * - `true`: the message is the transport's. `done` then runs exactly once, possibly before `send`
+   *   returns, with no argument once the bytes were handed to the network, or with an error if they
+   *   never will be (the link broke first). It never throws for a closing link.
    */
-  send(data: OutgoingData | Blob, fragmentSize: number, done?: (error?: Error) => void): void;
-  /** Send a ping (no-op returning false where unsupported). */
+  send(data: OutgoingData | Blob, fragmentSize: number, done?: (error?: Error) => void): boolean;
+  /** Send a protocol ping. False when it was not sent: the runtime has no ping API, or the link is not open. */
   ping(data?: Uint8Array): boolean;
-  /** Start the closing handshake. Code/reason are already validated. */
+  /**
+   * Start the closing handshake (an attempt that is not open yet is dropped). Code/reason are already
+   * validated. `onClose` follows later, never from inside this call.
+   */
   close(code?: number, reason?: string): void;
-  /** Drop the connection at once; reported as 1006 with `error`. */
+  /** Drop the connection at once; reported as 1006 with `error`, later, never from inside this call. */
   terminate(error?: SocklineError): void;
 }
 
-/** Everything a transport needs for one attempt, already validated and resolved. */
+/**
+ * What every transport gets for one attempt, already validated and resolved. A runtime's transport takes more
+ * (the Node one: `NodeTransportOptions` in `node/node-options.ts`); the runtime object builds them.
+ */
 export interface TransportOptions {
+  /** Subprotocols to offer, in order of preference. */
   protocols: string[];
-  /** Node only. */
-  headers: Record<string, string>;
-  /** Node only. */
-  origin: string | undefined;
-  /** Node only. */
-  maxPayload: number;
-  /** Node only. */
-  handshakeTimeout: number;
-  /** Node only. */
-  closeTimeout: number;
-  /** Node only: TLS options passed to tls.connect (ca, cert, key, rejectUnauthorized, servername, …). */
-  tls: Record<string, unknown>;
-  /** Node only: http://host:port of an HTTP CONNECT proxy. */
-  proxy: string | undefined;
-  /** Node only: disable Nagle. */
-  noDelay: boolean;
 }
 
-export type TransportFactory = (url: URL, options: TransportOptions, handler: TransportHandler) => Transport;
+export type TransportFactory<O extends TransportOptions = TransportOptions> = (
+  url: URL,
+  options: O,
+  handler: TransportHandler,
+) => Transport;

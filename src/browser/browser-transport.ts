@@ -20,11 +20,13 @@ function describeRuntime(): string {
  * One connection attempt over the runtime's native `WebSocket` (browsers, Deno, workers, React Native).
  *
  * - Binary messages always reach the handler as `Uint8Array` (`binaryType = 'arraybuffer'`), never `Blob`.
- * - `send` accepts `string`, `Uint8Array` and `Blob`; `done` runs as soon as the native `send()` took the data.
+ * - `send` accepts `string`, `Uint8Array` and `Blob`; it returns false (nothing taken, `done` not called)
+ *   unless the native socket is OPEN, and `done` runs as soon as the native `send()` took the data.
  * - The browser hides ping/pong and failure details: `canPing` is false, and a failure becomes a
  *   `NetworkError` on the `CloseInfo` (code 1006).
- * - Exactly one `onClose` and nothing after it. It comes from the native close event, except after
- *   `terminate()`, which reports it at once (synchronously) and ignores whatever the native socket does later.
+ * - Exactly one `onClose` and nothing after it, never from inside a call (see `Transport`). It comes from the
+ *   native close event, except after `terminate()`, which reports it on a microtask and ignores whatever the
+ *   native socket does later.
  *
  * @throws InvalidStateError when the runtime has no `WebSocket` global.
  * @throws InvalidArgumentError when the native constructor rejects the URL or subprotocols
@@ -42,7 +44,7 @@ export const connectBrowser: TransportFactory = (url, { protocols }, handler) =>
   try {
     ws = new Native(url.href, protocols.length ? protocols : undefined);
   } catch (cause) {
-    throw Object.assign(new InvalidArgumentError(`Cannot open a WebSocket to ${redact(url)}: ${String(cause)}`), { cause });
+    throw new InvalidArgumentError(`Cannot open a WebSocket to ${redact(url)}: ${String(cause)}`, cause);
   }
   ws.binaryType = 'arraybuffer';
 
@@ -118,14 +120,16 @@ export const connectBrowser: TransportFactory = (url, { protocols }, handler) =>
 
     send(data: OutgoingData | Blob, _fragmentSize: number, done?: (error?: Error) => void) {
       // The browser fragments as it likes; fragmentSize is a Node transport setting.
-      // A native socket that is not OPEN (1) drops sends silently (WHATWG): say so instead.
-      if (finished || ws.readyState !== 1) return done?.(new InvalidStateError('Cannot send: the WebSocket is closing'));
+      // A native socket that is not OPEN (1) drops sends silently (WHATWG): take nothing instead, nor after close().
+      if (finished || closeRequested || ws.readyState !== 1) return false;
       try {
         ws.send(data);
-      } catch (cause) {
-        return done?.(Object.assign(new InvalidStateError(`Cannot send: ${String(cause)}`), { cause }));
+      } catch {
+        // WHATWG send() throws only while CONNECTING; a polyfill may throw for a closing socket: not taken either.
+        return false;
       }
       done?.();
+      return true;
     },
 
     ping() {
@@ -141,8 +145,10 @@ export const connectBrowser: TransportFactory = (url, { protocols }, handler) =>
     terminate(error?: SocklineError) {
       if (finished) return;
       // A page cannot drop a TCP connection; closing and ignoring all later events is the closest thing.
+      // Reported on a microtask, never from inside the call (no native event can come first); takes no more sends.
+      closeRequested = true;
       close();
-      finish({ code: ABNORMAL, reason: '', wasClean: false, error });
+      queueMicrotask(() => finish({ code: ABNORMAL, reason: '', wasClean: false, error }));
     },
   };
 };

@@ -87,8 +87,8 @@ export function dial(url: URL, options: DialOptions, callback: DialCallback): ()
         if (head.status !== 200) {
           finish(
             new HandshakeError(
-              'proxy',
               `Proxy ${proxy.host} refused to open a tunnel to ${host}:${port}: ${head.status} ${quoteValue(head.statusText)}`,
+              'proxy',
               { status: head.status, headers: head.headers },
             ),
           );

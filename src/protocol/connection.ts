@@ -1,19 +1,28 @@
 /**
  * The client side of one WebSocket connection, without I/O (in the style of python-websockets'
- * sans-I/O `Protocol`). Bytes from the network go in through `receiveData()` / `receiveEof()`;
- * bytes to send and events come out through the `ConnectionHandler`. It owns no socket and no timer:
- * the transport writes what it is given, ends TCP when asked, and runs the deadlines.
+ * sans-I/O `Protocol`). It owns no socket and no timer. Its inputs are method calls:
+ *
+ * - `start()` once TCP (and TLS) is up: the opening handshake request is written.
+ * - `receiveData(bytes)` for every chunk from the server.
+ * - `receiveEof(error?)` once, when TCP is over for whatever reason (idempotent).
+ * - `sendText/sendBinary/sendPing/sendPong/sendClose`, `fail` from above.
+ *
+ * Its outputs go to two objects: the `ConnectionOutput` (bytes to write, in order, and when to end TCP),
+ * and the `ConnectionEvents` (open, message, ping, pong), usually the Socket's own handler. After any
+ * input, the transport reads `state` to adjust its deadlines: `'closing'` means a close is expected, so
+ * that is when it arms the close deadline; `closeInfo()` says how it ended once TCP is closed.
  *
  * It never throws into the transport because of the peer: a violation fails the connection
  * (RFC 6455 §7.1.7) and is kept as `error`.
  */
 import { ConnectionClosedError, HandshakeError, isSocklineError, NetworkError, ProtocolError, SocklineError } from '../errors.js';
-import type { CloseInfo, HandshakeInfo, OpenInfo } from '../transport.js';
 import { encodeClosePayload } from './close.js';
 import { CloseCode, MAX_CLOSE_REASON_BYTES, Opcode } from './constants.js';
-import { encodeText, serializeFrame, serializeMessage } from './frame-serializer.js';
+import type { CloseInfo, ConnectionEvents, HandshakeInfo } from './events.js';
+import { encodeText, serializeFrame, serializeMessage, type FrameAllocator } from './frame-serializer.js';
 import { FrameReader, type FrameReaderHandler } from './frame-reader.js';
-import { acceptKey, buildRequest, createNonce, validateResponse } from './handshake.js';
+import { acceptKey, buildRequest, createNonce } from './handshake-request.js';
+import { validateResponse } from './handshake-response.js';
 import { HttpResponseParser } from './http-response-parser.js';
 import { MaskPool } from './mask.js';
 
@@ -31,21 +40,20 @@ export interface ConnectionOptions {
   decodeText?: (bytes: Uint8Array) => string;
   /** Random source for the nonce and masks (tests make them deterministic). */
   fillRandom?: (bytes: Uint8Array) => void;
+  /** Buffers for data frames (the Node transport reuses written ones); fresh `ArrayBuffer`s by default. */
+  allocate?: FrameAllocator;
   maxHeaderBytes?: number;
 }
 
-export interface ConnectionHandler {
-  /** Bytes to send, in order. `done` runs once they were handed to the network. */
+/** Where the connection's bytes go: the transport. */
+export interface ConnectionOutput {
+  /** Bytes to send, in order. `done` runs once they were handed to the network (or with why they never will be). */
   write(bytes: Uint8Array, done?: (error?: Error) => void): void;
   /**
    * The connection is finished with TCP: `abort` means destroy at once (handshake failure),
    * otherwise end our side gracefully and wait for the peer's FIN (the transport bounds the wait).
    */
   end(abort: boolean): void;
-  onOpen(info: OpenInfo): void;
-  onMessage(data: string | Uint8Array, binary: boolean): void;
-  onPing(data: Uint8Array): void;
-  onPong(data: Uint8Array): void;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -54,48 +62,54 @@ export class ClientConnection {
   readonly key: string;
   readonly expectedAccept: string;
   #state: ConnectionState = 'connecting';
-  #handler: ConnectionHandler;
+  #output: ConnectionOutput;
+  #events: ConnectionEvents;
   /** What the opening handshake needs; dropped once it is done, like the parser (idle connections stay small). */
   #options: ConnectionOptions | undefined;
   #responseParser: HttpResponseParser | undefined;
   #reader: FrameReader;
   #masks: MaskPool;
   #nextMask: (() => Uint8Array) | undefined;
+  #allocate: FrameAllocator | undefined;
   #closeSent: { code: number; reason: string } | undefined;
   #closeReceived: { code: number; reason: string } | undefined;
   #error: SocklineError | undefined;
   #handshake: HandshakeInfo | undefined;
-  #eof = false;
+  /** `receiveEof()` was called: TCP is over. */
+  #ended = false;
 
-  constructor(options: ConnectionOptions, handler: ConnectionHandler) {
+  constructor(options: ConnectionOptions, output: ConnectionOutput, events: ConnectionEvents) {
     this.#options = options;
-    this.#handler = handler;
+    this.#output = output;
+    this.#events = events;
     // RFC 6455 §4.1: "The nonce MUST be selected randomly for each connection."
     this.key = createNonce(options.fillRandom);
     this.expectedAccept = acceptKey(this.key, options.sha1);
     this.#responseParser = new HttpResponseParser(options.maxHeaderBytes);
     this.#masks = new MaskPool(options.fillRandom);
-    this.#reader = new FrameReader(new ClientConnection.#ReaderEvents(this, handler), {
+    this.#allocate = options.allocate;
+    this.#reader = new FrameReader(new ClientConnection.#ReaderEvents(this, events), {
       maxPayload: options.maxPayload,
       decodeText: options.decodeText,
     });
   }
 
   /**
-   * The reader's handler: one small object per connection instead of four closures. Messages and pongs go
-   * straight to the connection's handler; pings and Close frames need the connection's state.
+   * The reader's handler, the only object between the frame reader and the Socket's events (one small
+   * object per connection instead of four closures). Messages and pongs go straight to the events; pings
+   * and Close frames need the connection's state first.
    */
   static readonly #ReaderEvents = class implements FrameReaderHandler {
     readonly #connection: ClientConnection;
-    readonly #handler: ConnectionHandler;
+    readonly #events: ConnectionEvents;
 
-    constructor(connection: ClientConnection, handler: ConnectionHandler) {
+    constructor(connection: ClientConnection, events: ConnectionEvents) {
       this.#connection = connection;
-      this.#handler = handler;
+      this.#events = events;
     }
 
     onMessage(data: string | Uint8Array, binary: boolean): void {
-      this.#handler.onMessage(data, binary);
+      this.#events.onMessage(data, binary);
     }
 
     onPing(payload: Uint8Array): void {
@@ -103,7 +117,7 @@ export class ClientConnection {
     }
 
     onPong(payload: Uint8Array): void {
-      this.#handler.onPong(payload);
+      this.#events.onPong(payload);
     }
 
     onClose(code: number, reason: string): void {
@@ -136,7 +150,7 @@ export class ClientConnection {
   start(): void {
     const { url, protocols, headers, origin } = this.#options!;
     const request = buildRequest({ url, key: this.key, protocols, headers, origin });
-    this.#handler.write(encodeText(request));
+    this.#output.write(encodeText(request));
   }
 
   /** Bytes received from the server. */
@@ -149,31 +163,48 @@ export class ClientConnection {
     // RFC 6455 §5.5.1: after a Close frame, further data is discarded.
   }
 
-  /** The server ended its side of TCP. */
-  receiveEof(): void {
-    this.#eof = true;
-    if (this.#state === 'connecting' && !this.#error) {
-      this.#error = new HandshakeError('malformed', 'Server closed the connection before completing the opening handshake');
-    }
-    this.#setClosed();
+  /**
+   * TCP is over, whatever ended it: the server's FIN (no argument), or a socket error, a deadline or our own
+   * teardown (`error` says why). Like python-websockets' `receive_eof()`/`connection_lost()` in one, and
+   * idempotent: the first call decides how the connection ended, later ones change nothing. Nothing is
+   * written or reported after it; `closeInfo()` then says how it ended.
+   */
+  receiveEof(error?: SocklineError): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    // RFC 6455 §7.1.5: once both Close frames were exchanged, the connection is closed cleanly whenever TCP then
+    // closes. A server that never closes TCP (our close timeout drops it) or resets it has not failed anything.
+    if (!(this.#closeReceived && this.#closeSent)) this.#error ??= error ?? this.#lostError();
+    this.#state = 'closed';
   }
 
-  sendText(text: string, fragmentSize = 0, done?: (error?: Error) => void): void {
-    this.#sendMessage(Opcode.Text, encodeText(text), fragmentSize, done);
+  /**
+   * Send a text message (split into frames of at most `fragmentSize` bytes when > 0). False when the
+   * connection is not open or our Close frame went out (RFC 6455 §5.5.1: no data frames after it): then
+   * nothing was written and `done` is never called. True: the frames were written; `done` runs with
+   * the last one.
+   */
+  sendText(text: string, fragmentSize = 0, done?: (error?: Error) => void): boolean {
+    return this.#canSend() && this.#sendMessage(Opcode.Text, encodeText(text), fragmentSize, done);
   }
 
-  sendBinary(data: Uint8Array, fragmentSize = 0, done?: (error?: Error) => void): void {
-    this.#sendMessage(Opcode.Binary, data, fragmentSize, done);
+  /** Like {@link sendText}, for a binary message. */
+  sendBinary(data: Uint8Array, fragmentSize = 0, done?: (error?: Error) => void): boolean {
+    return this.#canSend() && this.#sendMessage(Opcode.Binary, data, fragmentSize, done);
   }
 
-  sendPing(data: Uint8Array = EMPTY): void {
-    this.#assertOpen('ping');
-    this.#handler.write(serializeFrame(Opcode.Ping, data, true, this.#masks.next()));
+  /** Send a Ping frame; false (nothing written) when the connection is not open. */
+  sendPing(data: Uint8Array = EMPTY): boolean {
+    if (!this.#canSend()) return false;
+    this.#output.write(serializeFrame(Opcode.Ping, data, true, this.#masks.next()));
+    return true;
   }
 
-  sendPong(data: Uint8Array = EMPTY): void {
-    this.#assertOpen('pong');
-    this.#handler.write(serializeFrame(Opcode.Pong, data, true, this.#masks.next()));
+  /** Send an unsolicited Pong frame; false (nothing written) when the connection is not open. */
+  sendPong(data: Uint8Array = EMPTY): boolean {
+    if (!this.#canSend()) return false;
+    this.#output.write(serializeFrame(Opcode.Pong, data, true, this.#masks.next()));
+    return true;
   }
 
   /**
@@ -183,16 +214,16 @@ export class ClientConnection {
   sendClose(code?: number, reason = ''): void {
     if (this.#state === 'connecting') {
       // Nothing to close politely yet: drop the handshake (the WHATWG close() on CONNECTING fails the connection).
-      this.#error ??= new ConnectionClosedError(CloseCode.Abnormal, '', false, 'Connection closed before the opening handshake completed');
+      this.#error ??= new ConnectionClosedError('Connection closed before the opening handshake completed', CloseCode.Abnormal, '', false);
       this.#state = 'closed';
-      this.#handler.end(true);
+      this.#output.end(true);
       return;
     }
     if (this.#closeSent || this.#state === 'closed') return;
     this.#closeSent = { code: code ?? CloseCode.NoStatus, reason };
     this.#state = 'closing';
-    this.#handler.write(serializeFrame(Opcode.Close, encodeClosePayload(code, reason), true, this.#masks.next()));
-    if (this.#closeReceived) this.#handler.end(false);
+    this.#output.write(serializeFrame(Opcode.Close, encodeClosePayload(code, reason), true, this.#masks.next()));
+    if (this.#closeReceived) this.#output.end(false);
   }
 
   /**
@@ -204,17 +235,17 @@ export class ClientConnection {
     this.#error ??= error;
     if (this.#state === 'connecting') {
       this.#state = 'closed';
-      this.#handler.end(true);
+      this.#output.end(true);
       return;
     }
     if (!this.#closeSent && code !== undefined) {
       // The reason travels in a control frame: at most 123 UTF-8 bytes (RFC 6455 §5.5).
       const reason = encodeText(error.message).length <= MAX_CLOSE_REASON_BYTES ? error.message : '';
       this.#closeSent = { code, reason };
-      this.#handler.write(serializeFrame(Opcode.Close, encodeClosePayload(code, reason), true, this.#masks.next()));
+      this.#output.write(serializeFrame(Opcode.Close, encodeClosePayload(code, reason), true, this.#masks.next()));
     }
     this.#state = 'closing';
-    this.#handler.end(false);
+    this.#output.end(false);
   }
 
   /**
@@ -233,23 +264,13 @@ export class ClientConnection {
     return info;
   }
 
-  /** The transport lost TCP or gave up (timeout, network error): record why, if nothing else did first. */
-  abort(error: SocklineError): void {
-    // RFC 6455 §7.1.5: once both Close frames were exchanged, the connection is closed cleanly whenever TCP then
-    // closes. A server that never closes TCP (our close timeout drops it) or resets it has not failed anything.
-    if (!(this.#closeReceived && this.#closeSent)) this.#error ??= error;
-    this.#setClosed();
-  }
-
-  /** TCP is gone (the transport saw it close). Unless both Close frames were exchanged, that is an error. */
-  connectionLost(): void {
-    if (!(this.#closeReceived && this.#closeSent)) {
-      this.#error ??=
-        this.#state === 'connecting'
-          ? new NetworkError('Connection closed before the opening handshake completed')
-          : new NetworkError('Connection closed without a closing handshake');
+  /** Why TCP ending on its own (no `error` given to `receiveEof`) was a failure. */
+  #lostError(): SocklineError {
+    if (this.#state === 'connecting') {
+      return new HandshakeError('Server closed the connection before completing the opening handshake', 'malformed');
     }
-    this.#setClosed();
+    if (this.#reader.inMessage && !this.#closeReceived) return new NetworkError('Server closed the connection in the middle of a frame');
+    return new NetworkError('Connection closed without a closing handshake');
   }
 
   #receiveHandshake(chunk: Uint8Array): void {
@@ -272,7 +293,7 @@ export class ClientConnection {
         headers: result.head.headers,
       };
       this.#state = 'open';
-      this.#handler.onOpen({ protocol, extensions, handshake: this.#handshake });
+      this.#events.onOpen({ protocol, extensions, handshake: this.#handshake });
     } catch (error) {
       if (!isSocklineError(error)) throw error;
       // RFC 6455 §4.1: "the client MUST _Fail the WebSocket Connection_": destroy TCP at once.
@@ -299,9 +320,9 @@ export class ClientConnection {
     // Closing after our own Close frame still answers: only a received Close frame excuses the Pong, and a
     // Pong is a control frame, not one of the data frames §5.5.1 forbids after a Close.
     if (this.#state === 'open' || (this.#state === 'closing' && !this.#error)) {
-      this.#handler.write(serializeFrame(Opcode.Pong, payload, true, this.#masks.next()));
+      this.#output.write(serializeFrame(Opcode.Pong, payload, true, this.#masks.next()));
     }
-    this.#handler.onPing(payload);
+    this.#events.onPing(payload);
   }
 
   #receiveClose(code: number, reason: string): void {
@@ -312,41 +333,27 @@ export class ClientConnection {
       const echo = code === CloseCode.NoStatus ? undefined : code;
       this.#closeSent = { code, reason: '' };
       this.#state = 'closing';
-      this.#handler.write(serializeFrame(Opcode.Close, encodeClosePayload(echo), true, this.#masks.next()));
+      this.#output.write(serializeFrame(Opcode.Close, encodeClosePayload(echo), true, this.#masks.next()));
     }
-    this.#handler.end(false);
+    this.#output.end(false);
   }
 
-  #sendMessage(opcode: number, payload: Uint8Array, fragmentSize: number, done?: (error?: Error) => void): void {
-    this.#assertOpen('send');
+  #sendMessage(opcode: number, payload: Uint8Array, fragmentSize: number, done?: (error?: Error) => void): true {
     if (fragmentSize <= 0 || payload.length <= fragmentSize) {
-      this.#handler.write(serializeFrame(opcode, payload, true, this.#masks.next()), done);
-      return;
+      this.#output.write(serializeFrame(opcode, payload, true, this.#masks.next(), false, this.#allocate), done);
+      return true;
     }
     this.#nextMask ??= () => this.#masks.next();
-    const frames = serializeMessage(opcode, payload, fragmentSize, this.#nextMask);
+    const frames = serializeMessage(opcode, payload, fragmentSize, this.#nextMask, this.#allocate);
     const last = frames.length - 1;
-    for (let i = 0; i < last; i++) this.#handler.write(frames[i]);
-    this.#handler.write(frames[last], done);
+    for (let i = 0; i < last; i++) this.#output.write(frames[i]);
+    this.#output.write(frames[last], done);
+    return true;
   }
 
-  #assertOpen(what: string): void {
-    if (this.#state !== 'open' || this.#closeSent) {
-      throw new ConnectionClosedError(
-        this.#closeReceived?.code ?? CloseCode.Abnormal,
-        this.#closeReceived?.reason ?? '',
-        false,
-        `Cannot ${what}: the connection is ${this.#state === 'open' ? 'closing' : this.#state}`,
-      );
-    }
+  /** Open, and our Close frame not sent yet. */
+  #canSend(): boolean {
+    return this.#state === 'open' && !this.#closeSent;
   }
 
-  #setClosed(): void {
-    if (this.#state === 'closed') return;
-    this.#state = 'closed';
-    if (this.#reader.inMessage && !this.#closeReceived && !this.#error && this.#eof) {
-      this.#error = new NetworkError('Server closed the connection in the middle of a frame');
-    }
-  }
 }
-

@@ -25,49 +25,14 @@ const ALIGN = 4;
 
 let encoder: TextEncoder | undefined;
 
-/** Frames whose buffer is at least this large may be handed back with `recycleFrame()` once written. */
-const RECYCLE_MIN_BYTES = 64 * 1024;
-/** At most this many bytes of frame buffers wait for reuse, module-wide. */
-const RECYCLE_MAX_BYTES = 4 * 1024 * 1024;
-/** Buffers of large frames this module made and has not seen back yet: only those can be recycled, once. */
-const recyclable = new WeakSet<ArrayBuffer>();
-/** Written frames' buffers by byte length, for the next frame of exactly that size. */
-const recycled = new Map<number, ArrayBuffer[]>();
-let recycledBytes = 0;
-
 /**
- * A buffer for a frame of `size` bytes: a recycled one of exactly that size when there is one (its old bytes are
- * all overwritten), else a fresh one. Reuse spares a large send the zeroing and page faults of fresh memory,
- * which cost as much as masking the payload (issue #6: "send 1,000 × 1 MiB").
+ * Where a frame's bytes come from: a fresh `ArrayBuffer` of exactly `size` bytes, or one whose old bytes are
+ * all overwritten (the serializer writes every byte of the frame). Injected so that a transport can reuse the
+ * buffers of written frames (the Node transport's frame pool) while the core keeps no state across connections.
  */
-function frameBuffer(size: number): ArrayBuffer {
-  if (size < RECYCLE_MIN_BYTES) return new ArrayBuffer(size);
-  const list = recycled.get(size);
-  const buffer = list?.pop() ?? new ArrayBuffer(size);
-  if (list !== undefined) {
-    recycledBytes -= size;
-    if (list.length === 0) recycled.delete(size);
-  }
-  recyclable.add(buffer);
-  return buffer;
-}
+export type FrameAllocator = (size: number) => ArrayBuffer;
 
-/**
- * Hand back a frame from `serializeFrame()` once it has been written and nothing refers to it any more (the
- * Node transport does so from the socket's write callback). Frames under 64 KiB, frames already handed back and
- * anything this module did not make are ignored. At most 4 MiB wait for reuse; only a later frame of exactly
- * the same size reuses a buffer.
- */
-export function recycleFrame(frame: Uint8Array): void {
-  const buffer = frame.buffer as ArrayBuffer;
-  if (!recyclable.delete(buffer)) return;
-  const size = buffer.byteLength;
-  if (recycledBytes + size > RECYCLE_MAX_BYTES) return;
-  let list = recycled.get(size);
-  if (list === undefined) recycled.set(size, (list = []));
-  list.push(buffer);
-  recycledBytes += size;
-}
+const freshBuffer: FrameAllocator = (size) => new ArrayBuffer(size);
 
 function isKnownOpcode(opcode: number): boolean {
   return (
@@ -98,6 +63,7 @@ export function serializeFrame(
   fin: boolean,
   mask: Uint8Array,
   rsv1 = false,
+  allocate: FrameAllocator = freshBuffer,
 ): Uint8Array {
   const length = payload.length;
   if (!isKnownOpcode(opcode)) {
@@ -118,7 +84,7 @@ export function serializeFrame(
   // The payload lands at the same offset modulo 4 as `payload` itself (0 for a fresh array), so masking
   // reads and writes whole words in one pass.
   const pad = (payload.byteOffset - headerSize) & (ALIGN - 1);
-  const frame = new Uint8Array(frameBuffer(pad + headerSize + length), pad, headerSize + length);
+  const frame = new Uint8Array(allocate(pad + headerSize + length), pad, headerSize + length);
 
   frame[0] = (fin ? FIN_BIT : 0) | (rsv1 ? RSV1_BIT : 0) | opcode;
   if (lengthBytes === 0) {
@@ -157,7 +123,7 @@ export function serializeFrame(
  * an opcode of 0x1 and a FIN bit clear, the second fragment would have an opcode of 0x0 and a FIN bit clear,
  * and the third fragment would have an opcode of 0x0 and a FIN bit that is set").
  *
- * Every frame gets its own key from `nextMask()`. Text is split on byte boundaries, possibly inside a
+ * Every frame gets its own key from `nextMask()` and its buffer from `allocate`. Text is split on byte boundaries, possibly inside a
  * character: RFC 6455 §5.6: "a particular text frame might include a partial UTF-8 sequence; however, the
  * whole message MUST contain valid UTF-8".
  */
@@ -166,17 +132,18 @@ export function serializeMessage(
   payload: Uint8Array,
   fragmentSize: number,
   nextMask: () => Uint8Array,
+  allocate: FrameAllocator = freshBuffer,
 ): Uint8Array[] {
   const length = payload.length;
   if (!(fragmentSize > 0) || length <= fragmentSize) {
-    return [serializeFrame(opcode, payload, true, nextMask())];
+    return [serializeFrame(opcode, payload, true, nextMask(), false, allocate)];
   }
   const size = Math.max(1, Math.floor(fragmentSize));
   const frames: Uint8Array[] = [];
   for (let start = 0; start < length; start += size) {
     const end = Math.min(start + size, length);
     frames.push(
-      serializeFrame(start === 0 ? opcode : Opcode.Continuation, payload.subarray(start, end), end === length, nextMask()),
+      serializeFrame(start === 0 ? opcode : Opcode.Continuation, payload.subarray(start, end), end === length, nextMask(), false, allocate),
     );
   }
   return frames;

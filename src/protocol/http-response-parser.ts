@@ -17,6 +17,11 @@
  */
 import { DEFAULT_MAX_HEADER_BYTES } from './constants.js';
 import { HandshakeError, InvalidArgumentError, InvalidStateError } from '../errors.js';
+import { quoteValue } from './format.js';
+import { TOKEN } from './http-grammar.js';
+
+/** Re-exported for the proxy code (`node/dial.ts`), which quotes what a proxy answered the same way. */
+export { quoteValue };
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -27,12 +32,8 @@ const HTTP_NAME_SLASH = 'HTTP/';
  * The SP before an empty reason-phrase is optional here: Node's llhttp accepts "HTTP/1.1 101" too.
  */
 const STATUS_LINE = /^HTTP\/(1\.[0-9]) ([0-9]{3})(?: ([^]*))?$/;
-// RFC 7230 §3.2.6: token = 1*tchar.
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // RFC 7230 §3.2 / §3.1.2: field-value and reason-phrase allow HTAB, SP, VCHAR and obs-text, nothing else.
 const INVALID_TEXT = /[\x00-\x08\x0a-\x1f\x7f]/;
-// Longest excerpt of received bytes quoted in an error message.
-const MAX_QUOTED = 64;
 
 /** A parsed HTTP response head. */
 export interface HttpResponseHead {
@@ -222,33 +223,11 @@ export class HttpResponseParser {
 
   #fail(reason: 'malformed' | 'headers-too-large', message: string): HandshakeError {
     const known = this.#status >= 0;
-    return new HandshakeError(reason, message, {
+    return new HandshakeError(message, reason, {
       status: known ? this.#status : undefined,
       headers: known ? { ...this.#headers } : undefined,
     });
   }
-}
-
-/**
- * Formats a foreign value for an error message: double-quoted, with CR, LF, HTAB, backslash and quote escaped,
- * other control and non-ASCII characters as `\xNN` / `\u{…}`, and cut after 64 characters with an ellipsis.
- * Used by the handshake checks so every message quotes received bytes the same way.
- */
-export function quoteValue(value: string): string {
-  const cut = value.length > MAX_QUOTED ? value.slice(0, MAX_QUOTED) : value;
-  let escaped = '';
-  for (const ch of cut) {
-    const code = ch.codePointAt(0) as number;
-    if (ch === '\r') escaped += '\\r';
-    else if (ch === '\n') escaped += '\\n';
-    else if (ch === '\t') escaped += '\\t';
-    else if (ch === '"') escaped += '\\"';
-    else if (ch === '\\') escaped += '\\\\';
-    else if (code < 0x20 || (code >= 0x7f && code <= 0xff)) escaped += `\\x${code.toString(16).padStart(2, '0')}`;
-    else if (code > 0xff) escaped += `\\u{${code.toString(16)}}`;
-    else escaped += ch;
-  }
-  return `"${escaped}${cut.length < value.length ? '…' : ''}"`;
 }
 
 /** ISO-8859-1: one byte, one char. (TextDecoder('latin1') is windows-1252 per WHATWG Encoding, which remaps 0x80–0x9F.) */

@@ -11,7 +11,8 @@
 import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import { expect } from 'vitest';
 import { ProtocolError } from '../../src/errors.js';
-import type { CloseInfo, TransportOptions } from '../../src/transport.js';
+import type { NodeTransportOptions as TransportOptions } from '../../src/node/node-options.js';
+import type { CloseInfo } from '../../src/transport.js';
 import { decodeFrame, frame, startRawServer, upgradeResponse, type ClientFrame, type FrameSpec, type RawConnection, type RawServer } from '../helpers/raw-server.js';
 import { withTimeout } from '../helpers/test-server.js';
 import { open, type Harness, type Received } from '../node/transport-harness.js';

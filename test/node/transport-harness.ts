@@ -1,6 +1,7 @@
 /** Drives the Node transport directly (no facade) and records what it reports. */
 import { connectNode } from '../../src/node/node-transport.js';
-import type { CloseInfo, OpenInfo, Transport, TransportOptions } from '../../src/transport.js';
+import type { NodeTransportOptions as TransportOptions } from '../../src/node/node-options.js';
+import type { CloseInfo, OpenInfo, Transport } from '../../src/transport.js';
 
 export const defaultTransportOptions: TransportOptions = {
   protocols: [],

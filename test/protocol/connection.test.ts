@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConnectionClosedError, HandshakeError, NetworkError, ProtocolError } from '../../src/errors.js';
-import { ClientConnection, type ConnectionHandler } from '../../src/protocol/connection.js';
-import type { OpenInfo } from '../../src/transport.js';
+import { ClientConnection, type ConnectionOutput } from '../../src/protocol/connection.js';
+import type { ConnectionEvents, OpenInfo } from '../../src/protocol/events.js';
 
 const sha1 = (s: string): Uint8Array => createHash('sha1').update(s).digest();
 const accept = (key: string): string =>
@@ -48,9 +48,11 @@ function setup(protocols: string[] = []) {
   const written: Uint8Array[] = [];
   const events: unknown[] = [];
   const ends: boolean[] = [];
-  const handler: ConnectionHandler = {
+  const output: ConnectionOutput = {
     write: (bytes) => written.push(bytes),
     end: (abort) => ends.push(abort),
+  };
+  const handler: ConnectionEvents = {
     onOpen: (info: OpenInfo) => events.push(['open', info.protocol]),
     onMessage: (data, binary) => events.push(['message', data, binary]),
     onPing: (data) => events.push(['ping', Buffer.from(data).toString()]),
@@ -58,6 +60,7 @@ function setup(protocols: string[] = []) {
   };
   const connection = new ClientConnection(
     { url: new URL('ws://example.com/chat'), protocols, headers: {}, origin: undefined, maxPayload: 1024, sha1 },
+    output,
     handler,
   );
   connection.start();
@@ -118,7 +121,6 @@ describe('ClientConnection', () => {
   it('server closes TCP before answering → handshake error', () => {
     const { connection } = setup();
     connection.receiveEof();
-    connection.connectionLost();
     expect(connection.closeInfo().error).toBeInstanceOf(HandshakeError);
   });
 
@@ -141,7 +143,6 @@ describe('ClientConnection', () => {
     expect([...echo.payload.slice(0, 2)]).toEqual([0x03, 0xe8]);
     expect(ends).toEqual([false]);
     connection.receiveEof();
-    connection.connectionLost();
     expect(connection.closeInfo()).toEqual({ code: 1000, reason: 'bye', wasClean: true });
   });
 
@@ -150,7 +151,7 @@ describe('ClientConnection', () => {
     connection.receiveData(response());
     connection.receiveData(hex('8800'));
     expect(sent()[0].payload).toHaveLength(0);
-    connection.connectionLost();
+    connection.receiveEof();
     expect(connection.closeInfo()).toMatchObject({ code: 1005, reason: '', wasClean: true });
   });
 
@@ -169,7 +170,7 @@ describe('ClientConnection', () => {
     expect(close.opcode).toBe(0x8);
     expect((close.payload[0] << 8) | close.payload[1]).toBe(1002);
     expect(ends).toEqual([false]);
-    connection.connectionLost();
+    connection.receiveEof();
     const info = connection.closeInfo();
     expect(info).toMatchObject({ code: 1006, wasClean: false });
     expect(info.error).toBeInstanceOf(ProtocolError);
@@ -206,10 +207,11 @@ describe('ClientConnection', () => {
     expect((close.payload[0] << 8) | close.payload[1]).toBe(4000);
     expect(Buffer.from(close.payload.slice(2)).toString()).toBe('done');
     expect(connection.state).toBe('closing');
-    expect(() => connection.sendText('late')).toThrow(ConnectionClosedError);
+    expect(connection.sendText('late')).toBe(false);
+    expect(sent()).toEqual([]);
     connection.receiveData(hex('8802 0fa0'));
     expect(ends).toEqual([false]);
-    connection.connectionLost();
+    connection.receiveEof();
     expect(connection.closeInfo()).toEqual({ code: 4000, reason: '', wasClean: true });
   });
 
@@ -218,9 +220,43 @@ describe('ClientConnection', () => {
     connection.receiveData(response());
     connection.receiveData(hex('8105486c'));
     connection.receiveEof();
-    connection.connectionLost();
     const info = connection.closeInfo();
     expect(info).toMatchObject({ code: 1006, wasClean: false });
     expect(info.error).toBeInstanceOf(NetworkError);
+  });
+
+  it('TCP ends twice (FIN, then the socket closes or errors) → the first end decides, the second changes nothing', () => {
+    const { connection, response } = setup();
+    connection.receiveData(response());
+    connection.receiveEof();
+    connection.receiveEof(new ConnectionClosedError('terminated', 1006, '', false));
+    const info = connection.closeInfo();
+    expect(info).toMatchObject({ code: 1006, wasClean: false });
+    expect(info.error).toBeInstanceOf(NetworkError);
+    expect(info.error?.message).toBe('Connection closed without a closing handshake');
+    expect(connection.state).toBe('closed');
+  });
+
+  it('the transport gives up with an error (timeout, reset) → that error, unless both Close frames were exchanged', () => {
+    const failed = setup();
+    failed.connection.receiveData(failed.response());
+    const reason = new NetworkError('Connection error: ECONNRESET');
+    failed.connection.receiveEof(reason);
+    expect(failed.connection.closeInfo().error).toBe(reason);
+
+    const clean = setup();
+    clean.connection.receiveData(clean.response());
+    clean.connection.receiveData(hex('880203e8'));
+    clean.connection.receiveEof(new NetworkError('Connection error: ECONNRESET'));
+    expect(clean.connection.closeInfo()).toEqual({ code: 1000, reason: '', wasClean: true });
+  });
+
+  it('client sends after TCP ended → nothing is written and send reports false', () => {
+    const { connection, response, sent } = setup();
+    connection.receiveData(response());
+    connection.receiveEof();
+    expect(connection.sendText('late')).toBe(false);
+    expect(connection.sendPing()).toBe(false);
+    expect(sent()).toEqual([]);
   });
 });

@@ -2,15 +2,8 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HandshakeError, InvalidArgumentError, InvalidStateError } from '../../src/errors.js';
-import {
-  acceptKey,
-  buildRequest,
-  createNonce,
-  parseExtensions,
-  validateHeaders,
-  validateResponse,
-} from '../../src/protocol/handshake.js';
-import type { ExpectedHandshake, RequestOptions } from '../../src/protocol/handshake.js';
+import { acceptKey, buildRequest, createNonce, validateHeaders, type RequestOptions } from '../../src/protocol/handshake-request.js';
+import { parseExtensions, validateResponse, type ExpectedHandshake } from '../../src/protocol/handshake-response.js';
 import { HttpResponseParser } from '../../src/protocol/http-response-parser.js';
 import type { HttpResponseHead } from '../../src/protocol/http-response-parser.js';
 
@@ -250,7 +243,7 @@ describe('validateHeaders', () => {
 
   it('rejects an empty Host and non-string values', () => {
     expect(() => validateHeaders({ Host: ' ' })).toThrow(/Invalid Host header/);
-    expect(() => validateHeaders({ 'X-A': 1 as unknown as string })).toThrow(/Invalid value number 1/);
+    expect(() => validateHeaders({ 'X-A': 1 as unknown as string })).toThrow(/Invalid value 1 for header "X-A": expected a string/);
     expect(() => validateHeaders(null as unknown as Record<string, string>)).toThrow(/expected an object/);
   });
 });

@@ -111,7 +111,7 @@ describe('parseRetryAfter', () => {
       code: 1006,
       reason: '',
       wasClean: false,
-      error: new HandshakeError('status', 'x', { status, headers: { 'retry-after': '7' } }),
+      error: new HandshakeError('x', 'status', { status, headers: { 'retry-after': '7' } }),
     });
     expect(retryAfterOf(rejected(503), now)).toBe(7000);
     expect(retryAfterOf(rejected(429), now)).toBe(7000);
@@ -165,8 +165,8 @@ describe('defaultShouldReconnect', () => {
     [200, false],
     [302, false],
   ])('should decide a handshake answered with status %i → %s', (status, expected) => {
-    expect(decide(1006, new HandshakeError('status', 'x', { status }))).toBe(expected);
-    expect(decide(1006, new HandshakeError('proxy', 'x', { status }))).toBe(expected);
+    expect(decide(1006, new HandshakeError('x', 'status', { status }))).toBe(expected);
+    expect(decide(1006, new HandshakeError('x', 'proxy', { status }))).toBe(expected);
   });
 
   it.each<[HandshakeFailure, boolean]>([
@@ -178,14 +178,14 @@ describe('defaultShouldReconnect', () => {
     ['headers-too-large', false],
     ['malformed', true],
   ])('should decide a handshake failing with reason %s → %s', (reason, expected) => {
-    expect(decide(1006, new HandshakeError(reason, 'x'))).toBe(expected);
+    expect(decide(1006, new HandshakeError('x', reason))).toBe(expected);
   });
 
   it('should retry network failures and timeouts', () => {
     expect(decide(1006, new NetworkError('refused'))).toBe(true);
-    expect(decide(1006, new TimeoutError('connect', 1, 'x'))).toBe(true);
-    expect(decide(1006, new TimeoutError('heartbeat', 1, 'x'))).toBe(true);
-    expect(decide(1006, new TimeoutError('handshake', 1, 'x'))).toBe(true);
+    expect(decide(1006, new TimeoutError('x', 'connect', 1))).toBe(true);
+    expect(decide(1006, new TimeoutError('x', 'heartbeat', 1))).toBe(true);
+    expect(decide(1006, new TimeoutError('x', 'handshake', 1))).toBe(true);
   });
 
   it('should decide a protocol error by the close code we sent', () => {

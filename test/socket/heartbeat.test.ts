@@ -152,7 +152,7 @@ describe('heartbeat', () => {
       const { s } = createSocket({ heartbeat: { ...heartbeat, message: 'ping' } });
       await settle();
       s.last.open();
-      s.last.refuse = 'throw';
+      s.last.refuse = true;
       await vi.advanceTimersByTimeAsync(1000);
       expect(s.last.terminated).toHaveLength(0);
     });

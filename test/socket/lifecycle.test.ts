@@ -275,7 +275,6 @@ describe('Socket lifecycle', () => {
       const { socket, s } = createSocket({ connectionTimeout: 1000 });
       await settle();
       const first = s.last;
-      first.terminateMode = 'async';
       await vi.advanceTimersByTimeAsync(1000);
       expect(first.terminated).toHaveLength(1);
       expect(socket.state).toBe('reconnecting');

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { defaultShouldReconnect } from '../../src/backoff.js';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { DEFAULTS, normalizeOptions, toWebSocketUrl, type SocketOptions } from '../../src/options.js';
-import { BaseSocket } from '../../src/socket.js';
-import { script } from './helpers/script-transport.js';
+import { browserRuntime } from '../../src/browser/runtime.js';
+import { NODE_DEFAULTS, NODE_OPTION_NAMES } from '../../src/node/node-options.js';
+import { nodeRuntime } from '../../src/node/runtime.js';
+import { DEFAULTS, normalize, toWebSocketUrl, type SocketOptions } from '../../src/options.js';
+import type { Runtime } from '../../src/runtime.js';
+import { SocketCore } from '../../src/socket.js';
+import { script, scriptRuntime } from './helpers/script-transport.js';
+
+/** `normalize` with the Node or the browser runtime's option rules. */
+const normalizeOptions = (options: SocketOptions, runtime: 'node' | 'browser') =>
+  normalize(options, (runtime === 'node' ? nodeRuntime : browserRuntime) as Runtime<any>);
 
 const invalid = (options: unknown, runtime: 'node' | 'browser' = 'node') => () =>
   normalizeOptions(options as SocketOptions, runtime);
@@ -42,14 +50,14 @@ describe('normalizeOptions', () => {
 
   it('should turn the heartbeat off by default in browsers, and accept default options there', () => {
     expect(normalizeOptions({}, 'browser').heartbeat).toBe(false);
-    expect(() => new BaseSocket('ws://x.test/', {}, script().connect, 'browser').close()).not.toThrow();
+    expect(() => new SocketCore('ws://x.test/', {}, scriptRuntime(script(), 'browser')).close()).not.toThrow();
   });
 
   it('should keep DEFAULTS frozen and unshared', () => {
     expect(Object.isFrozen(DEFAULTS)).toBe(true);
     expect(Object.isFrozen(DEFAULTS.reconnect)).toBe(true);
     const o = normalizeOptions({}, 'node');
-    expect(o.transport.tls).not.toBe(DEFAULTS.tls);
+    expect(o.transport.tls).not.toBe(NODE_DEFAULTS.tls);
     (o.protocols as string[]).push('x');
     expect(DEFAULTS.protocols).toEqual([]);
   });
@@ -78,7 +86,7 @@ describe('normalizeOptions', () => {
 
   it.each<[string, unknown, string]>([
     ['options', null, 'Invalid options null: expected an object'],
-    ['unknown key', { reconect: true }, 'Unknown option reconect (known: protocols, headers, origin,'],
+    ['unknown key', { reconect: true }, 'Unknown option reconect (known: protocols, fragmentSize, connectionTimeout, reconnect, queue, heartbeat, signal, headers, origin,'],
     ['unknown nested key', { reconnect: { retries: 3 } }, 'Unknown option reconnect.retries (known: minDelay, maxDelay, factor, maxRetries, minUptime, shouldReconnect, random)'],
     ['maxPayload', { maxPayload: 0 }, 'Invalid option maxPayload: 0 (expected an integer from 1 to'],
     ['maxPayload type', { maxPayload: '1' }, 'Invalid option maxPayload: "1"'],
@@ -129,6 +137,11 @@ describe('normalizeOptions', () => {
     },
   );
 
+  it('should know the same Node-only option names in both runtimes (browsers refuse them by name)', () => {
+    expect(browserRuntime.optionNames).toEqual(NODE_OPTION_NAMES);
+    expect(Object.keys(DEFAULTS)).not.toContain('headers');
+  });
+
   it('should require a heartbeat message in browsers', () => {
     expect(invalid({ heartbeat: true }, 'browser')).toThrow('browsers have no ping API, so it needs heartbeat.message');
     expect(normalizeOptions({ heartbeat: { message: 'ping' } }, 'browser').heartbeat).toMatchObject({ message: 'ping' });
@@ -166,8 +179,8 @@ describe('toWebSocketUrl', () => {
 
   it('should be checked synchronously by the Socket constructor for a static URL', () => {
     const s = script();
-    expect(() => new BaseSocket('nope', {}, s.connect, 'node')).toThrow(InvalidArgumentError);
-    expect(() => new BaseSocket('ws://x.test/', { maxPayload: -1 }, s.connect, 'node')).toThrow('maxPayload');
+    expect(() => new SocketCore('nope', {}, scriptRuntime(s))).toThrow(InvalidArgumentError);
+    expect(() => new SocketCore('ws://x.test/', { maxPayload: -1 }, scriptRuntime(s))).toThrow('maxPayload');
     expect(s.transports).toHaveLength(0);
   });
 });

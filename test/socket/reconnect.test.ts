@@ -152,10 +152,14 @@ describe('reconnection', () => {
 
   describe('Retry-After', () => {
     const rejected = (status: number, retryAfter: string) =>
-      new HandshakeError('status', `Unexpected server response: ${status}`, {
+      new HandshakeError(
+        `Unexpected server response: ${status}`,
+        'status',
+        {
         status,
         headers: { 'retry-after': retryAfter },
-      });
+      },
+      );
 
     it.each([429, 503])('should wait at least the seconds a %i asks for, jittered', async (status) => {
       const { s, events } = createSocket({ reconnect: { random: () => 0.5 } });
@@ -224,7 +228,7 @@ describe('reconnection', () => {
     ])('should handle a handshake answered with %i → reconnect %s', async (status, expected) => {
       const { socket, s, events } = createSocket();
       await settle();
-      const error = new HandshakeError('status', `Unexpected server response: ${status}`, { status });
+      const error = new HandshakeError(`Unexpected server response: ${status}`, 'status', { status });
       s.last.fail(error);
       expect(socket.state).toBe(expected ? 'reconnecting' : 'closed');
       if (!expected) expect(events.of('close')[0][0]).toMatchObject({ code: 1006, error });
@@ -235,7 +239,7 @@ describe('reconnection', () => {
       async (reason) => {
         const { socket, s } = createSocket();
         await settle();
-        s.last.fail(new HandshakeError(reason, 'x'));
+        s.last.fail(new HandshakeError('x', reason));
         expect(socket.state).toBe('closed');
       },
     );
@@ -366,7 +370,6 @@ describe('reconnection', () => {
     it('should work with a transport that reports the termination later', async () => {
       const { socket, s } = createSocket({ connectionTimeout: 2000 });
       await settle();
-      s.last.terminateMode = 'async';
       await vi.advanceTimersByTimeAsync(2000);
       expect(socket.state).toBe('reconnecting');
       await vi.advanceTimersByTimeAsync(1000);

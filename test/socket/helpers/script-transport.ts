@@ -4,8 +4,12 @@
  * callbacks run. Everything the Socket asked of the transport is recorded.
  */
 import { vi } from 'vitest';
-import { BaseSocket } from '../../../src/socket.js';
-import { ConnectionClosedError, InvalidStateError, type SocklineError } from '../../../src/errors.js';
+import { browserRuntime } from '../../../src/browser/runtime.js';
+import type { NodeTransportOptions } from '../../../src/node/node-options.js';
+import { nodeRuntime } from '../../../src/node/runtime.js';
+import type { Runtime } from '../../../src/runtime.js';
+import { SocketCore } from '../../../src/socket.js';
+import type { SocklineError } from '../../../src/errors.js';
 import type { SocketEvents } from '../../../src/events.js';
 import type { SocketOptions, UrlInput } from '../../../src/options.js';
 import type {
@@ -26,24 +30,23 @@ export interface SentRecord {
 
 export class ScriptTransport implements Transport {
   readonly url: URL;
-  readonly options: TransportOptions;
+  /** Everything the runtime built for this attempt (the Node runtime adds headers, origin, …). */
+  readonly options: TransportOptions & Partial<NodeTransportOptions>;
   readonly handler: TransportHandler;
   canPing = true;
   bufferedAmount = 0;
   lastReceivedAt = Date.now();
   /** `sync`: `done()` runs inside `send()`; `manual`: the test calls `complete()`/`failWrites()`. */
   doneMode: 'sync' | 'manual' = 'sync';
-  /** How `send()` refuses once the link is closing: throwing like the Node transport, or `done(error)` like the browser's. */
-  refuse: 'throw' | 'done' | undefined;
-  /** `terminate()` reports `onClose` at once (browser) or on a later microtask (Node). */
-  terminateMode: 'sync' | 'async' = 'sync';
+  /** `send()` and `ping()` take nothing (return false), as both transports do once the link is closing. */
+  refuse = false;
   sent: SentRecord[] = [];
   pings: (Uint8Array | undefined)[] = [];
   closeCalls: { code?: number; reason?: string }[] = [];
   terminated: { error?: SocklineError }[] = [];
   finished = false;
 
-  constructor(url: URL, options: TransportOptions, handler: TransportHandler) {
+  constructor(url: URL, options: TransportOptions & Partial<NodeTransportOptions>, handler: TransportHandler) {
     this.url = url;
     this.options = options;
     this.handler = handler;
@@ -54,17 +57,15 @@ export class ScriptTransport implements Transport {
     return this.sent.map((record) => record.data);
   }
 
-  send(data: OutgoingData | Blob, fragmentSize: number, done?: (error?: Error) => void): void {
-    if (this.refuse === 'throw') throw new ConnectionClosedError(1000, '', false, 'Cannot send: the connection is closing');
-    if (this.refuse === 'done') {
-      done?.(new InvalidStateError('Cannot send: the WebSocket is closing, the message was not sent'));
-      return;
-    }
+  send(data: OutgoingData | Blob, fragmentSize: number, done?: (error?: Error) => void): boolean {
+    if (this.refuse || this.finished) return false;
     this.sent.push({ data, fragmentSize, done });
     if (this.doneMode === 'sync') done?.();
+    return true;
   }
 
   ping(data?: Uint8Array): boolean {
+    if (this.refuse || this.finished) return false;
     this.pings.push(data);
     return this.canPing;
   }
@@ -76,8 +77,8 @@ export class ScriptTransport implements Transport {
   terminate(error?: SocklineError): void {
     this.terminated.push({ error });
     const info: CloseInfo = { code: 1006, reason: '', wasClean: false, error };
-    if (this.terminateMode === 'sync') this.finish(info);
-    else queueMicrotask(() => this.finish(info));
+    // Like both transports: onClose is never reported from inside the call.
+    queueMicrotask(() => this.finish(info));
   }
 
   // ---- the test plays the server ----
@@ -158,6 +159,14 @@ export function script(): Script {
   return s;
 }
 
+/**
+ * The Node or browser runtime (its capabilities and option rules, unchanged) with the script's transports
+ * instead of real ones: what the facade tests construct `SocketCore` with.
+ */
+export function scriptRuntime(s: Script, runtime: 'node' | 'browser' = 'node'): Runtime {
+  return { ...(runtime === 'node' ? (nodeRuntime as Runtime) : browserRuntime), connect: s.connect };
+}
+
 /** Options that make tests deterministic: jitter from a fixed random, no heartbeat or timeout unless asked. */
 export const testOptions = (options: SocketOptions = {}): SocketOptions => ({
   connectionTimeout: 0,
@@ -175,9 +184,9 @@ export const URL_ = 'ws://example.test/socket';
 export function createSocket(
   options: SocketOptions = {},
   { url = URL_ as UrlInput, runtime = 'node' as 'node' | 'browser', raw = false } = {},
-): { socket: BaseSocket; s: Script; events: EventLog } {
+): { socket: SocketCore; s: Script; events: EventLog } {
   const s = script();
-  const socket = new BaseSocket(url, raw ? options : testOptions(options), s.connect, runtime);
+  const socket = new SocketCore(url, raw ? options : testOptions(options), scriptRuntime(s, runtime));
   return { socket, s, events: record(socket) };
 }
 
@@ -205,7 +214,7 @@ const EVENT_NAMES: (keyof SocketEvents)[] = [
 ];
 
 /** Record every event the Socket emits, in order. */
-export function record(socket: BaseSocket): EventLog {
+export function record(socket: SocketCore): EventLog {
   const log = [] as unknown as EventLog;
   for (const name of EVENT_NAMES) {
     socket.on(name, (...args: unknown[]) => log.push({ name, args }));

@@ -1,0 +1,28 @@
+/** The browser runtime (also Deno, workers, React Native): the native `WebSocket`, which hides handshakes and pings. */
+import { InvalidArgumentError } from '../errors.js';
+import type { SocketOptions } from '../options.js';
+import type { Runtime } from '../runtime.js';
+import { connectBrowser } from './browser-transport.js';
+
+/** Options of the Node build the native WebSocket cannot apply: refused here rather than silently ignored. */
+const NODE_ONLY = ['headers', 'origin', 'maxPayload', 'handshakeTimeout', 'closeTimeout', 'tls', 'proxy', 'noDelay'];
+
+export const browserRuntime: Runtime = {
+  connect: connectBrowser,
+  acceptsBlob: true,
+  canPing: false,
+  optionNames: NODE_ONLY,
+  options(options: SocketOptions) {
+    for (const name of NODE_ONLY) {
+      if (options[name as keyof SocketOptions] !== undefined) {
+        throw new InvalidArgumentError(
+          `Option ${name} is not supported in browsers: the native WebSocket cannot apply it (Node build only)`,
+        );
+      }
+    }
+    return {};
+  },
+  attempt: () => ({}),
+  // The page never sees the handshake response.
+  retryAfter: () => undefined,
+};

@@ -1,0 +1,113 @@
+/**
+ * The options only the Node build has: their public type, their defaults, their validation and what they
+ * become for one attempt. The browser build never loads this file (`options.ts` imports its type only), so
+ * none of it, nor the handshake's header rules, is in a browser bundle.
+ */
+import { invalid, isObject, MAX_TIMER, number, provider, type Provider, type SocketOptions } from '../options.js';
+import { DEFAULT_MAX_PAYLOAD } from '../protocol/constants.js';
+import { validateHeaders } from '../protocol/handshake-request.js';
+import type { TransportOptions } from '../transport.js';
+
+/** The options the Node transport honours and browsers refuse (the native WebSocket cannot apply them). */
+export interface NodeSocketOptions {
+  /** Node only: extra request headers, or a provider (e.g. a fresh `Authorization`). @default {} */
+  headers?: Provider<Record<string, string>>;
+  /** Node only: the `Origin` header. @default undefined (none) */
+  origin?: string;
+  /** Node only: largest incoming message in bytes; a bigger one closes with 1009. @default 104857600 (100 MiB) */
+  maxPayload?: number;
+  /** Node only: ms for the HTTP upgrade after TCP/TLS is up; 0 disables. @default 10000 */
+  handshakeTimeout?: number;
+  /** Node only: ms to wait for the server's Close frame and TCP end after ours; 0 disables. @default 5000 */
+  closeTimeout?: number;
+  /** Node only: options for `tls.connect` (`ca`, `cert`, `key`, `rejectUnauthorized`, `servername`, …). @default {} */
+  tls?: Record<string, unknown>;
+  /** Node only: `http://[user:pass@]host:port` of an HTTP CONNECT proxy. @default undefined */
+  proxy?: string;
+  /** Node only: disable Nagle's algorithm (TCP_NODELAY). @default true */
+  noDelay?: boolean;
+}
+
+/** Everything the Node transport needs for one attempt, already validated and resolved. */
+export interface NodeTransportOptions extends TransportOptions {
+  headers: Record<string, string>;
+  /** The `Origin` header, when one is sent. */
+  origin: string | undefined;
+  maxPayload: number;
+  handshakeTimeout: number;
+  closeTimeout: number;
+  /** TLS options passed to tls.connect (ca, cert, key, rejectUnauthorized, servername, …). */
+  tls: Record<string, unknown>;
+  /** http://host:port of an HTTP CONNECT proxy. */
+  proxy: string | undefined;
+  /** Disable Nagle. */
+  noDelay: boolean;
+}
+
+/** The Node options after validation: the headers (a provider stays a function) and the static part of every attempt. */
+export interface NodeSettings {
+  headers: Provider<Record<string, string>>;
+  transport: Omit<NodeTransportOptions, 'protocols' | 'headers'>;
+}
+
+/** Every default of the Node-only options, in documentation order. */
+export const NODE_DEFAULTS = Object.freeze({
+  headers: Object.freeze({}) as Readonly<Record<string, string>>,
+  origin: undefined,
+  maxPayload: DEFAULT_MAX_PAYLOAD,
+  handshakeTimeout: 10_000,
+  closeTimeout: 5_000,
+  tls: Object.freeze({}) as Readonly<Record<string, unknown>>,
+  proxy: undefined,
+  noDelay: true,
+});
+
+/** The names of the Node-only options. */
+export const NODE_OPTION_NAMES: readonly string[] = Object.freeze(Object.keys(NODE_DEFAULTS));
+
+/** Request headers, copied and validated; also run on every value a headers provider returns. */
+export function toHeaders(value: unknown): Record<string, string> {
+  if (!isObject(value)) invalid('headers', value, 'an object of name → value or a function');
+  const headers = { ...(value as Record<string, string>) };
+  validateHeaders(headers);
+  return headers;
+}
+
+/**
+ * Validate the Node-only options and fill in their defaults (`undefined` means "the default").
+ * @throws InvalidArgumentError naming the option, the value received and what is allowed.
+ */
+export function normalizeNodeOptions(options: SocketOptions): NodeSettings {
+  const o = { ...NODE_DEFAULTS } as unknown as Required<NodeSocketOptions>;
+  for (const name of NODE_OPTION_NAMES) {
+    const value = options[name as keyof NodeSocketOptions];
+    if (value !== undefined) (o as Record<string, unknown>)[name] = value;
+  }
+  number('maxPayload', o.maxPayload, 1, Number.MAX_SAFE_INTEGER, true);
+  number('handshakeTimeout', o.handshakeTimeout, 0, MAX_TIMER);
+  number('closeTimeout', o.closeTimeout, 0, MAX_TIMER);
+  if (o.origin !== undefined && typeof o.origin !== 'string') invalid('origin', o.origin, 'a string');
+  if (o.proxy !== undefined) {
+    let scheme: string | undefined;
+    try {
+      scheme = new URL(o.proxy).protocol;
+    } catch {
+      // reported below
+    }
+    if (scheme !== 'http:') invalid('proxy', o.proxy, 'an http://host:port URL');
+  }
+  if (!isObject(o.tls)) invalid('tls', o.tls, 'an object of tls.connect options');
+  if (typeof o.noDelay !== 'boolean') invalid('noDelay', o.noDelay, 'true or false');
+  return {
+    headers: provider(o.headers, toHeaders),
+    transport: {
+      origin: o.origin,
+      maxPayload: o.maxPayload,
+      handshakeTimeout: o.handshakeTimeout,
+      closeTimeout: o.closeTimeout,
+      tls: { ...o.tls },
+      proxy: o.proxy,
+      noDelay: o.noDelay,
+    },
+  };
+}

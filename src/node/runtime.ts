@@ -1,0 +1,19 @@
+/** The Node runtime: our RFC 6455 client over node:net/node:tls, with the Node-only options. */
+import { retryAfterOf } from '../backoff.js';
+import { resolveProvider } from '../provider.js';
+import type { Runtime } from '../runtime.js';
+import { NODE_OPTION_NAMES, normalizeNodeOptions, toHeaders, type NodeSettings, type NodeTransportOptions } from './node-options.js';
+import { connectNode } from './node-transport.js';
+
+export const nodeRuntime: Runtime<NodeSettings, NodeTransportOptions> = {
+  connect: connectNode,
+  // Blobs would need an async read before framing; Node apps send bytes.
+  acceptsBlob: false,
+  canPing: true,
+  optionNames: NODE_OPTION_NAMES,
+  options: normalizeNodeOptions,
+  async attempt({ headers, transport }) {
+    return { ...transport, headers: await resolveProvider('headers', headers, toHeaders) };
+  },
+  retryAfter: (info) => retryAfterOf(info, Date.now()),
+};

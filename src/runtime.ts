@@ -1,0 +1,36 @@
+/**
+ * What the Socket facade asks of the runtime it runs on. Each entry point passes one `Runtime` value
+ * (`node/runtime.ts`, `browser/runtime.ts`); the facade never tests which runtime it is on, it asks this.
+ */
+import type { SocketOptions } from './options.js';
+import type { CloseInfo } from './protocol/events.js';
+import type { Transport, TransportHandler, TransportOptions } from './transport.js';
+
+/**
+ * One runtime's capabilities and option rules.
+ *
+ * @typeParam S - The runtime's own settings, as `options()` validated them (kept beside the shared options).
+ * @typeParam O - The transport options `connect()` takes for one attempt.
+ */
+export interface Runtime<S extends object = object, O extends TransportOptions = TransportOptions> {
+  /** Open one connection attempt (see {@link Transport}). */
+  connect(url: URL, options: O, handler: TransportHandler): Transport;
+  /** `send()` also takes a `Blob` (the native WebSocket sends one as it is). */
+  readonly acceptsBlob: boolean;
+  /** Protocol pings exist: the heartbeat is on by default and needs no `message`. */
+  readonly canPing: boolean;
+  /** The options only this runtime knows about (accepted, or refused by `options()` with a reason). */
+  readonly optionNames: readonly string[];
+  /**
+   * Validate this runtime's own options once, at construction, and return its settings.
+   * @throws InvalidArgumentError naming the option, the value and what is allowed (or why it is refused here).
+   */
+  options(options: SocketOptions): S;
+  /**
+   * The transport options of one attempt, but the subprotocols: called before every attempt, alongside the URL and
+   * protocols providers (a headers provider is called here). Rejects with a `SocklineError` when a provider fails.
+   */
+  attempt(settings: S): Omit<O, 'protocols'> | Promise<Omit<O, 'protocols'>>;
+  /** Ms the failure `info` asked to wait before the next attempt (HTTP `Retry-After`), where the runtime can see it. */
+  retryAfter(info: CloseInfo): number | undefined;
+}
