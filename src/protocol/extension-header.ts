@@ -15,7 +15,7 @@
  * ```
  * RFC 6455 uses RFC 2616's implied linear white space, so OWS (SP / HTAB) is accepted around `,`, `;` and `=`.
  */
-import { TOKEN } from './token.js';
+import { TOKEN } from './http-grammar.js';
 
 /** One parameter: its name and its value, `true` when it has none (quoted values are unquoted). */
 export type ExtensionParam = readonly [name: string, value: string | true];

@@ -218,7 +218,7 @@ export function acceptDeflateResponse(
   if (value === undefined) return null;
   const header = quoteValue(value);
   const fail = (problem: string): never => {
-    throw new HandshakeError('extension', `Server sent Sec-WebSocket-Extensions: ${header}: ${problem}`, details);
+    throw new HandshakeError(`Server sent Sec-WebSocket-Extensions: ${header}: ${problem}`, 'extension', details);
   };
   const elements = parseExtensionHeader(value);
   if (typeof elements === 'string') return fail(`malformed header (${elements}; RFC 6455 §9.1)`);
