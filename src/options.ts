@@ -8,6 +8,7 @@ import { DEFAULT_MAX_PAYLOAD } from './protocol/constants.js';
 import { validateHeaders } from './protocol/handshake.js';
 import type { CloseInfo, TransportOptions } from './transport.js';
 import { TOKEN } from './protocol/token.js';
+import { checkOrigin, checkSingleOrigin, checkTlsOptions, checkUserinfo } from './request-checks.js';
 
 /** Which transport the Socket runs on; decides the defaults and which options are allowed. */
 export type Runtime = 'node' | 'browser';
@@ -43,6 +44,23 @@ export interface QueueOptions {
   maxMessages?: number;
   /** Most bytes (UTF-8 for text) held while not open. @default 4194304 (4 MiB) */
   maxBytes?: number;
+}
+
+/**
+ * The open link's write buffer (`bufferedAmount`), so that a peer that does not read cannot make it grow without
+ * bound (README "Send contract").
+ */
+export interface WriteBufferOptions {
+  /** Above this many bytes, `drain` will be emitted once the buffer falls under `lowWaterMark`. @default 1048576 (1 MiB) */
+  highWaterMark?: number;
+  /** `drain` is emitted when the buffer falls under this, after having been above `highWaterMark`. @default 262144 (256 KiB) */
+  lowWaterMark?: number;
+  /**
+   * Hard cap: while this many bytes or more wait to be sent, `send()` refuses with `QueueOverflowError` (limit
+   * `maxBufferedAmount`) and `drop`. Below it any message is accepted, even one larger than the cap.
+   * `Infinity` disables it. @default 67108864 (64 MiB)
+   */
+  maxBufferedAmount?: number;
 }
 
 export interface HeartbeatOptions {
@@ -96,6 +114,8 @@ export interface SocketOptions {
   reconnect?: boolean | ReconnectOptions;
   /** `false`: `send()` while not open throws; `true` or an object queues with these bounds. @default true */
   queue?: boolean | QueueOptions;
+  /** The open link's write buffer: high/low-water marks for `drain` and a hard cap. See {@link WriteBufferOptions}. */
+  writeBuffer?: WriteBufferOptions;
   /**
    * Dead-link detection. Node default: protocol pings every 30 s, 10 s to answer. Browsers have no ping
    * API, so there the default is `false` and enabling it requires `message`. @default node: true, browser: false
@@ -122,6 +142,7 @@ export interface NormalizedOptions {
   connectionTimeout: number;
   reconnect: Required<ReconnectOptions> | false;
   queue: Required<QueueOptions> | false;
+  writeBuffer: Required<WriteBufferOptions>;
   heartbeat: NormalizedHeartbeat | false;
   signal: AbortSignal | undefined;
 }
@@ -153,6 +174,7 @@ export const DEFAULTS = Object.freeze({
     random: Math.random,
   }),
   queue: Object.freeze({ maxMessages: 1_000, maxBytes: 4 * MiB }),
+  writeBuffer: Object.freeze({ highWaterMark: MiB, lowWaterMark: 256 * 1024, maxBufferedAmount: 64 * MiB }),
   heartbeat: Object.freeze({ interval: 30_000, timeout: 10_000, message: undefined, isPong: undefined }),
   signal: undefined,
 });
@@ -177,8 +199,20 @@ const RULES: Record<string, readonly [min: number, max: number, integer?: 1] | 0
   'reconnect.random': 0,
   'queue.maxMessages': [1, Infinity, 1],
   'queue.maxBytes': [1, Infinity, 1],
+  'writeBuffer.highWaterMark': [0, Number.MAX_SAFE_INTEGER, 1],
+  'writeBuffer.lowWaterMark': [0, Number.MAX_SAFE_INTEGER, 1],
+  'writeBuffer.maxBufferedAmount': [1, Infinity, 1],
   'heartbeat.interval': [1, MAX_TIMER],
   'heartbeat.timeout': [1, MAX_TIMER],
+};
+
+/** Bounds that depend on another option (checked after it: the order of DEFAULTS). */
+const LOWER_BOUND: Record<string, (values: Record<string, unknown>) => number> = {
+  'reconnect.maxDelay': (values) => values.minDelay as number,
+  'writeBuffer.maxBufferedAmount': (values) => values.highWaterMark as number,
+};
+const UPPER_BOUND: Record<string, (values: Record<string, unknown>) => number> = {
+  'writeBuffer.lowWaterMark': (values) => values.highWaterMark as number,
 };
 
 /** Options the browser's native WebSocket cannot honour. */
@@ -211,12 +245,13 @@ function number(name: string, value: unknown, min: number, max: number, integer?
 function check(prefix: string, values: Record<string, unknown>): void {
   for (const key in values) {
     const name = prefix + key;
-    const rule = RULES[name];
+    // Own properties only: `RULES.constructor` is Object's (issue 9 item 19).
+    const rule = Object.prototype.hasOwnProperty.call(RULES, name) ? RULES[name] : undefined;
     const value = values[key];
     if (rule === 0) {
       if (typeof value !== 'function') invalid(name, value, 'a function');
     } else if (rule) {
-      number(name, value, key === 'maxDelay' ? (values.minDelay as number) : rule[0], rule[1], rule[2]);
+      number(name, value, LOWER_BOUND[name]?.(values) ?? rule[0], UPPER_BOUND[name]?.(values) ?? rule[1], rule[2]);
     }
   }
 }
@@ -235,7 +270,8 @@ function merge<T extends object>(name: string, value: unknown, defaults: T): T |
 function known(prefix: string, value: Record<string, unknown>, defaults: object): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
-    if (!(key in defaults)) {
+    // Own keys only: `constructor`, `toString` or a JSON `__proto__` key are not options (issue 9 item 19).
+    if (!Object.prototype.hasOwnProperty.call(defaults, key)) {
       throw new InvalidArgumentError(`Unknown option ${prefix}${key} (known: ${Object.keys(defaults).join(', ')})`);
     }
     if (value[key] !== undefined) result[key] = value[key];
@@ -296,6 +332,8 @@ export function toWebSocketUrl(input: unknown): URL {
   if (url.href.includes('#')) {
     throw new InvalidArgumentError(`Invalid URL ${shown}#…: WebSocket URLs cannot have a fragment`);
   }
+  // Checked here, not when the request is built inside the socket's 'connect' listener (issue 9 item 2).
+  checkUserinfo(url, shown);
   return url;
 }
 
@@ -303,11 +341,15 @@ export function toWebSocketUrl(input: unknown): URL {
  * `ws://host:port/path` without credentials or query string: error messages end up in logs and
  * telemetry, and tokens are often passed in the query because browsers cannot send headers.
  */
-export const redact = (url: URL): string => url.protocol + '//' + url.host + url.pathname;
+export const redact = (url: URL): string =>
+  // `blob:…` and `javascript:…` have no authority: no "//" for them (issue 9 item 19).
+  url.protocol + (url.href.startsWith(url.protocol + '//') ? '//' + url.host : '') + url.pathname;
 
 /** Validate `send()`'s options and return the fragment size to use. */
 export function sendFragmentSize(options: { fragmentSize?: number } | undefined, fallback: number): number {
-  if (options === undefined || options.fragmentSize === undefined) return fallback;
+  if (options === undefined) return fallback;
+  if (typeof options !== 'object' || options === null) invalid('send options', options, 'an object or undefined');
+  if (options.fragmentSize === undefined) return fallback;
   return number('fragmentSize', options.fragmentSize, 0, Infinity, true);
 }
 
@@ -328,6 +370,7 @@ export interface NodeOptions {
 export const NODE_OPTIONS: NodeOptions = {
   transport(o) {
     if (o.origin !== undefined && typeof o.origin !== 'string') invalid('origin', o.origin, 'a string');
+    checkOrigin(o.origin);
     if (o.proxy !== undefined) {
       let scheme: string | undefined;
       try {
@@ -344,7 +387,7 @@ export const NODE_OPTIONS: NodeOptions = {
       maxPayload: o.maxPayload,
       handshakeTimeout: o.handshakeTimeout,
       closeTimeout: o.closeTimeout,
-      tls: { ...o.tls },
+      tls: checkTlsOptions(o.tls),
       proxy: o.proxy,
       noDelay: o.noDelay,
     };
@@ -384,6 +427,8 @@ export function normalize(options: SocketOptions, node: NodeOptions | undefined)
   check('', o);
   const reconnect = merge('reconnect', o.reconnect, DEFAULTS.reconnect);
   const queue = merge('queue', o.queue, DEFAULTS.queue);
+  // Always on (`true`/`false` are not meaningful here); Infinity disables the cap.
+  const writeBuffer = (o.writeBuffer === undefined ? DEFAULTS.writeBuffer : merge('writeBuffer', isObject(o.writeBuffer) ? o.writeBuffer : invalid('writeBuffer', o.writeBuffer, 'an object'), DEFAULTS.writeBuffer)) as Required<WriteBufferOptions>;
   const heartbeat = merge('heartbeat', o.heartbeat, DEFAULTS.heartbeat) as NormalizedHeartbeat | false;
   if (heartbeat) {
     const { message, isPong } = heartbeat as { message: unknown; isPong: unknown };
@@ -403,12 +448,14 @@ export function normalize(options: SocketOptions, node: NodeOptions | undefined)
   }
   return {
     protocols: provider(o.protocols, toProtocols),
-    headers: node ? provider(o.headers, node.headers) : {},
+    // Origin twice (option and header) is refused here, for a static value and for every provider value alike.
+    headers: node ? provider(o.headers, (value) => checkSingleOrigin(node.headers(value), o.origin)) : {},
     transport: node ? node.transport(o as Required<SocketOptions>) : ({} as NormalizedOptions['transport']),
     fragmentSize: o.fragmentSize,
     connectionTimeout: o.connectionTimeout,
     reconnect,
     queue,
+    writeBuffer,
     heartbeat,
     signal,
   };

@@ -5,7 +5,7 @@
 import { Buffer, isUtf8 } from 'node:buffer';
 import * as crypto from 'node:crypto';
 import type { Socket } from 'node:net';
-import { ConnectionClosedError, NetworkError, TimeoutError, type SocklineError } from '../errors.js';
+import { ConnectionClosedError, isSocklineError, NetworkError, TimeoutError, type SocklineError } from '../errors.js';
 import { ClientConnection, type ConnectionHandler } from '../protocol/connection.js';
 import { CloseCode } from '../protocol/constants.js';
 import { recycleFrame } from '../protocol/frame-serializer.js';
@@ -180,7 +180,14 @@ export class NodeTransport implements Transport {
     socket.on('error', socketOnError);
     socket.on('close', socketOnClose);
     socket.resume();
-    this.#connection.start();
+    try {
+      this.#connection.start();
+    } catch (error) {
+      // Runs inside the socket's 'connect' listener: a throw there would be uncaught (issue 9). The Socket checks
+      // every input up front, so this is a last line of defence: the attempt fails with the typed error.
+      this.#connection.abort(isSocklineError(error) ? error : new NetworkError(`Could not start the handshake: ${String(error)}`, error));
+      socket.destroy();
+    }
   }
 
   /** @internal Bytes from the socket. */

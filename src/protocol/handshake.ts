@@ -193,7 +193,8 @@ export function validateHeaders(headers: Record<string, string>): void {
       throw new InvalidArgumentError(`Invalid header name ${quoteValue(name)}: header names must be HTTP tokens`);
     }
     const lower = name.toLowerCase();
-    const reserved = RESERVED_HEADERS[lower];
+    // Own properties only: a header named "constructor" or "__proto__" is just a header (issue 9 item 19).
+    const reserved = Object.prototype.hasOwnProperty.call(RESERVED_HEADERS, lower) ? RESERVED_HEADERS[lower] : undefined;
     if (reserved !== undefined) {
       throw new InvalidArgumentError(`Header ${quoteValue(name)} cannot be set: ${reserved}`);
     }
@@ -258,6 +259,11 @@ export function validateResponse(head: HttpResponseHead, expected: ExpectedHands
   if (head.status !== SWITCHING_PROTOCOLS) {
     const received = head.statusText ? `${head.status} ${escapeText(head.statusText)}` : String(head.status);
     fail('status', `Unexpected server response: ${received} (expected 101 Switching Protocols)`);
+  }
+  // RFC 7230 §6.7: Upgrade is HTTP/1.1 ("A server MUST NOT switch protocols unless the received message semantics
+  // can be honored by the new protocol"; an HTTP/1.0 peer cannot have understood our Upgrade).
+  if (head.httpVersion !== '1.1') {
+    fail('upgrade', `Server answered 101 with HTTP/${head.httpVersion}: a WebSocket upgrade needs HTTP/1.1`);
   }
 
   // RFC 6455 §4.1 (2): "If the response lacks an |Upgrade| header field or the |Upgrade| header field contains a
@@ -467,9 +473,10 @@ function assertSafeValue(name: string, value: string): void {
   const bad = INVALID_VALUE_CHAR.exec(value);
   if (bad) {
     const code = bad[0].charCodeAt(0).toString(16).padStart(2, '0');
+    // The value is never printed: it is often a credential (issue 9 item 13). Its position says where to look.
     throw new InvalidArgumentError(
-      `Invalid value ${quoteValue(value)} for header ${quoteValue(name)}: character U+${code.toUpperCase().padStart(4, '0')} ` +
-        'is not allowed (only HTAB and printable ASCII; CR, LF and NUL would break the request)',
+      `Invalid value for header ${quoteValue(name)}: character U+${code.toUpperCase().padStart(4, '0')} is not allowed ` +
+        `(at index ${bad.index}; only HTAB and printable ASCII: CR, LF and NUL would break the request)`,
     );
   }
 }

@@ -35,6 +35,7 @@ describe('normalizeOptions', () => {
         random: Math.random,
       },
       queue: { maxMessages: 1000, maxBytes: 4 * 1024 * 1024 },
+      writeBuffer: { highWaterMark: 1024 * 1024, lowWaterMark: 256 * 1024, maxBufferedAmount: 64 * 1024 * 1024 },
       heartbeat: { interval: 30_000, timeout: 10_000, message: undefined, isPong: undefined },
       signal: undefined,
     });
