@@ -206,15 +206,6 @@ const RULES: Record<string, readonly [min: number, max: number, integer?: 1] | 0
   'heartbeat.timeout': [1, MAX_TIMER],
 };
 
-/** Bounds that depend on another option (checked after it: the order of DEFAULTS). */
-const LOWER_BOUND: Record<string, (values: Record<string, unknown>) => number> = {
-  'reconnect.maxDelay': (values) => values.minDelay as number,
-  'writeBuffer.maxBufferedAmount': (values) => values.highWaterMark as number,
-};
-const UPPER_BOUND: Record<string, (values: Record<string, unknown>) => number> = {
-  'writeBuffer.lowWaterMark': (values) => values.highWaterMark as number,
-};
-
 /** Options the browser's native WebSocket cannot honour. */
 const NODE_ONLY = ['headers', 'origin', 'maxPayload', 'handshakeTimeout', 'closeTimeout', 'tls', 'proxy', 'noDelay'];
 
@@ -251,7 +242,9 @@ function check(prefix: string, values: Record<string, unknown>): void {
     if (rule === 0) {
       if (typeof value !== 'function') invalid(name, value, 'a function');
     } else if (rule) {
-      number(name, value, LOWER_BOUND[name]?.(values) ?? rule[0], UPPER_BOUND[name]?.(values) ?? rule[1], rule[2]);
+      // Bounds set by another option: maxDelay >= minDelay, lowWaterMark <= highWaterMark <= maxBufferedAmount.
+      const low = key === 'maxDelay' ? values.minDelay : key === 'maxBufferedAmount' ? values.highWaterMark : rule[0];
+      number(name, value, low as number, key === 'lowWaterMark' ? (values.highWaterMark as number) : rule[1], rule[2]);
     }
   }
 }
@@ -427,8 +420,8 @@ export function normalize(options: SocketOptions, node: NodeOptions | undefined)
   check('', o);
   const reconnect = merge('reconnect', o.reconnect, DEFAULTS.reconnect);
   const queue = merge('queue', o.queue, DEFAULTS.queue);
-  // Always on (`true`/`false` are not meaningful here); Infinity disables the cap.
-  const writeBuffer = (o.writeBuffer === undefined ? DEFAULTS.writeBuffer : merge('writeBuffer', isObject(o.writeBuffer) ? o.writeBuffer : invalid('writeBuffer', o.writeBuffer, 'an object'), DEFAULTS.writeBuffer)) as Required<WriteBufferOptions>;
+  // Always on (`maxBufferedAmount: Infinity` disables the cap): `false` is refused, `true` means the defaults.
+  const writeBuffer = merge('writeBuffer', o.writeBuffer, DEFAULTS.writeBuffer) || invalid('writeBuffer', false, 'an object');
   const heartbeat = merge('heartbeat', o.heartbeat, DEFAULTS.heartbeat) as NormalizedHeartbeat | false;
   if (heartbeat) {
     const { message, isPong } = heartbeat as { message: unknown; isPong: unknown };

@@ -39,7 +39,6 @@ import {
   type UrlInput,
 } from './options.js';
 import { assertCloseArgs } from './close-args.js';
-import { checkSingleOrigin } from './request-checks.js';
 import { byteLength, SendQueue } from './send-queue.js';
 import type { CloseInfo, HandshakeInfo, OpenInfo, Transport, TransportFactory, TransportHandler } from './transport.js';
 
@@ -95,9 +94,7 @@ function toMessage(data: unknown, allowBlob: boolean, method: string): MessageDa
     if (Object.prototype.toString.call(data) === '[object ArrayBuffer]') return new Uint8Array(data as ArrayBuffer);
     if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   } catch {
-    throw new InvalidArgumentError(
-      `Invalid data: ${method}() was given a detached ArrayBuffer (or a view over one; it was transferred): send a copy instead`,
-    );
+    throw new InvalidArgumentError(`Invalid data: ${method}() got a detached ArrayBuffer (it was transferred); send a copy`);
   }
   if (allowBlob && typeof Blob === 'function' && data instanceof Blob) return data;
   throw new InvalidArgumentError(
@@ -118,37 +115,16 @@ async function resolve<T>(name: string, option: Provider<unknown>, check: (value
   } catch (cause) {
     throw asSockline(cause, `The ${name} provider failed`);
   }
-  try {
-    return check(value);
-  } catch (cause) {
-    // A throwing getter or Proxy trap in what the provider returned (issue 9 item 16).
-    if (isSocklineError(cause)) throw cause;
-    throw new InvalidArgumentError(`Invalid ${name} from the provider: reading it threw ${describeThrown(cause)}`);
-  }
+  // A throwing getter or Proxy trap in what the provider returned (issue 9 item 16).
+  return readOptions(() => check(value), name);
 }
 
-/**
- * Node's own argument checks (`tls.connect` options that our up-front check does not know): the attempt would
- * fail the same way every time, so it is an `InvalidArgumentError` (never retried), not a `NetworkError`.
- */
-const INVALID_ARGUMENT_CODES = /^ERR_(INVALID_ARG_TYPE|INVALID_ARG_VALUE|OUT_OF_RANGE|TLS_INVALID_PROTOCOL_VERSION|TLS_PROTOCOL_VERSION_CONFLICT)$/;
-
-/** Why the transport factory threw: a sockline error as is, Node's argument errors as invalid arguments. */
-function startFailure(error: unknown): SocklineError {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (!isSocklineError(error) && typeof code === 'string' && INVALID_ARGUMENT_CODES.test(code)) {
-    return new InvalidArgumentError(`Could not start the connection: ${describeThrown(error)} (an invalid option; not retried)`);
-  }
-  return asSockline(error, 'Could not start the connection');
-}
-
-/** `normalize` and the static URL, with a throwing getter or Proxy trap in the options as an `InvalidArgumentError`. */
-function readOptions<T>(read: () => T): T {
+/** `read()`, with a throwing getter or Proxy trap in the options (or a provider's value) as an `InvalidArgumentError`. */
+function readOptions<T>(read: () => T, name = 'options'): T {
   try {
     return read();
   } catch (error) {
-    if (isSocklineError(error)) throw error;
-    throw new InvalidArgumentError(`Invalid options: reading them threw ${describeThrown(error)}`);
+    throw isSocklineError(error) ? error : new InvalidArgumentError(`Invalid ${name}: reading it threw ${describeThrown(error)}`);
   }
 }
 
@@ -356,12 +332,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     const limits = this.#options.queue;
     let error: SocklineError;
     if (full) {
-      error = new QueueOverflowError(
-        'maxBufferedAmount',
-        data,
-        `Write buffer is full (${this.#transport!.bufferedAmount} bytes not yet sent, maxBufferedAmount ${maxBufferedAmount}): ` +
-          "the peer is not reading; wait for the 'drain' event before sending more",
-      );
+      error = new QueueOverflowError('maxBufferedAmount', data, `Write buffer full (maxBufferedAmount ${maxBufferedAmount}): wait for 'drain'`);
     } else if (!limits) {
       error = new InvalidStateError(
         `Cannot send: the socket is ${this.#up ? 'closing its link' : this.#state} and the queue is disabled (queue: false); ` +
@@ -511,8 +482,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
       const [url, offered, sent] = await Promise.all([
         parsed ?? resolve('url', this.#urlInput, toWebSocketUrl),
         resolve('protocols', protocols, toProtocols),
-        // A provider's headers may clash with the origin option: checked here, as for static headers (issue 9 item 1).
-        node ? resolve('headers', headers, (value) => checkSingleOrigin(node.headers(value), base.origin)) : {},
+        node ? resolve('headers', headers, node.headers) : {},
       ]);
       if (generation !== this.#generation) return;
       this.#url = url.href;
@@ -520,7 +490,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
         transport = this.#connect(url, { ...base, protocols: offered, headers: sent }, new SocketCore.#Link(this, generation));
       } catch (error) {
         // Also covers a factory that reported onClose before throwing.
-        if (generation === this.#generation) this.#failAttempt(startFailure(error));
+        if (generation === this.#generation) this.#failAttempt(asSockline(error, 'Could not start the connection'));
         return;
       }
     } catch (error) {

@@ -5,7 +5,8 @@
 import { Buffer, isUtf8 } from 'node:buffer';
 import * as crypto from 'node:crypto';
 import type { Socket } from 'node:net';
-import { ConnectionClosedError, isSocklineError, NetworkError, TimeoutError, type SocklineError } from '../errors.js';
+import { ConnectionClosedError, InvalidArgumentError, isSocklineError, NetworkError, TimeoutError, type SocklineError } from '../errors.js';
+import { checkSingleOrigin } from '../request-checks.js';
 import { ClientConnection, type ConnectionHandler } from '../protocol/connection.js';
 import { CloseCode } from '../protocol/constants.js';
 import { recycleFrame } from '../protocol/frame-serializer.js';
@@ -74,6 +75,19 @@ function decodeText(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
+/**
+ * Node's own argument checks (`tls.connect` options our up-front check does not know, issue 9 item 17): the attempt
+ * would fail the same way every time, so it is an `InvalidArgumentError` (never retried), not a `NetworkError`.
+ */
+const INVALID_ARGUMENT_CODES = /^ERR_(INVALID_ARG_TYPE|INVALID_ARG_VALUE|OUT_OF_RANGE|TLS_INVALID_PROTOCOL_VERSION|TLS_PROTOCOL_VERSION_CONFLICT)$/;
+
+function startFailure(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  return !isSocklineError(error) && typeof code === 'string' && INVALID_ARGUMENT_CODES.test(code)
+    ? new InvalidArgumentError(`Could not start the connection: ${(error as Error).message} (an invalid option; not retried)`)
+    : error;
+}
+
 export class NodeTransport implements Transport {
   readonly canPing = true;
   lastReceivedAt = Date.now();
@@ -101,6 +115,9 @@ export class NodeTransport implements Transport {
   #pendingBytes = 0;
 
   constructor(url: URL, options: TransportOptions, handler: TransportHandler) {
+    // Thrown to the Socket, which fails the attempt with it (issue 9 item 1: an Origin header from a provider that
+    // clashes with the origin option; checked before any connection or timer is made).
+    checkSingleOrigin(options.headers, options.origin);
     this.#handler = handler;
     this.#closeTimeout = options.closeTimeout;
     this.#connection = new ClientConnection(
@@ -123,15 +140,20 @@ export class NodeTransport implements Transport {
         this.terminate(new TimeoutError('handshake', ms, `Opening handshake with ${url.host} timed out after ${ms} ms`));
       }, options.handshakeTimeout);
     }
-    this.#cancelDial = dial(url, options, (error, socket) => {
-      this.#cancelDial = undefined;
-      if (error) {
-        this.#connection.abort(error);
-        this.#finish();
-      } else {
-        this.#attach(socket!);
-      }
-    });
+    try {
+      this.#cancelDial = dial(url, options, (error, socket) => {
+        this.#cancelDial = undefined;
+        if (error) {
+          this.#connection.abort(error);
+          this.#finish();
+        } else {
+          this.#attach(socket!);
+        }
+      });
+    } catch (error) {
+      clearTimeout(this.#handshakeTimer);
+      throw startFailure(error);
+    }
   }
 
   get bufferedAmount(): number {
