@@ -5,12 +5,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Socket } from '../../src/index.node.js';
 import type { SocketOptions } from '../../src/options.js';
-import { HandshakeError, InvalidArgumentError, InvalidStateError, isSocklineError, NetworkError, ProtocolError } from '../../src/errors.js';
+import { HandshakeError, InvalidArgumentError, InvalidStateError, isSocklineError, NetworkError, ProtocolError, QueueOverflowError } from '../../src/errors.js';
 import type { SocketCloseEvent } from '../../src/events.js';
 import { frame, startRawServer, upgradeResponse, type RawScript, type RawServer } from '../helpers/raw-server.js';
 import { generateCert } from '../helpers/tls-cert.js';
 import { startWsServer, type WsServer } from '../helpers/ws-server.js';
-import { next } from '../socket/helpers/node.js';
+import { next, until } from '../socket/helpers/node.js';
 
 const QUIET: SocketOptions = { heartbeat: false, reconnect: false, connectionTimeout: 3000 };
 
@@ -203,3 +203,36 @@ function catchError(fn: () => unknown): unknown {
   }
   return undefined;
 }
+
+describe('item 14: the write buffer against a real peer that does not read', () => {
+  it('should refuse at maxBufferedAmount with QueueOverflowError + drop, then emit drain, losing nothing it accepted', async () => {
+    raw = await startRawServer(accepting((s) => void s.pause()));
+    socket = new Socket(raw.url, { ...QUIET, writeBuffer: { highWaterMark: 64 * 1024, lowWaterMark: 16 * 1024, maxBufferedAmount: 1024 * 1024 } });
+    await next(socket, 'open');
+    const connection = await raw.nextConnection();
+    const drops: unknown[] = [];
+    socket.on('drop', ({ error }) => drops.push(error));
+    const drained = next(socket, 'drain', 10_000);
+    const message = new Uint8Array(64 * 1024);
+    let accepted = 0;
+    let refusal: unknown;
+    for (let i = 0; i < 1000 && !refusal; i++) {
+      try {
+        socket.send(message);
+        accepted++;
+      } catch (error) {
+        refusal = error;
+      }
+    }
+    expect(refusal).toBeInstanceOf(QueueOverflowError);
+    expect((refusal as QueueOverflowError).limit).toBe('maxBufferedAmount');
+    expect(drops).toEqual([refusal]);
+    expect(accepted).toBeGreaterThanOrEqual(16); // 1 MiB of 64 KiB messages
+    expect(accepted).toBeLessThan(1000);
+    connection.socket.resume();
+    await drained;
+    expect(socket.bufferedAmount).toBeLessThan(16 * 1024);
+    // Every accepted message reaches the server (each frame: 10-byte header + 4-byte mask + 64 KiB).
+    await until(() => connection.received().length >= accepted * (14 + 64 * 1024), 'every accepted message', 10_000);
+  });
+});
