@@ -107,7 +107,8 @@ describe('the public API under fuzzed input', () => {
   it(
     'options: the constructor throws a typed error or builds a Socket that close() ends at once',
     async () => {
-      vi.useFakeTimers();
+      // Not Date/performance: fast-check's time limit (npm run fuzz) and settings.ts's timing read the real clock.
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate'] });
       try {
         await check(
           'api: options',
