@@ -6,7 +6,8 @@
  *   SOCKLINE_FUZZ_SEED=<seed> SOCKLINE_FUZZ_PATH=<path> npm run fuzz   # replay what a failure printed
  *
  * Each property stops at whichever comes first, its run count or the time limit (an interrupted run is not a
- * failure). The end-to-end TCP property runs 1/10 of the count.
+ * failure). The end-to-end TCP property runs 1/10 of the count, the API-sequence property (real sockets, up to a
+ * second a run) 1/100.
  */
 import { defineConfig } from 'vitest/config';
 

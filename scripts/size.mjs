@@ -29,8 +29,12 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  */
 export const TARGET_BYTES = 3072;
 
-/** Regression ceiling enforced by the tests (min+gzip): the bundle may shrink, never grow past this. */
-export const BUDGET_BYTES = 7400;
+/**
+ * Regression ceiling enforced by the tests (min+gzip): the bundle may shrink, never grow past this. Raised from 7400
+ * by issue 9 (+~980 B: listener isolation, the write buffer's drain and cap, guarded callbacks, copy-on-queue,
+ * typed errors for hostile input, CallbackError).
+ */
+export const BUDGET_BYTES = 8400;
 
 /** What is measured: an app's entry module, re-exporting what it imports so nothing is tree-shaken away. */
 export const TARGETS = [

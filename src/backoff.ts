@@ -43,7 +43,16 @@ export function nextDelay(attempt: number, policy: BackoffPolicy, random: () => 
     upper = Math.min(maxDelay, Math.max(upper, lower * factor));
     if (lower === upper) lower = Math.max(minDelay, upper / factor);
   }
-  return Math.round(lower + random() * (upper - lower));
+  return clampDelay(Math.round(lower + random() * (upper - lower)), minDelay, maxDelay);
+}
+
+/**
+ * Every retry delay ends in `[minDelay, maxDelay]`, whatever `random` returned (issue 9: `NaN` set no timer at all,
+ * `-100` retried in a tight loop, `1e12` overflowed `setTimeout` into 1 ms): a non-finite value counts as `minDelay`.
+ */
+export function clampDelay(delay: number, minDelay: number, maxDelay: number): number {
+  if (!Number.isFinite(delay)) return minDelay;
+  return Math.min(maxDelay, Math.max(minDelay, delay));
 }
 
 /**
@@ -92,7 +101,8 @@ const FINAL_CODES = [1000, 1002, 1003, 1007, 1008, 1009, 1010, 1015, 3000, 3003]
  */
 export function defaultShouldReconnect({ lastClose }: ReconnectContext): boolean {
   // Told apart by `code`, not `instanceof`, so that a browser bundle does not carry the Node-only error classes.
-  const error = lastClose.error as Partial<HandshakeError & ProtocolError> | undefined;
+  // (Both classes have a `reason`, of different types: spelled out rather than intersected.)
+  const error = lastClose.error as { code?: string; status?: number; reason?: string; closeCode?: number } | undefined;
   const code = error?.code;
   if (code === 'ERR_SOCKLINE_HANDSHAKE') {
     const { status = 0, reason } = error!;

@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'ERR_SOCKLINE_QUEUE_OVERFLOW'
   | 'ERR_SOCKLINE_CONNECTION_CLOSED'
   | 'ERR_SOCKLINE_NETWORK'
-  | 'ERR_SOCKLINE_ABORTED';
+  | 'ERR_SOCKLINE_ABORTED'
+  | 'ERR_SOCKLINE_CALLBACK';
 
 /** Base class of every error thrown or emitted by sockline. */
 export class SocklineError extends Error {
@@ -107,7 +108,26 @@ export class HandshakeError extends SocklineError {
 }
 
 /**
- * The peer broke RFC 6455. `closeCode` is what we sent it (1002, 1007, 1009, …);
+ * Which rule of RFC 6455 the peer broke: a stable code to branch on (like ws's `WS_ERR_*`), where the message is
+ * for people. See README "Errors" for the list.
+ */
+export type ProtocolViolation =
+  | 'reserved-bits'
+  | 'bad-opcode'
+  | 'control-frame-too-long'
+  | 'fragmented-control'
+  | 'unexpected-continuation'
+  | 'expected-continuation'
+  | 'bad-length'
+  | 'masked-frame'
+  | 'message-too-big'
+  | 'invalid-utf8'
+  | 'bad-close-code'
+  | 'bad-close-payload'
+  | 'protocol';
+
+/**
+ * The peer broke RFC 6455. `closeCode` is what we sent it (1002, 1007, 1009, …), `reason` which rule was broken;
  * the message is short and lower-case because it also travels as the close reason.
  */
 export class ProtocolError extends SocklineError {
@@ -116,10 +136,13 @@ export class ProtocolError extends SocklineError {
   }
 
   declare readonly closeCode: number;
+  /** Which rule was broken (stable; `'protocol'` when a caller did not say). */
+  declare readonly reason: ProtocolViolation;
 
-  constructor(closeCode: number, message: string) {
+  constructor(closeCode: number, message: string, reason: ProtocolViolation = 'protocol') {
     super(message, 'ERR_SOCKLINE_PROTOCOL');
     this.closeCode = closeCode;
+    this.reason = reason;
   }
 }
 
@@ -141,16 +164,17 @@ export class TimeoutError extends SocklineError {
   }
 }
 
-/** `send()` while not open found the queue full. The message was not queued and is attached here. */
+/** `send()` while not open found the queue full (or, open, the write buffer at `maxBufferedAmount`). The message was not queued and is attached here. */
 export class QueueOverflowError extends SocklineError {
   static {
     Object.defineProperty(this.prototype, 'name', { value: 'QueueOverflowError', writable: true, configurable: true });
   }
 
-  declare readonly limit: 'maxMessages' | 'maxBytes';
+  /** The queue's `maxMessages`/`maxBytes`, or `maxBufferedAmount`: the open link's write buffer was full. */
+  declare readonly limit: 'maxMessages' | 'maxBytes' | 'maxBufferedAmount';
   declare readonly data: unknown;
 
-  constructor(message: string, limit: 'maxMessages' | 'maxBytes', data: unknown) {
+  constructor(message: string, limit: 'maxMessages' | 'maxBytes' | 'maxBufferedAmount', data: unknown) {
     super(message, 'ERR_SOCKLINE_QUEUE_OVERFLOW');
     this.limit = limit;
     this.data = data;
@@ -194,5 +218,33 @@ export class AbortError extends SocklineError {
 
   constructor(message: string, cause?: unknown) {
     super(message, 'ERR_SOCKLINE_ABORTED', { cause });
+  }
+}
+
+/**
+ * A function the app gave us threw: an option callback (`reconnect.shouldReconnect`, `reconnect.random`,
+ * `heartbeat.isPong`) or an event listener. `source` names it, `cause` holds what it threw. The Socket carries
+ * on as documented for that callback (README "Errors").
+ */
+export class CallbackError extends SocklineError {
+  static {
+    Object.defineProperty(this.prototype, 'name', { value: 'CallbackError', writable: true, configurable: true });
+  }
+
+  /** Which callback threw, e.g. `reconnect.random` or `a 'message' listener`. */
+  declare readonly source: string;
+
+  constructor(source: string, cause: unknown) {
+    super(`${source} threw: ${describeThrown(cause)}`, 'ERR_SOCKLINE_CALLBACK', { cause });
+    this.source = source;
+  }
+}
+
+/** What a callback threw, for a message; never throws itself (a thrown object's `toString` may). */
+export function describeThrown(value: unknown): string {
+  try {
+    return value instanceof Error ? value.message : String(value);
+  } catch {
+    return 'a value that cannot be printed';
   }
 }

@@ -115,4 +115,9 @@ export interface SocketEvents {
   pong: [data: Uint8Array];
   /** A message that will not be delivered. Never silent: every lost message is reported here. */
   drop: [event: DropEvent];
+  /**
+   * The write buffer (`bufferedAmount`) went over `writeBuffer.highWaterMark` and has now fallen under
+   * `writeBuffer.lowWaterMark`: a good time to send more. Not emitted after a lost link (wait for `open`).
+   */
+  drain: [];
 }

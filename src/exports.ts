@@ -10,8 +10,9 @@ export {
   ConnectionClosedError,
   NetworkError,
   AbortError,
+  CallbackError,
   isSocklineError,
 } from './errors.js';
-export type { ErrorCode, HandshakeFailure, TimeoutPhase } from './errors.js';
+export type { ErrorCode, HandshakeFailure, ProtocolViolation, TimeoutPhase } from './errors.js';
 export { CloseCode } from './protocol/constants.js';
 export type { CloseInfo, HandshakeInfo, OpenInfo } from './transport.js';

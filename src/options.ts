@@ -9,6 +9,7 @@ import { InvalidArgumentError } from './errors.js';
 import type { NodeSocketOptions } from './node/node-options.js';
 import { formatValue } from './protocol/format.js';
 import { TOKEN } from './protocol/http-grammar.js';
+import { checkUserinfo } from './request-checks.js';
 import type { Runtime } from './runtime.js';
 
 /** A value, or a function (sync or async) called before every connection attempt to get a fresh one. */
@@ -42,6 +43,23 @@ export interface QueueOptions {
   maxMessages?: number;
   /** Most bytes (UTF-8 for text) held while not open. @default 4194304 (4 MiB) */
   maxBytes?: number;
+}
+
+/**
+ * The open link's write buffer (`bufferedAmount`), so that a peer that does not read cannot make it grow without
+ * bound (README "Send contract").
+ */
+export interface WriteBufferOptions {
+  /** Above this many bytes, `drain` will be emitted once the buffer falls under `lowWaterMark`. @default 1048576 (1 MiB) */
+  highWaterMark?: number;
+  /** `drain` is emitted when the buffer falls under this, after having been above `highWaterMark`. @default 262144 (256 KiB) */
+  lowWaterMark?: number;
+  /**
+   * Hard cap: while this many bytes or more wait to be sent, `send()` refuses with `QueueOverflowError` (limit
+   * `maxBufferedAmount`) and `drop`. Below it any message is accepted, even one larger than the cap.
+   * `Infinity` disables it. @default 67108864 (64 MiB)
+   */
+  maxBufferedAmount?: number;
 }
 
 export interface HeartbeatOptions {
@@ -83,6 +101,8 @@ export interface SocketOptions extends NodeSocketOptions {
   reconnect?: boolean | ReconnectOptions;
   /** `false`: `send()` while not open throws; `true` or an object queues with these bounds. @default true */
   queue?: boolean | QueueOptions;
+  /** The open link's write buffer: high/low-water marks for `drain` and a hard cap. See {@link WriteBufferOptions}. */
+  writeBuffer?: WriteBufferOptions;
   /**
    * Dead-link detection. Node default: protocol pings every 30 s, 10 s to answer. Browsers have no ping
    * API, so there the default is `false` and enabling it requires `message`. @default node: true, browser: false
@@ -109,6 +129,7 @@ export interface CommonOptions {
   connectionTimeout: number;
   reconnect: Required<ReconnectOptions> | false;
   queue: Required<QueueOptions> | false;
+  writeBuffer: Required<WriteBufferOptions>;
   heartbeat: NormalizedHeartbeat | false;
   signal: AbortSignal | undefined;
 }
@@ -132,6 +153,7 @@ export const DEFAULTS = Object.freeze({
     random: Math.random,
   }),
   queue: Object.freeze({ maxMessages: 1_000, maxBytes: 4 * MiB }),
+  writeBuffer: Object.freeze({ highWaterMark: MiB, lowWaterMark: 256 * 1024, maxBufferedAmount: 64 * MiB }),
   heartbeat: Object.freeze({ interval: 30_000, timeout: 10_000, message: undefined, isPong: undefined }),
   signal: undefined,
 });
@@ -153,6 +175,9 @@ const RULES: Record<string, readonly [min: number, max: number, integer?: 1] | 0
   'reconnect.random': 0,
   'queue.maxMessages': [1, Infinity, 1],
   'queue.maxBytes': [1, Infinity, 1],
+  'writeBuffer.highWaterMark': [0, Number.MAX_SAFE_INTEGER, 1],
+  'writeBuffer.lowWaterMark': [0, Number.MAX_SAFE_INTEGER, 1],
+  'writeBuffer.maxBufferedAmount': [1, Infinity, 1],
   'heartbeat.interval': [1, MAX_TIMER],
   'heartbeat.timeout': [1, MAX_TIMER],
 };
@@ -176,12 +201,15 @@ export function number(name: string, value: unknown, min: number, max: number, i
 function check(prefix: string, values: Record<string, unknown>): void {
   for (const key in values) {
     const name = prefix + key;
-    const rule = RULES[name];
+    // Own properties only: `RULES.constructor` is Object's (issue 9 item 19).
+    const rule = Object.prototype.hasOwnProperty.call(RULES, name) ? RULES[name] : undefined;
     const value = values[key];
     if (rule === 0) {
       if (typeof value !== 'function') invalid(name, value, 'a function');
     } else if (rule) {
-      number(name, value, key === 'maxDelay' ? (values.minDelay as number) : rule[0], rule[1], rule[2]);
+      // Bounds set by another option: maxDelay >= minDelay, lowWaterMark <= highWaterMark <= maxBufferedAmount.
+      const low = key === 'maxDelay' ? values.minDelay : key === 'maxBufferedAmount' ? values.highWaterMark : rule[0];
+      number(name, value, low as number, key === 'lowWaterMark' ? (values.highWaterMark as number) : rule[1], rule[2]);
     }
   }
 }
@@ -201,7 +229,8 @@ function known(prefix: string, value: Record<string, unknown>, defaults: object,
   const result: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     if (others.includes(key)) continue;
-    if (!(key in defaults)) {
+    // Own keys only: `constructor`, `toString` or a JSON `__proto__` key are not options (issue 9 item 19).
+    if (!Object.prototype.hasOwnProperty.call(defaults, key)) {
       throw new InvalidArgumentError(`Unknown option ${prefix}${key} (known: ${Object.keys(defaults).concat(others).join(', ')})`);
     }
     if (value[key] !== undefined) result[key] = value[key];
@@ -254,6 +283,8 @@ export function toWebSocketUrl(input: unknown): URL {
   if (url.href.includes('#')) {
     throw new InvalidArgumentError(`Invalid URL ${shown}#…: WebSocket URLs cannot have a fragment`);
   }
+  // Checked here, not when the request is built inside the socket's 'connect' listener (issue 9 item 2).
+  checkUserinfo(url, shown);
   return url;
 }
 
@@ -261,11 +292,15 @@ export function toWebSocketUrl(input: unknown): URL {
  * `ws://host:port/path` without credentials or query string: error messages end up in logs and
  * telemetry, and tokens are often passed in the query because browsers cannot send headers.
  */
-export const redact = (url: URL): string => url.protocol + '//' + url.host + url.pathname;
+export const redact = (url: URL): string =>
+  // `blob:…` and `javascript:…` have no authority: no "//" for them (issue 9 item 19).
+  url.protocol + (url.href.startsWith(url.protocol + '//') ? '//' + url.host : '') + url.pathname;
 
 /** Validate `send()`'s options and return the fragment size to use. */
 export function sendFragmentSize(options: { fragmentSize?: number } | undefined, fallback: number): number {
-  if (options === undefined || options.fragmentSize === undefined) return fallback;
+  if (options === undefined) return fallback;
+  if (typeof options !== 'object' || options === null) invalid('send options', options, 'an object or undefined');
+  if (options.fragmentSize === undefined) return fallback;
   return number('fragmentSize', options.fragmentSize, 0, Infinity, true);
 }
 
@@ -286,6 +321,8 @@ export function normalize<S extends object>(options: SocketOptions, runtime: Run
   check('', o);
   const reconnect = merge('reconnect', o.reconnect, DEFAULTS.reconnect);
   const queue = merge('queue', o.queue, DEFAULTS.queue);
+  // Always on (`maxBufferedAmount: Infinity` disables the cap): `false` is refused, `true` means the defaults.
+  const writeBuffer = merge('writeBuffer', o.writeBuffer, DEFAULTS.writeBuffer) || invalid('writeBuffer', false, 'an object');
   const heartbeat = merge('heartbeat', o.heartbeat, DEFAULTS.heartbeat) as NormalizedHeartbeat | false;
   if (heartbeat) {
     const { message, isPong } = heartbeat as { message: unknown; isPong: unknown };
@@ -310,6 +347,7 @@ export function normalize<S extends object>(options: SocketOptions, runtime: Run
     connectionTimeout: o.connectionTimeout as number,
     reconnect,
     queue,
+    writeBuffer,
     heartbeat,
     signal,
   };

@@ -1,5 +1,5 @@
 /** Provider options (a value, or a function called before every attempt) and the errors they may produce. */
-import { isSocklineError, NetworkError, type SocklineError } from './errors.js';
+import { describeThrown, InvalidArgumentError, isSocklineError, NetworkError, type SocklineError } from './errors.js';
 import type { Provider } from './options.js';
 
 /** A failure that is not a sockline error yet, as a `NetworkError` saying what failed. */
@@ -14,5 +14,15 @@ export async function resolveProvider<T>(name: string, option: Provider<unknown>
   } catch (cause) {
     throw asSockline(cause, `The ${name} provider failed`);
   }
-  return check(value);
+  // A throwing getter or Proxy trap in what the provider returned (issue 9 item 16).
+  return readOptions(() => check(value), name);
+}
+
+/** `read()`, with a throwing getter or Proxy trap in the options (or a provider's value) as an `InvalidArgumentError`. */
+export function readOptions<T>(read: () => T, name = 'options'): T {
+  try {
+    return read();
+  } catch (error) {
+    throw isSocklineError(error) ? error : new InvalidArgumentError(`Invalid ${name}: reading it threw ${describeThrown(error)}`);
+  }
 }

@@ -8,8 +8,10 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { nextDelay } from './backoff.js';
+import { emitEach } from './emit-each.js';
 import {
   AbortError,
+  CallbackError,
   ConnectionClosedError,
   InvalidArgumentError,
   InvalidStateError,
@@ -30,7 +32,7 @@ import {
 } from './options.js';
 import { assertCloseArgs } from './close-args.js';
 import { formatValue } from './protocol/format.js';
-import { asSockline, resolveProvider } from './provider.js';
+import { asSockline, readOptions, resolveProvider } from './provider.js';
 import type { Runtime } from './runtime.js';
 import { byteLength, SendQueue } from './send-queue.js';
 import type { CloseInfo, HandshakeInfo, OpenInfo, Transport, TransportHandler } from './transport.js';
@@ -55,6 +57,9 @@ interface Outgoing {
 
 type Timer = ReturnType<typeof setTimeout>;
 
+/** Ms between two checks of the write buffer while waiting to emit `drain`. */
+const DRAIN_POLL = 50;
+
 const TEXT: Readonly<{ binary: boolean }> = Object.freeze({ binary: false });
 const BINARY: Readonly<{ binary: boolean }> = Object.freeze({ binary: true });
 
@@ -70,9 +75,19 @@ function closeInfo(code: number | undefined, reason: string | undefined, error?:
 
 /** Normalise what `send()`/`ping()` accept; views become a `Uint8Array` over the same memory. */
 function toMessage(data: unknown, allowBlob: boolean, method: string): MessageData {
-  if (typeof data === 'string' || data instanceof Uint8Array) return data;
-  if (Object.prototype.toString.call(data) === '[object ArrayBuffer]') return new Uint8Array(data as ArrayBuffer);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (typeof data === 'string') return data;
+  // A detached buffer (transferred away) makes these constructors and getters throw a TypeError; an empty
+  // Uint8Array may be a view over one (Node 20 has no `ArrayBuffer#detached`), so that one is probed.
+  try {
+    if (data instanceof Uint8Array) {
+      if (data.byteLength === 0) new Uint8Array(data.buffer, 0, 0);
+      return data;
+    }
+    if (Object.prototype.toString.call(data) === '[object ArrayBuffer]') return new Uint8Array(data as ArrayBuffer);
+    if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  } catch {
+    throw new InvalidArgumentError(`Invalid data: ${method}() got a detached ArrayBuffer (it was transferred); send a copy`);
+  }
   if (allowBlob && typeof Blob === 'function' && data instanceof Blob) return data;
   throw new InvalidArgumentError(
     `Invalid data ${formatValue(data)}: ${method}() accepts a string, Uint8Array, ArrayBuffer or ArrayBufferView` +
@@ -136,7 +151,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
    */
   constructor(url: UrlInput, options: SocketOptions, runtime: Runtime) {
     super();
-    const { signal } = (this.#options = normalize(options, runtime));
+    const { signal } = (this.#options = readOptions(() => normalize(options, runtime)));
     if (typeof url !== 'function') this.#url = (this.#parsedUrl = toWebSocketUrl(url)).href;
     this.#urlInput = url;
     this.#runtime = runtime;
@@ -266,16 +281,29 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     if (this.#ended()) {
       throw new InvalidStateError(`Cannot send: the socket is ${this.#state}; messages sent after close() are not delivered`);
     }
-    if (this.#up && !this.#queue?.length && this.#write(item)) return;
+    const { maxBufferedAmount, highWaterMark } = this.#options.writeBuffer;
+    const direct = this.#up && !this.#queue?.length;
+    // The open link's write buffer has a hard cap (issue 9 item 14): at or over it, refuse rather than grow without
+    // bound against a peer that does not read. Below it any message is accepted, even one larger than the cap.
+    const full = direct && this.#transport!.bufferedAmount >= maxBufferedAmount;
+    if (direct && !full && this.#write(item)) {
+      if (this.bufferedAmount >= highWaterMark) this.#startDrainWatch();
+      return;
+    }
     const limits = this.#options.queue;
     let error: SocklineError;
-    if (!limits) {
+    if (full) {
+      error = new QueueOverflowError(`Write buffer full (maxBufferedAmount ${maxBufferedAmount}): wait for 'drain'`, 'maxBufferedAmount', data);
+    } else if (!limits) {
       error = new InvalidStateError(
         `Cannot send: the socket is ${this.#up ? 'closing its link' : this.#state} and the queue is disabled (queue: false); ` +
           "wait for the 'open' event or enable the queue",
       );
     } else {
       item.size = byteLength(data);
+      // Copy on queue (issue 9 item 10): the caller may reuse or transfer its buffer before the link opens. A
+      // message written at once needs no copy: framing (Node) and the native send() (browsers) copy it at once.
+      if (data instanceof Uint8Array) item.data = new Uint8Array(data);
       const queue = (this.#queue ??= new SendQueue(limits.maxMessages, limits.maxBytes));
       const limit = queue.push(item);
       if (!limit) {
@@ -311,6 +339,32 @@ export class SocketCore extends EventEmitter<SocketEvents> {
       this.#stats.sent++;
       item.settle?.();
     }
+    if (this.#drainWatch) this.#checkDrain();
+  }
+
+  /** Set while the buffer went over `highWaterMark` and has not fallen under `lowWaterMark` since. */
+  #drainWatch: Timer | undefined;
+
+  /**
+   * Above the high-water mark: emit `drain` once `bufferedAmount` falls under the low-water mark. Checked when a
+   * write completes and, since a runtime may complete writes before they leave (the browser's `send()`), every
+   * DRAIN_POLL ms too.
+   */
+  #startDrainWatch(): void {
+    this.#drainWatch ??= setTimeout(SocketCore.#pollDrain, DRAIN_POLL, this);
+  }
+
+  static #pollDrain(socket: SocketCore): void {
+    if (socket.#checkDrain()) socket.#drainWatch!.refresh();
+  }
+
+  /** Emit `drain` if the buffer fell under the low-water mark; returns whether it is still being watched. */
+  #checkDrain(): boolean {
+    if (!this.#up || this.bufferedAmount >= this.#options.writeBuffer.lowWaterMark) return !!this.#drainWatch;
+    clearTimeout(this.#drainWatch);
+    this.#drainWatch = undefined;
+    this.emit('drain');
+    return false;
   }
 
   #drop(data: MessageData, error: SocklineError): void {
@@ -337,7 +391,8 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     clearTimeout(this.#timer);
     clearTimeout(this.#beatTimer);
     clearTimeout(this.#replyTimer);
-    this.#timer = this.#beatTimer = this.#replyTimer = undefined;
+    clearTimeout(this.#drainWatch);
+    this.#timer = this.#beatTimer = this.#replyTimer = this.#drainWatch = undefined;
   }
 
   /** Detach the transport and end it: the closing handshake for an open link, terminated otherwise. Returns whether it was open. */
@@ -463,22 +518,35 @@ export class SocketCore extends EventEmitter<SocketEvents> {
 
   /**
    * A listener that throws must not leave the Socket half-way through its own work (a message batch, a
-   * state change, the final close): the error is rethrown on a microtask, as browsers report exceptions
-   * from EventTarget listeners, and the Socket carries on.
+   * state change, the final close), nor hide the event from the listeners after it: every listener is called
+   * (as EventTarget does), and each error is reported on its own. With an `error` listener it is emitted there as
+   * a `CallbackError` (source "a 'message' listener"); without one, or when an `error` listener itself throws
+   * (no recursion), it is rethrown on a microtask, as browsers report exceptions from EventTarget listeners.
    */
   override emit<T extends EventEmitter.EventNames<SocketEvents>>(event: T, ...args: EventEmitter.EventArgs<SocketEvents, T>): boolean {
-    try {
-      return super.emit(event, ...args);
-    } catch (error) {
-      queueMicrotask(() => {
-        throw error;
-      });
-      return true;
-    }
+    return emitEach(this as EventEmitter, event, args, (error) => {
+      if (event !== 'error' && this.listenerCount('error') > 0) {
+        this.emit('error', new CallbackError(`a '${String(event)}' listener`, error));
+      } else {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    });
   }
 
   #onMessage(data: string | Uint8Array, binary: boolean): void {
-    if (this.#options.heartbeat && this.#options.heartbeat.isPong?.(data)) return;
+    const isPong = this.#options.heartbeat ? this.#options.heartbeat.isPong : undefined;
+    if (isPong) {
+      let pong: unknown = false;
+      try {
+        pong = isPong(data);
+      } catch (error) {
+        // Issue 9 item 6: reported, and the message is delivered (it may not have been a pong at all).
+        this.emit('error', new CallbackError('heartbeat.isPong', error));
+      }
+      if (pong) return;
+    }
     this.#stats.received++;
     this.emit('message', data, binary ? BINARY : TEXT);
   }
@@ -539,12 +607,40 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     const policy = this.#options.reconnect;
     if (policy && wasUp && Date.now() - this.#openedAt >= policy.minUptime) this.#retries = 0;
     const attempt = this.#retries + 1;
-    if (!policy || attempt > policy.maxRetries || !(provider || policy.shouldReconnect({ lastClose: info, attempt, wasOpen: wasUp }))) {
+    let retry = !!policy && attempt <= policy.maxRetries;
+    const retrying = policy as Exclude<typeof policy, false>;
+    if (retry && !provider) {
+      // Issue 9 item 5: a throwing shouldReconnect counts as "do not retry" and is reported; the Socket closes.
+      try {
+        retry = !!retrying.shouldReconnect({ lastClose: info, attempt, wasOpen: wasUp });
+      } catch (error) {
+        retry = false;
+        this.emit('error', new CallbackError('reconnect.shouldReconnect', error));
+        if (generation !== this.#generation) return;
+      }
+    }
+    if (!retry) {
       this.#finish(info);
     } else if (this.#offline()) {
       this.#setState('reconnecting');
     } else {
-      this.#retry(attempt, nextDelay(attempt, policy, policy.random, this.#runtime.retryAfter(info)));
+      // A throwing random counts as NaN, which nextDelay turns into minDelay; it is reported once.
+      let failure: { error: unknown } | undefined;
+      const random = retrying.random;
+      const guarded = (): number => {
+        try {
+          return random();
+        } catch (error) {
+          failure = { error };
+          return NaN;
+        }
+      };
+      const delay = nextDelay(attempt, retrying, guarded, this.#runtime.retryAfter(info));
+      if (failure) {
+        this.emit('error', new CallbackError('reconnect.random', failure.error));
+        if (generation !== this.#generation) return;
+      }
+      this.#retry(attempt, delay);
     }
   }
 

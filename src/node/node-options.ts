@@ -7,6 +7,7 @@ import { invalid, isObject, MAX_TIMER, number, provider, type Provider, type Soc
 import { DEFAULT_MAX_PAYLOAD } from '../protocol/constants.js';
 import { validateHeaders } from '../protocol/handshake-request.js';
 import type { TransportOptions } from '../transport.js';
+import { checkOrigin, checkSingleOrigin, checkTlsOptions } from '../request-checks.js';
 
 /** The options the Node transport honours and browsers refuse (the native WebSocket cannot apply them). */
 export interface NodeSocketOptions {
@@ -87,6 +88,7 @@ export function normalizeNodeOptions(options: SocketOptions): NodeSettings {
   number('handshakeTimeout', o.handshakeTimeout, 0, MAX_TIMER);
   number('closeTimeout', o.closeTimeout, 0, MAX_TIMER);
   if (o.origin !== undefined && typeof o.origin !== 'string') invalid('origin', o.origin, 'a string');
+  checkOrigin(o.origin);
   if (o.proxy !== undefined) {
     let scheme: string | undefined;
     try {
@@ -99,13 +101,14 @@ export function normalizeNodeOptions(options: SocketOptions): NodeSettings {
   if (!isObject(o.tls)) invalid('tls', o.tls, 'an object of tls.connect options');
   if (typeof o.noDelay !== 'boolean') invalid('noDelay', o.noDelay, 'true or false');
   return {
-    headers: provider(o.headers, toHeaders),
+    // Origin twice (option and header) is refused here, for a static value and for every provider value alike.
+    headers: provider(o.headers, (value) => checkSingleOrigin(toHeaders(value), o.origin)),
     transport: {
       origin: o.origin,
       maxPayload: o.maxPayload,
       handshakeTimeout: o.handshakeTimeout,
       closeTimeout: o.closeTimeout,
-      tls: { ...o.tls },
+      tls: checkTlsOptions(o.tls),
       proxy: o.proxy,
       noDelay: o.noDelay,
     },

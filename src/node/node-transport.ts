@@ -4,7 +4,8 @@
  * SHA-1/CSPRNG/UTF-8 helpers are in node-crypto.ts, the large-frame buffer pool in frame-pool.ts.
  */
 import type { Socket } from 'node:net';
-import { ConnectionClosedError, NetworkError, TimeoutError, type SocklineError } from '../errors.js';
+import { ConnectionClosedError, InvalidArgumentError, isSocklineError, NetworkError, TimeoutError, type SocklineError } from '../errors.js';
+import { checkSingleOrigin } from '../request-checks.js';
 import { ClientConnection, type ConnectionOutput } from '../protocol/connection.js';
 import { CloseCode } from '../protocol/constants.js';
 import type { CloseInfo } from '../protocol/events.js';
@@ -18,6 +19,19 @@ import { lostBeforeSent, WriteBatcher } from './write-batcher.js';
 /** Back-reference from a net.Socket to its transport, so the socket listeners are shared functions (no closures). */
 const kTransport = Symbol('sockline.transport');
 type OwnedSocket = Socket & { [kTransport]?: NodeTransport };
+
+/**
+ * Node's own argument checks (`tls.connect` options our up-front check does not know, issue 9 item 17): the attempt
+ * would fail the same way every time, so it is an `InvalidArgumentError` (never retried), not a `NetworkError`.
+ */
+const INVALID_ARGUMENT_CODES = /^ERR_(INVALID_ARG_TYPE|INVALID_ARG_VALUE|OUT_OF_RANGE|TLS_INVALID_PROTOCOL_VERSION|TLS_PROTOCOL_VERSION_CONFLICT)$/;
+
+function startFailure(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  return !isSocklineError(error) && typeof code === 'string' && INVALID_ARGUMENT_CODES.test(code)
+    ? new InvalidArgumentError(`Could not start the connection: ${(error as Error).message} (an invalid option; not retried)`)
+    : error;
+}
 
 /**
  * One attempt and, once open, the connection. It is the connection's `ConnectionOutput` (bytes to the socket,
@@ -40,6 +54,9 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
 
   constructor(url: URL, options: NodeTransportOptions, handler: TransportHandler) {
     super();
+    // Thrown to the Socket, which fails the attempt with it (issue 9 item 1: an Origin header from a provider that
+    // clashes with the origin option; checked before any connection or timer is made).
+    checkSingleOrigin(options.headers, options.origin);
     this.#handler = handler;
     this.#closeTimeout = options.closeTimeout;
     this.#connection = new ClientConnection(
@@ -59,15 +76,20 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
     );
     const ms = options.handshakeTimeout;
     if (ms > 0) this.#handshakeTimer = setTimeout(handshakeTimedOut, ms, this, url.host, ms);
-    this.#cancelDial = dial(url, options, (error, socket) => {
-      this.#cancelDial = undefined;
-      if (error) {
-        this.#connection.receiveEof(error);
-        this.#finish();
-      } else {
-        this.#attach(socket!);
-      }
-    });
+    try {
+      this.#cancelDial = dial(url, options, (error, socket) => {
+        this.#cancelDial = undefined;
+        if (error) {
+          this.#connection.receiveEof(error);
+          this.#finish();
+        } else {
+          this.#attach(socket!);
+        }
+      });
+    } catch (error) {
+      clearTimeout(this.#handshakeTimer);
+      throw startFailure(error);
+    }
   }
 
   get bufferedAmount(): number {
@@ -162,7 +184,14 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
     socket.on('error', socketOnError);
     socket.on('close', socketOnClose);
     socket.resume();
-    this.#connection.start();
+    try {
+      this.#connection.start();
+    } catch (error) {
+      // Runs inside the socket's 'connect' listener: a throw there would be uncaught (issue 9). The Socket checks
+      // every input up front, so this is a last line of defence: the attempt fails with the typed error.
+      this.#connection.receiveEof(isSocklineError(error) ? error : new NetworkError(`Could not start the handshake: ${String(error)}`, error));
+      socket.destroy();
+    }
   }
 
   #writable(): boolean {

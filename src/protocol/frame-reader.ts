@@ -1,4 +1,4 @@
-import { InvalidArgumentError, ProtocolError } from '../errors.js';
+import { InvalidArgumentError, ProtocolError, type ProtocolViolation } from '../errors.js';
 import { parseClosePayload } from './close.js';
 import { CloseCode, MAX_CONTROL_PAYLOAD, Opcode } from './constants.js';
 import { decodeUtf8, Utf8Validator } from './utf8.js';
@@ -55,6 +55,10 @@ const HIGH_BIT = 0x80;
 const BYTE = 256;
 /** Shared zero-length payload for bookkeeping only; never handed to a handler. */
 const EMPTY = new Uint8Array(0);
+/** Fragments smaller than this are copied into a shared block rather than kept as views (see `#appendFragment`). */
+const COALESCE_MAX = 64 * 1024;
+/** Smallest such block. */
+const COALESCE_MIN = 1024;
 /** `messageOpcode` when no fragmented message is in progress. */
 const NO_MESSAGE = -1;
 
@@ -129,6 +133,12 @@ export class FrameReader {
   #messageLength = 0;
   #fragments: Uint8Array[] = [];
   #fragmentBytes = 0;
+  /**
+   * Where small fragments are copied (issue 9, fragment flood): a list entry per 1-byte fragment cost ~100 B of
+   * heap, and a view kept a whole network chunk alive. `#tailUsed` bytes of it are part of the message.
+   */
+  #tail: Uint8Array | undefined;
+  #tailUsed = 0;
   #utf8: Utf8Validator | null = null;
 
   // Re-entrancy.
@@ -244,26 +254,26 @@ export class FrameReader {
     const rsv1 = (byte & RSV1_BIT) !== 0;
     const opcode = byte & OPCODE_BITS;
     // RFC 6455 §5.2: RSV1-3 "MUST be 0 unless an extension is negotiated that defines meanings for non-zero values".
-    if ((byte & RSV2_RSV3_BITS) !== 0) throw this.#fail(CloseCode.ProtocolError, 'reserved bits set');
-    if (rsv1 && !this.#allowRsv1) throw this.#fail(CloseCode.ProtocolError, 'reserved bits set');
+    if ((byte & RSV2_RSV3_BITS) !== 0) throw this.#fail(CloseCode.ProtocolError, 'reserved-bits', 'reserved bits set');
+    if (rsv1 && !this.#allowRsv1) throw this.#fail(CloseCode.ProtocolError, 'reserved-bits', 'reserved bits set');
     if (opcode >= Opcode.Close) {
       // RFC 6455 §5.2: "%xB-F are reserved for further control frames"; "If an unknown opcode is received, the receiving endpoint MUST _Fail the WebSocket Connection_."
-      if (opcode > Opcode.Pong) throw this.#fail(CloseCode.ProtocolError, `invalid opcode ${opcode}`);
+      if (opcode > Opcode.Pong) throw this.#fail(CloseCode.ProtocolError, 'bad-opcode', `invalid opcode ${opcode}`);
       // RFC 6455 §5.5: "All control frames MUST have a payload length of 125 bytes or less and MUST NOT be fragmented."
-      if (!fin) throw this.#fail(CloseCode.ProtocolError, 'fragmented control frame');
+      if (!fin) throw this.#fail(CloseCode.ProtocolError, 'fragmented-control', 'fragmented control frame');
       // RFC 7692 §6: "An endpoint MUST NOT set the "Per-Message Compressed" bit of control frames".
-      if (rsv1) throw this.#fail(CloseCode.ProtocolError, 'reserved bits set');
+      if (rsv1) throw this.#fail(CloseCode.ProtocolError, 'reserved-bits', 'reserved bits set');
     } else if (opcode === Opcode.Continuation) {
       // RFC 6455 §5.4: a fragmented message starts with "a single frame with the FIN bit clear and an opcode other than 0".
-      if (this.#messageOpcode === NO_MESSAGE) throw this.#fail(CloseCode.ProtocolError, 'unexpected continuation frame');
+      if (this.#messageOpcode === NO_MESSAGE) throw this.#fail(CloseCode.ProtocolError, 'unexpected-continuation', 'unexpected continuation frame');
       // RFC 7692 §6: "An endpoint MUST NOT set the "Per-Message Compressed" bit of [...] non-first fragments".
-      if (rsv1) throw this.#fail(CloseCode.ProtocolError, 'reserved bits set');
+      if (rsv1) throw this.#fail(CloseCode.ProtocolError, 'reserved-bits', 'reserved bits set');
     } else if (opcode <= Opcode.Binary) {
       // RFC 6455 §5.4: "The fragments of one message MUST NOT be interleaved between the fragments of another message".
-      if (this.#messageOpcode !== NO_MESSAGE) throw this.#fail(CloseCode.ProtocolError, 'expected continuation frame');
+      if (this.#messageOpcode !== NO_MESSAGE) throw this.#fail(CloseCode.ProtocolError, 'expected-continuation', 'expected continuation frame');
     } else {
       // RFC 6455 §5.2: "%x3-7 are reserved for further non-control frames".
-      throw this.#fail(CloseCode.ProtocolError, `invalid opcode ${opcode}`);
+      throw this.#fail(CloseCode.ProtocolError, 'bad-opcode', `invalid opcode ${opcode}`);
     }
     this.#fin = fin;
     this.#rsv1 = rsv1;
@@ -273,11 +283,11 @@ export class FrameReader {
 
   #readByte1(byte: number): void {
     // RFC 6455 §5.1: "A client MUST close a connection if it detects a masked frame."
-    if ((byte & MASK_BIT) !== 0) throw this.#fail(CloseCode.ProtocolError, 'masked frame from server');
+    if ((byte & MASK_BIT) !== 0) throw this.#fail(CloseCode.ProtocolError, 'masked-frame', 'masked frame from server');
     const length = byte & LENGTH_BITS;
     // RFC 6455 §5.5: "All control frames MUST have a payload length of 125 bytes or less".
     if (this.#opcode >= Opcode.Close && length > MAX_CONTROL_PAYLOAD) {
-      throw this.#fail(CloseCode.ProtocolError, 'control frame too long');
+      throw this.#fail(CloseCode.ProtocolError, 'control-frame-too-long', `control frame too long - ${length} bytes - max ${MAX_CONTROL_PAYLOAD}`);
     }
     if (length === LENGTH_16 || length === LENGTH_64) {
       this.#lengthBytesLeft = length === LENGTH_16 ? LENGTH_16_BYTES : LENGTH_64_BYTES;
@@ -291,7 +301,7 @@ export class FrameReader {
   #readLengthByte(byte: number): void {
     // RFC 6455 §5.2: with a 64-bit length, "the most significant bit MUST be 0".
     if (this.#lengthBytesLeft === LENGTH_64_BYTES && byte >= HIGH_BIT) {
-      throw this.#fail(CloseCode.ProtocolError, 'invalid frame length');
+      throw this.#fail(CloseCode.ProtocolError, 'bad-length', 'invalid frame length - top bit of a 64-bit length set');
     }
     this.#length = this.#length * BYTE + byte;
     if (--this.#lengthBytesLeft === 0) this.#startPayload(this.#length);
@@ -304,7 +314,8 @@ export class FrameReader {
       const total = opcode === Opcode.Continuation ? this.#messageLength + length : length;
       // RFC 6455 §7.4.1: "1009 indicates that an endpoint is terminating the connection because it has received a message that is too big for it to process."
       if (total > this.#maxPayload || total > Number.MAX_SAFE_INTEGER) {
-        throw this.#fail(CloseCode.MessageTooBig, 'message too big');
+        // The sizes make the message actionable (lower-case, far below the 123 bytes a close reason may have).
+        throw this.#fail(CloseCode.MessageTooBig, 'message-too-big', `message too big - ${total} bytes - ${total > this.#maxPayload ? `max payload ${this.#maxPayload}` : 'over the largest safe integer'}`);
       }
       this.#messageLength = total;
       if (opcode === Opcode.Continuation) {
@@ -344,13 +355,11 @@ export class FrameReader {
       this.#messageOpcode = opcode;
       this.#messageCompressed = this.#rsv1;
     }
-    if (payload.length > 0) {
-      this.#fragments.push(payload);
-      this.#fragmentBytes += payload.length;
-    }
+    if (payload.length > 0) this.#appendFragment(payload);
     if (!this.#fin) return;
     const messageOpcode = this.#messageOpcode;
     const compressed = this.#messageCompressed;
+    this.#flushTail();
     const data = join(this.#fragments, this.#fragmentBytes);
     this.#messageOpcode = NO_MESSAGE;
     this.#messageCompressed = false;
@@ -370,13 +379,13 @@ export class FrameReader {
       return;
     }
     // RFC 6455 §5.6: "the whole message MUST contain valid UTF-8": a sequence cut off at the end is invalid.
-    if (this.#checkUtf8 && !(this.#utf8 as Utf8Validator).end()) throw this.#fail(CloseCode.InvalidPayload, 'invalid utf-8');
+    if (this.#checkUtf8 && !(this.#utf8 as Utf8Validator).end()) throw this.#fail(CloseCode.InvalidPayload, 'invalid-utf8', 'invalid utf-8');
     let text: string;
     try {
       text = this.#decodeText(data);
     } catch {
       // RFC 6455 §8.1: a byte stream that "is not, in fact, a valid UTF-8 stream" MUST _Fail the WebSocket Connection_.
-      throw this.#fail(CloseCode.InvalidPayload, 'invalid utf-8');
+      throw this.#fail(CloseCode.InvalidPayload, 'invalid-utf8', 'invalid utf-8');
     }
     this.#handler.onMessage(text, false);
   }
@@ -402,7 +411,7 @@ export class FrameReader {
 
   #validate(bytes: Uint8Array): void {
     // RFC 6455 §8.1: invalid UTF-8 MUST _Fail the WebSocket Connection_, here as soon as the bad byte arrives.
-    if (!(this.#utf8 as Utf8Validator).push(bytes)) throw this.#fail(CloseCode.InvalidPayload, 'invalid utf-8');
+    if (!(this.#utf8 as Utf8Validator).push(bytes)) throw this.#fail(CloseCode.InvalidPayload, 'invalid-utf8', 'invalid utf-8');
   }
 
   #validator(): Utf8Validator {
@@ -419,12 +428,41 @@ export class FrameReader {
   }
 
   #movePiecesToFragments(last: Uint8Array): void {
-    const fragments = this.#fragments;
-    for (const piece of this.#pieces) fragments.push(piece);
-    fragments.push(last);
-    this.#fragmentBytes += this.#pieceBytes + last.length;
+    for (const piece of this.#pieces) this.#appendFragment(piece);
+    this.#appendFragment(last);
     this.#pieces = [];
     this.#pieceBytes = 0;
+  }
+
+  /**
+   * Add part of a fragmented message. Large parts are kept as views (copied once, at the end); small ones are
+   * copied into `#tail`, which grows with the message (never beyond COALESCE_MAX per block), so the memory a
+   * message holds stays proportional to its payload however many fragments it comes in.
+   */
+  #appendFragment(part: Uint8Array): void {
+    const length = part.length;
+    this.#fragmentBytes += length;
+    if (length >= COALESCE_MAX) {
+      this.#flushTail();
+      this.#fragments.push(part);
+      return;
+    }
+    let tail = this.#tail;
+    if (tail === undefined || this.#tailUsed + length > tail.length) {
+      this.#flushTail();
+      // Blocks double with the message (1 KiB, 2 KiB, … COALESCE_MAX): small messages stay small.
+      const size = Math.min(COALESCE_MAX, Math.max(COALESCE_MIN, length, this.#fragmentBytes));
+      tail = this.#tail = new Uint8Array(size);
+    }
+    tail.set(part, this.#tailUsed);
+    this.#tailUsed += length;
+  }
+
+  /** Move the bytes copied into `#tail` to the fragment list. */
+  #flushTail(): void {
+    if (this.#tail !== undefined && this.#tailUsed > 0) this.#fragments.push(this.#tail.subarray(0, this.#tailUsed));
+    this.#tail = undefined;
+    this.#tailUsed = 0;
   }
 
   #release(): void {
@@ -433,12 +471,14 @@ export class FrameReader {
     this.#pieceBytes = 0;
     this.#fragments = [];
     this.#fragmentBytes = 0;
+    this.#tail = undefined;
+    this.#tailUsed = 0;
     this.#messageOpcode = NO_MESSAGE;
   }
 
-  #fail(closeCode: number, message: string): ProtocolError {
+  #fail(closeCode: number, reason: ProtocolViolation, message: string): ProtocolError {
     this.#state = State.Failed;
     this.#release();
-    return new ProtocolError(closeCode, message);
+    return new ProtocolError(closeCode, message, reason);
   }
 }

@@ -185,7 +185,8 @@ export function validateHeaders(headers: Record<string, string>): void {
       throw new InvalidArgumentError(`Invalid header name ${quoteValue(name)}: header names must be HTTP tokens`);
     }
     const lower = name.toLowerCase();
-    const reserved = RESERVED_HEADERS[lower];
+    // Own properties only: a header named "constructor" or "__proto__" is just a header (issue 9 item 19).
+    const reserved = Object.prototype.hasOwnProperty.call(RESERVED_HEADERS, lower) ? RESERVED_HEADERS[lower] : undefined;
     if (reserved !== undefined) {
       throw new InvalidArgumentError(`Header ${quoteValue(name)} cannot be set: ${reserved}`);
     }
@@ -220,9 +221,10 @@ function assertSafeValue(name: string, value: string): void {
   const bad = INVALID_VALUE_CHAR.exec(value);
   if (bad) {
     const code = bad[0].charCodeAt(0).toString(16).padStart(2, '0');
+    // The value is never printed: it is often a credential (issue 9 item 13). Its position says where to look.
     throw new InvalidArgumentError(
-      `Invalid value ${quoteValue(value)} for header ${quoteValue(name)}: character U+${code.toUpperCase().padStart(4, '0')} ` +
-        'is not allowed (only HTAB and printable ASCII; CR, LF and NUL would break the request)',
+      `Invalid value for header ${quoteValue(name)}: character U+${code.toUpperCase().padStart(4, '0')} is not allowed ` +
+        `(at index ${bad.index}; only HTAB and printable ASCII: CR, LF and NUL would break the request)`,
     );
   }
 }

@@ -58,6 +58,11 @@ export function validateResponse(head: HttpResponseHead, expected: ExpectedHands
     const received = head.statusText ? `${head.status} ${escapeText(head.statusText)}` : String(head.status);
     fail('status', `Unexpected server response: ${received} (expected 101 Switching Protocols)`);
   }
+  // RFC 7230 §6.7: Upgrade is HTTP/1.1 ("A server MUST NOT switch protocols unless the received message semantics
+  // can be honored by the new protocol"; an HTTP/1.0 peer cannot have understood our Upgrade).
+  if (head.httpVersion !== '1.1') {
+    fail('upgrade', `Server answered 101 with HTTP/${head.httpVersion}: a WebSocket upgrade needs HTTP/1.1`);
+  }
 
   // RFC 6455 §4.1 (2): "If the response lacks an |Upgrade| header field or the |Upgrade| header field contains a
   // value that is not an ASCII case-insensitive match for the value "websocket", the client MUST _Fail the
