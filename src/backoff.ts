@@ -77,11 +77,29 @@ export function retryAfterOf(info: CloseInfo | undefined, now: number): number |
 const FINAL_CODES = [1000, 1002, 1003, 1007, 1008, 1009, 1010, 1015, 3000, 3003];
 
 /**
+ * networks: proxy failures without an HTTP status worth a retry: the proxy hung up or sent garbage mid-answer, or a
+ * SOCKS proxy could not reach the server (general failure, unreachable, refused, TTL; SOCKS4 "rejected or failed").
+ * Authentication failures, rule-set refusals and unsupported commands or address types would repeat.
+ */
+const TRANSIENT_PROXY: readonly (string | undefined)[] = [
+  'closed',
+  'malformed',
+  'general-failure',
+  'network-unreachable',
+  'host-unreachable',
+  'connection-refused',
+  'ttl-expired',
+  'rejected',
+];
+
+/**
  * The default `shouldReconnect`: retry what may work next time, stop on what will repeat.
  *
  * - Failed attempts: `NetworkError` (refused, DNS, TLS, reset) and `TimeoutError` → retry.
  * - `HandshakeError`: status 5xx, 429 and 408 → retry; other statuses (400, 401, 403, 404, …) → stop;
- *   `malformed` (the connection ended mid-response) → retry; a response that broke the protocol
+ *   `malformed` (the connection ended mid-response) → retry; `proxy`: by the proxy's status like the server's
+ *   (407/403 stop, 502/503/504 retry), or without one (SOCKS, a proxy that hung up) by `proxyFailure`
+ *   (`closed`, unreachable, refused → retry; authentication, rule set → stop); a response that broke the protocol
  *   (`accept`, `subprotocol`, `extension`, `upgrade`, `connection`, `headers-too-large`) → stop.
  * - `ProtocolError`: decided by the close code we sent (1002, 1007, 1009… → stop).
  * - Any other error (invalid argument, no WebSocket in this runtime, …) → stop.
@@ -96,6 +114,8 @@ export function defaultShouldReconnect({ lastClose }: ReconnectContext): boolean
   const code = error?.code;
   if (code === 'ERR_SOCKLINE_HANDSHAKE') {
     const { status = 0, reason } = error!;
+    // networks: a SOCKS refusal or a proxy that hung up mid-answer has no status: decided by what the proxy said.
+    if (reason === 'proxy' && error!.status === undefined) return TRANSIENT_PROXY.includes(error!.proxyFailure!);
     return reason === 'status' || reason === 'proxy' ? status >= 500 || status === 429 || status === 408 : reason === 'malformed';
   }
   if (code === 'ERR_SOCKLINE_NETWORK' || code === 'ERR_SOCKLINE_TIMEOUT') return true;

@@ -8,6 +8,9 @@ import { DEFAULT_MAX_PAYLOAD } from './protocol/constants.js';
 import { validateHeaders } from './protocol/handshake.js';
 import type { CloseInfo, TransportOptions } from './transport.js';
 import { TOKEN } from './protocol/token.js';
+// networks: the Node network options (proxy, redirects, unix sockets, family/lookup) live in src/node/.
+import { NETWORK_DEFAULTS, networkTransportOptions, type NetworkSocketOptions } from './node/network-options.js';
+import { toNodeWebSocketUrl } from './node/unix-url.js';
 
 /** Which transport the Socket runs on; decides the defaults and which options are allowed. */
 export type Runtime = 'node' | 'browser';
@@ -66,7 +69,7 @@ export interface HeartbeatOptions {
   isPong?: (data: string | Uint8Array) => boolean;
 }
 
-export interface SocketOptions {
+export interface SocketOptions extends NetworkSocketOptions {
   /** Subprotocols to offer (validated as RFC 6455 tokens, unique), or a provider. @default [] */
   protocols?: Provider<string | string[]>;
   /** Node only: extra request headers, or a provider (e.g. a fresh `Authorization`). @default {} */
@@ -81,8 +84,6 @@ export interface SocketOptions {
   closeTimeout?: number;
   /** Node only: options for `tls.connect` (`ca`, `cert`, `key`, `rejectUnauthorized`, `servername`, …). @default {} */
   tls?: Record<string, unknown>;
-  /** Node only: `http://[user:pass@]host:port` of an HTTP CONNECT proxy. @default undefined */
-  proxy?: string;
   /** Node only: disable Nagle's algorithm (TCP_NODELAY). @default true */
   noDelay?: boolean;
   /** Split outgoing messages into frames of at most this many bytes; 0 sends one frame. Node only in effect. @default 0 */
@@ -139,7 +140,7 @@ export const DEFAULTS = Object.freeze({
   handshakeTimeout: 10_000,
   closeTimeout: 5_000,
   tls: Object.freeze({}) as Readonly<Record<string, unknown>>,
-  proxy: undefined,
+  ...NETWORK_DEFAULTS, // networks
   noDelay: true,
   fragmentSize: 0,
   connectionTimeout: 15_000,
@@ -182,7 +183,7 @@ const RULES: Record<string, readonly [min: number, max: number, integer?: 1] | 0
 };
 
 /** Options the browser's native WebSocket cannot honour. */
-const NODE_ONLY = ['headers', 'origin', 'maxPayload', 'handshakeTimeout', 'closeTimeout', 'tls', 'proxy', 'noDelay'];
+const NODE_ONLY = ['headers', 'origin', 'maxPayload', 'handshakeTimeout', 'closeTimeout', 'tls', 'noDelay', ...Object.keys(NETWORK_DEFAULTS)];
 
 /** A value for an error message: strings quoted, functions and objects by kind. */
 export function describe(value: unknown): string {
@@ -323,20 +324,13 @@ export interface NodeOptions {
   headers(value: unknown): Record<string, string>;
   /** Ms a rejected handshake asked to wait (429/503 `Retry-After`); browsers never see the response. */
   retryAfter(info: CloseInfo): number | undefined;
+  /** networks: the URL rule (adds `ws+unix:`/`wss+unix:` to `toWebSocketUrl`). */
+  url(input: unknown): URL;
 }
 
 export const NODE_OPTIONS: NodeOptions = {
   transport(o) {
     if (o.origin !== undefined && typeof o.origin !== 'string') invalid('origin', o.origin, 'a string');
-    if (o.proxy !== undefined) {
-      let scheme: string | undefined;
-      try {
-        scheme = new URL(o.proxy).protocol;
-      } catch {
-        // reported below
-      }
-      if (scheme !== 'http:') invalid('proxy', o.proxy, 'an http://host:port URL');
-    }
     if (!isObject(o.tls)) invalid('tls', o.tls, 'an object of tls.connect options');
     if (typeof o.noDelay !== 'boolean') invalid('noDelay', o.noDelay, 'true or false');
     return {
@@ -345,12 +339,13 @@ export const NODE_OPTIONS: NodeOptions = {
       handshakeTimeout: o.handshakeTimeout,
       closeTimeout: o.closeTimeout,
       tls: { ...o.tls },
-      proxy: o.proxy,
       noDelay: o.noDelay,
+      ...networkTransportOptions(o), // networks: proxy (incl. the environment's), redirects, socketPath, family, lookup…
     };
   },
   headers: toHeaders,
   retryAfter: (info) => retryAfterOf(info, Date.now()),
+  url: (input) => toNodeWebSocketUrl(input, toWebSocketUrl), // networks
 };
 
 /** `normalize` for a runtime: the Node options are validated on Node and refused in browsers. */

@@ -160,7 +160,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
   constructor(url: UrlInput, options: SocketOptions, connect: TransportFactory, node?: NodeOptions) {
     super();
     const { signal } = (this.#options = normalize(options, node));
-    if (typeof url !== 'function') this.#url = (this.#parsedUrl = toWebSocketUrl(url)).href;
+    if (typeof url !== 'function') this.#url = (this.#parsedUrl = (node?.url ?? toWebSocketUrl)(url)).href; // networks: node.url
     this.#urlInput = url;
     this.#connect = connect;
     this.#node = node;
@@ -407,7 +407,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     let transport: Transport | undefined;
     try {
       const [url, offered, sent] = await Promise.all([
-        parsed ?? resolve('url', this.#urlInput, toWebSocketUrl),
+        parsed ?? resolve('url', this.#urlInput, node?.url ?? toWebSocketUrl), // networks: node.url
         resolve('protocols', protocols, toProtocols),
         node ? resolve('headers', headers, node.headers) : {},
       ]);
@@ -475,6 +475,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     this.#up = true;
     this.#openedAt = Date.now();
     this.#info = info;
+    if (info.url) this.#url = info.url; // networks: the final URL after redirects
     const reconnected = this.#opened;
     this.#opened = true;
     if (reconnected) this.#stats.reconnects++;

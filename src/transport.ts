@@ -1,4 +1,5 @@
 import type { SocklineError } from './errors.js';
+import type { NetworkTransportOptions } from './node/network-options.js';
 
 /** Binary payloads travel as `Uint8Array` everywhere; `Blob` only where the runtime has a native WebSocket. */
 export type OutgoingData = string | Uint8Array;
@@ -27,6 +28,8 @@ export interface HandshakeInfo {
   status: number;
   /** Response headers, lower-case names. */
   headers: Record<string, string>;
+  /** networks: the proxy the connection went through (`scheme://[***@]host:port`, credentials hidden), if any. */
+  proxy?: string;
 }
 
 export interface OpenInfo {
@@ -35,6 +38,8 @@ export interface OpenInfo {
   /** Negotiated extensions header value, '' when none. */
   extensions: string;
   handshake?: HandshakeInfo;
+  /** networks: the URL that finally answered, when redirects were followed (Node). */
+  url?: string;
 }
 
 /**
@@ -71,7 +76,8 @@ export interface Transport {
 }
 
 /** Everything a transport needs for one attempt, already validated and resolved. */
-export interface TransportOptions {
+/** networks: the proxy, redirect, unix-socket and address options are in `NetworkTransportOptions`. */
+export interface TransportOptions extends NetworkTransportOptions {
   protocols: string[];
   /** Node only. */
   headers: Record<string, string>;
@@ -85,8 +91,6 @@ export interface TransportOptions {
   closeTimeout: number;
   /** Node only: TLS options passed to tls.connect (ca, cert, key, rejectUnauthorized, servername, …). */
   tls: Record<string, unknown>;
-  /** Node only: http://host:port of an HTTP CONNECT proxy. */
-  proxy: string | undefined;
   /** Node only: disable Nagle. */
   noDelay: boolean;
 }

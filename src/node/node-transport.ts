@@ -18,7 +18,8 @@ import type {
   TransportHandler,
   TransportOptions,
 } from '../transport.js';
-import { dial } from './dial.js';
+import { dial, type DialHandle } from './dial.js';
+import { connectWithRedirects, explainRedirect } from './redirect.js'; // networks
 
 /** One-shot `crypto.hash` (Node >= 20.12) skips the Hash object a handshake otherwise builds and throws away. */
 const hashOnce = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
@@ -82,7 +83,10 @@ export class NodeTransport implements Transport {
   #closeTimeout: number;
   #connection: ClientConnection;
   #socket: Socket | undefined;
-  #cancelDial: (() => void) | undefined;
+  #cancelDial: DialHandle | undefined;
+  /** networks: the proxy the socket goes through (credentials hidden), for the handshake info. */
+  #via: string | undefined;
+  #url: URL;
   #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
   #corked = false;
@@ -102,6 +106,7 @@ export class NodeTransport implements Transport {
 
   constructor(url: URL, options: TransportOptions, handler: TransportHandler) {
     this.#handler = handler;
+    this.#url = url;
     this.#closeTimeout = options.closeTimeout;
     this.#connection = new ClientConnection(
       {
@@ -120,15 +125,19 @@ export class NodeTransport implements Transport {
     if (options.handshakeTimeout > 0) {
       this.#handshakeTimer = setTimeout(() => {
         const ms = options.handshakeTimeout;
-        this.terminate(new TimeoutError('handshake', ms, `Opening handshake with ${url.host} timed out after ${ms} ms`));
+        // networks: while a proxy has the attempt, name the proxy and what it has not sent.
+        const stage = this.#cancelDial?.stage;
+        const message = stage ? `Opening handshake with ${url.host} timed out after ${ms} ms waiting for ${stage}` : `Opening handshake with ${url.host} timed out after ${ms} ms`;
+        this.terminate(new TimeoutError('handshake', ms, message));
       }, options.handshakeTimeout);
     }
-    this.#cancelDial = dial(url, options, (error, socket) => {
+    this.#cancelDial = dial(url, options, (error, socket, via) => {
       this.#cancelDial = undefined;
       if (error) {
         this.#connection.abort(error);
         this.#finish();
       } else {
+        this.#via = via;
         this.#attach(socket!);
       }
     });
@@ -163,7 +172,7 @@ export class NodeTransport implements Transport {
     if (this.#finished) return;
     this.#connection.abort(error ?? new ConnectionClosedError(CloseCode.Abnormal, '', false, 'Connection terminated'));
     if (this.#cancelDial) {
-      this.#cancelDial();
+      this.#cancelDial.cancel();
       this.#cancelDial = undefined;
       // Report on a later tick, like a socket's 'close' would be, so callers never see re-entrant events.
       process.nextTick(() => this.#finish());
@@ -207,7 +216,8 @@ export class NodeTransport implements Transport {
   }
 
   /** @internal The opening handshake completed. */
-  opened(): void {
+  opened(info: OpenInfo): void {
+    if (this.#via && info.handshake) info.handshake.proxy = this.#via; // networks
     clearTimeout(this.#handshakeTimer);
     this.#handshakeTimer = undefined;
   }
@@ -348,7 +358,7 @@ export class NodeTransport implements Transport {
     this.#handshakeTimer = this.#closeTimer = undefined;
     if (this.#pendingBytes > 0 && this.#socket) this.#flushPending(this.#socket);
     this.#connection.connectionLost();
-    const info: CloseInfo = this.#connection.closeInfo();
+    const info: CloseInfo = explainRedirect(this.#connection.closeInfo(), this.#url); // networks: names a 3xx's Location
     this.#handler.onClose(info);
   }
 }
@@ -394,7 +404,7 @@ class ConnectionEvents implements ConnectionHandler {
   }
 
   onOpen(info: OpenInfo): void {
-    this.#transport.opened();
+    this.#transport.opened(info);
     this.#handler.onOpen(info);
   }
 
@@ -411,4 +421,7 @@ class ConnectionEvents implements ConnectionHandler {
   }
 }
 
-export const connectNode: TransportFactory = (url, options, handler) => new NodeTransport(url, options, handler);
+const openNode: TransportFactory = (url, options, handler) => new NodeTransport(url, options, handler);
+
+/** networks: `ws+unix:` URLs and `followRedirects` are handled around the transport (src/node/redirect.ts). */
+export const connectNode: TransportFactory = (url, options, handler) => connectWithRedirects(url, options, handler, openNode);
