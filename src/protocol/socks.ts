@@ -230,11 +230,14 @@ export class SocksClient {
       const [failure, meaning] = SOCKS5_REPLIES[rep] ?? ['unknown-reply', 'unassigned reply code'];
       this.#fail(failure, `refused the tunnel to ${this.#target()}: reply ${hex(rep)} (${meaning})`);
     }
-    if (b.length < 5) return undefined;
-    const atyp = b[3];
-    const addressLength = atyp === ATYP_IPV4 ? 4 : atyp === ATYP_IPV6 ? 16 : atyp === ATYP_DOMAIN ? 1 + b[4] : -1;
-    if (addressLength < 0) this.#fail('malformed', `answered CONNECT with address type ${hex(atyp)} (expected 0x01, 0x03 or 0x04)`);
+    if (b.length < 4) return undefined;
     if (b[2] !== 0) this.#fail('malformed', `answered CONNECT with reserved byte ${hex(b[2])} (must be 0x00)`);
+    const atyp = b[3];
+    if (atyp !== ATYP_IPV4 && atyp !== ATYP_IPV6 && atyp !== ATYP_DOMAIN) {
+      this.#fail('malformed', `answered CONNECT with address type ${hex(atyp)} (expected 0x01, 0x03 or 0x04)`);
+    }
+    if (atyp === ATYP_DOMAIN && b.length < 5) return undefined;
+    const addressLength = atyp === ATYP_IPV4 ? 4 : atyp === ATYP_IPV6 ? 16 : 1 + b[4];
     const length = 4 + addressLength + 2;
     if (b.length < length) return undefined;
     return this.#open(length);
