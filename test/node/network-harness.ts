@@ -242,9 +242,10 @@ export async function startDante(): Promise<Daemon> {
     'socksmethod: none',
     'user.privileged: root',
     'user.unprivileged: nobody',
-    'client pass { from: 127.0.0.0/8 to: 127.0.0.0/8 log: connect error }',
-    'socks pass { from: 127.0.0.0/8 to: 127.0.0.0/8 command: connect protocol: tcp log: connect error }',
-    'socks block { from: 0.0.0.0/0 to: 0.0.0.0/0 log: connect error }',
+    // dante's parser wants each rule keyword on its own line.
+    'client pass {', '  from: 127.0.0.0/8 to: 127.0.0.0/8', '  log: connect error', '}',
+    'socks pass {', '  from: 127.0.0.0/8 to: 127.0.0.0/8', '  command: connect', '  log: connect error', '}',
+    'socks block {', '  from: 0.0.0.0/0 to: 0.0.0.0/0', '  log: connect error', '}',
   ];
   writeFileSync(join(dir, 'danted.conf'), config.join('\n') + '\n');
   return startDaemon('danted', binary, ['-f', join(dir, 'danted.conf'), '-p', join(dir, 'danted.pid'), '-N', '1'], port, 'socks4', dir, logFile);
@@ -267,4 +268,59 @@ export async function startStunnel(targetPort: number, cert: { cert: string; key
   ];
   writeFileSync(join(dir, 'stunnel.conf'), config.join('\n') + '\n');
   return startDaemon('stunnel4', binary, [join(dir, 'stunnel.conf')], port, 'https', dir);
+}
+
+/**
+ * A scripted SOCKS4/4a server (dante speaks SOCKS4 but not 4a): parses the request, connects to loopback only
+ * (`localhost` → 127.0.0.1), answers 90 and pipes. Records every request's user id and name.
+ */
+export async function startScriptedSocks4(): Promise<{ port: number; url: string; requests: { userId: string; name: string | undefined; port: number }[]; close(): Promise<void> }> {
+  const sockets = new SocketTracker();
+  const requests: { userId: string; name: string | undefined; port: number }[] = [];
+  const server = createServer((client) => {
+    sockets.add(client);
+    let buffer = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      buffer = Buffer.concat([buffer, chunk]);
+      if (buffer.length < 9) return;
+      const userEnd = buffer.indexOf(0, 8);
+      if (userEnd === -1) return;
+      const is4a = buffer[4] === 0 && buffer[5] === 0 && buffer[6] === 0 && buffer[7] !== 0;
+      let end = userEnd + 1;
+      let name: string | undefined;
+      if (is4a) {
+        const nameEnd = buffer.indexOf(0, end);
+        if (nameEnd === -1) return;
+        name = buffer.subarray(end, nameEnd).toString();
+        end = nameEnd + 1;
+      }
+      client.removeListener('data', onData);
+      const port = buffer.readUInt16BE(2);
+      requests.push({ userId: buffer.subarray(8, userEnd).toString(), name, port });
+      const address = name === undefined ? [...buffer.subarray(4, 8)].join('.') : name === 'localhost' ? '127.0.0.1' : undefined;
+      const rest = buffer.subarray(end);
+      if (address === undefined || !address.startsWith('127.')) {
+        client.end(Buffer.from([0, 91, 0, 0, 0, 0, 0, 0]));
+        return;
+      }
+      const upstream = sockets.add(connect({ host: address, port }));
+      upstream.once('error', () => client.end(Buffer.from([0, 91, 0, 0, 0, 0, 0, 0])));
+      upstream.once('connect', () => {
+        client.write(Buffer.from([0, 90, 0, 0, 0, 0, 0, 0]));
+        if (rest.length) upstream.write(rest);
+        client.pipe(upstream).pipe(client);
+      });
+    };
+    client.on('data', onData);
+  });
+  const port = await listenOnLoopback(server, '127.0.0.1');
+  return {
+    port,
+    url: `socks4a://127.0.0.1:${port}`,
+    requests,
+    async close() {
+      sockets.destroyAll();
+      await closeServer(server);
+    },
+  };
 }
