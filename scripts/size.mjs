@@ -29,8 +29,12 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  */
 export const TARGET_BYTES = 3072;
 
-/** Regression ceiling enforced by the tests (min+gzip): the bundle may shrink, never grow past this. */
-export const BUDGET_BYTES = 7400;
+/**
+ * Regression ceiling enforced by the tests (min+gzip): the bundle may shrink, never grow past this.
+ * networks (issue 13): +160 B for what browsers must know of the Node network options (their names, refused
+ * with a clear message), the proxy rule of defaultShouldReconnect, the Node URL rule and socket.url after redirects.
+ */
+export const BUDGET_BYTES = 7560;
 
 /** What is measured: an app's entry module, re-exporting what it imports so nothing is tree-shaken away. */
 export const TARGETS = [

@@ -77,20 +77,13 @@ export function retryAfterOf(info: CloseInfo | undefined, now: number): number |
 const FINAL_CODES = [1000, 1002, 1003, 1007, 1008, 1009, 1010, 1015, 3000, 3003];
 
 /**
- * networks: proxy failures without an HTTP status worth a retry: the proxy hung up or sent garbage mid-answer, or a
- * SOCKS proxy could not reach the server (general failure, unreachable, refused, TTL; SOCKS4 "rejected or failed").
- * Authentication failures, rule-set refusals and unsupported commands or address types would repeat.
+ * networks: a proxy failure without an HTTP status (SOCKS, or a proxy that hung up or sent garbage mid-answer) is
+ * final when it is about credentials, the proxy's rule set, something unsupported, identd or an unknown reply
+ * (`no-acceptable-auth`, `auth-failed`, `not-allowed`, `*-not-supported`, `identd-*`, `unknown-reply`), and worth a
+ * retry otherwise (`closed`, `malformed`, `general-failure`, `*-unreachable`, `connection-refused`, `ttl-expired`,
+ * `rejected`). A pattern rather than a list: this function is in every browser bundle.
  */
-const TRANSIENT_PROXY: readonly (string | undefined)[] = [
-  'closed',
-  'malformed',
-  'general-failure',
-  'network-unreachable',
-  'host-unreachable',
-  'connection-refused',
-  'ttl-expired',
-  'rejected',
-];
+const FINAL_PROXY = /auth|allowed|supported|identd|unknown/;
 
 /**
  * The default `shouldReconnect`: retry what may work next time, stop on what will repeat.
@@ -115,8 +108,9 @@ export function defaultShouldReconnect({ lastClose }: ReconnectContext): boolean
   if (code === 'ERR_SOCKLINE_HANDSHAKE') {
     const { status = 0, reason } = error!;
     // networks: a SOCKS refusal or a proxy that hung up mid-answer has no status: decided by what the proxy said.
-    if (reason === 'proxy' && error!.status === undefined) return TRANSIENT_PROXY.includes(error!.proxyFailure!);
-    return reason === 'status' || reason === 'proxy' ? status >= 500 || status === 429 || status === 408 : reason === 'malformed';
+    return reason === 'status' || (reason === 'proxy' && status)
+      ? status >= 500 || status === 429 || status === 408
+      : reason === 'malformed' || (reason === 'proxy' && !FINAL_PROXY.test(error!.proxyFailure!));
   }
   if (code === 'ERR_SOCKLINE_NETWORK' || code === 'ERR_SOCKLINE_TIMEOUT') return true;
   if (error && code !== 'ERR_SOCKLINE_PROTOCOL') return false;

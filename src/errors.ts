@@ -115,19 +115,21 @@ export class HandshakeError extends SocklineError {
   declare readonly status: number | undefined;
   /** Response headers (lower-case names), when received. */
   declare readonly headers: Record<string, string> | undefined;
-  /** networks: with `reason: 'proxy'`, what the proxy said (see `ProxyFailure`); `status` holds an HTTP proxy's code. */
+  /**
+   * networks: with `reason: 'proxy'`, what the proxy said (see `ProxyFailure`); `status` holds an HTTP proxy's code.
+   * Set by the Node proxy code (src/protocol/proxy-error.ts), not here: browsers never see a proxy.
+   */
   declare readonly proxyFailure: ProxyFailure | undefined;
 
   constructor(
     reason: HandshakeFailure,
     message: string,
-    details: { status?: number; headers?: Record<string, string>; cause?: unknown; proxyFailure?: ProxyFailure } = {},
+    details: { status?: number; headers?: Record<string, string>; cause?: unknown } = {},
   ) {
     super(message, 'ERR_SOCKLINE_HANDSHAKE', { cause: details.cause });
     this.reason = reason;
     this.status = details.status;
     this.headers = details.headers;
-    if (details.proxyFailure !== undefined) this.proxyFailure = details.proxyFailure;
   }
 }
 

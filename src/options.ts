@@ -9,7 +9,7 @@ import { validateHeaders } from './protocol/handshake.js';
 import type { CloseInfo, TransportOptions } from './transport.js';
 import { TOKEN } from './protocol/token.js';
 // networks: the Node network options (proxy, redirects, unix sockets, family/lookup) live in src/node/.
-import { NETWORK_DEFAULTS, networkTransportOptions, type NetworkSocketOptions } from './node/network-options.js';
+import { NETWORK_OPTIONS, networkTransportOptions, type NetworkSocketOptions } from './node/network-options.js';
 import { toNodeWebSocketUrl } from './node/unix-url.js';
 
 /** Which transport the Socket runs on; decides the defaults and which options are allowed. */
@@ -140,7 +140,8 @@ export const DEFAULTS = Object.freeze({
   handshakeTimeout: 10_000,
   closeTimeout: 5_000,
   tls: Object.freeze({}) as Readonly<Record<string, unknown>>,
-  ...NETWORK_DEFAULTS, // networks
+  // networks: listed so that they are known keys; their defaults are applied in src/node/network-options.ts.
+  ...(Object.fromEntries(NETWORK_OPTIONS.map((name) => [name, undefined])) as Record<string, undefined>),
   noDelay: true,
   fragmentSize: 0,
   connectionTimeout: 15_000,
@@ -183,7 +184,7 @@ const RULES: Record<string, readonly [min: number, max: number, integer?: 1] | 0
 };
 
 /** Options the browser's native WebSocket cannot honour. */
-const NODE_ONLY = ['headers', 'origin', 'maxPayload', 'handshakeTimeout', 'closeTimeout', 'tls', 'noDelay', ...Object.keys(NETWORK_DEFAULTS)];
+const NODE_ONLY = ['headers', 'origin', 'maxPayload', 'handshakeTimeout', 'closeTimeout', 'tls', 'noDelay', ...NETWORK_OPTIONS];
 
 /** A value for an error message: strings quoted, functions and objects by kind. */
 export function describe(value: unknown): string {

@@ -10,7 +10,8 @@ import { Buffer } from 'node:buffer';
 import { lookup as dnsLookup } from 'node:dns';
 import { connect as netConnect, isIP, type NetConnectOpts, type Socket, type TcpNetConnectOpts } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions as TlsOptions } from 'node:tls';
-import { HandshakeError, InvalidArgumentError, isSocklineError, NetworkError, type SocklineError } from '../errors.js';
+import { InvalidArgumentError, isSocklineError, NetworkError, type SocklineError } from '../errors.js';
+import { proxyError } from '../protocol/proxy-error.js';
 import { SocksClient } from '../protocol/socks.js';
 import { HttpConnectClient, type TunnelHandshake } from './http-proxy.js';
 import type { NetworkTransportOptions, ProxySetting } from './network-options.js';
@@ -244,7 +245,7 @@ class Dialer implements DialHandle {
       }
       // Reset or broken while it was answering: the same as an early end, with the system error as the cause.
       const ended = this.#handshake!.receiveEof();
-      throw new HandshakeError('proxy', `${ended.message}: ${error.message}`, { proxyFailure: 'closed', cause: error });
+      throw proxyError('closed', `${ended.message}: ${error.message}`, { cause: error });
     };
     const onConnect = (socket: Socket): void => {
       connected = true;

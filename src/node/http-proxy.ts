@@ -3,7 +3,8 @@
  * `SocksClient`, so `dial` drives both the same way.
  */
 import { Buffer } from 'node:buffer';
-import { HandshakeError, isSocklineError } from '../errors.js';
+import { isSocklineError, type HandshakeError } from '../errors.js';
+import { proxyError } from '../protocol/proxy-error.js';
 import { HttpResponseParser, quoteValue } from '../protocol/http-response-parser.js';
 import type { SocksStep } from '../protocol/socks.js';
 
@@ -64,11 +65,11 @@ export class HttpConnectClient implements TunnelHandshake {
       result = this.#parser.push(chunk);
     } catch (error) {
       if (!isSocklineError(error)) throw error;
-      throw new HandshakeError(
-        'proxy',
+      throw proxyError(
+        'malformed',
         `Proxy ${this.#options.shown} sent an invalid answer to CONNECT ${this.#authority()}: ${error.message} ` +
           `(starting ${quoteValue(this.#seen.slice(0, MAX_QUOTED))}); is it an HTTP proxy?`,
-        { proxyFailure: 'malformed', cause: error },
+        { cause: error },
       );
     }
     if (!result) return { send: EMPTY };
@@ -82,12 +83,12 @@ export class HttpConnectClient implements TunnelHandshake {
             ? ': the proxy wants credentials; put user:password in the proxy URL'
             : ': the proxy refused the credentials in the proxy URL'
           : '';
-      throw new HandshakeError(
-        'proxy',
+      throw proxyError(
+        'refused',
         `Proxy ${this.#options.shown} refused to open a tunnel to ${this.#authority()}: ${head.status}` +
           (head.statusText ? ` ${quoteValue(head.statusText).slice(1, -1)}` : '') +
           hint,
-        { status: head.status, headers: head.headers, proxyFailure: 'refused' },
+        { status: head.status, headers: head.headers },
       );
     }
     return { send: EMPTY, open: { rest } };
@@ -95,11 +96,10 @@ export class HttpConnectClient implements TunnelHandshake {
 
   receiveEof(): HandshakeError {
     const seen = this.#seen;
-    return new HandshakeError(
-      'proxy',
+    return proxyError(
+      'closed',
       `Proxy ${this.#options.shown} closed the connection before answering CONNECT ${this.#authority()}` +
         (seen ? ` (received only ${quoteValue(seen.slice(0, MAX_QUOTED))})` : ' (nothing received)'),
-      { proxyFailure: 'closed' },
     );
   }
 }

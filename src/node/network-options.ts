@@ -48,19 +48,14 @@ export interface NetworkSocketOptions {
   autoSelectFamily?: boolean;
 }
 
-/** Every network option's default (the option tables refuse unknown keys, so all of them are listed). */
-export const NETWORK_DEFAULTS = Object.freeze({
-  proxy: undefined,
-  proxyTls: undefined,
-  followRedirects: false,
-  maxRedirects: 10,
-  sensitiveHeaders: undefined,
-  socketPath: undefined,
-  family: undefined,
-  localAddress: undefined,
-  lookup: undefined,
-  autoSelectFamily: undefined,
-});
+/**
+ * The network option names, for the shared option table (which refuses unknown keys, and refuses these in
+ * browsers). One string: this is in every browser bundle. The defaults are applied by `networkTransportOptions`.
+ */
+export const NETWORK_OPTIONS = 'proxy proxyTls followRedirects maxRedirects sensitiveHeaders socketPath family localAddress lookup autoSelectFamily'.split(' ');
+
+/** Defaults of the network options that have a value (the others are absent by default). */
+export const NETWORK_DEFAULTS = Object.freeze({ followRedirects: false, maxRedirects: 10 });
 
 /**
  * What a proxy setting became: a fixed proxy for every host, the environment's (read at construction), or none.
@@ -113,6 +108,9 @@ export function networkTransportOptions(
     if (typeof o.proxyTls !== 'object' || o.proxyTls === null || Array.isArray(o.proxyTls)) invalid('proxyTls', `${kind(o.proxyTls)} (expected an object of tls.connect options)`);
     result.proxyTls = { ...(o.proxyTls as Record<string, unknown>) };
   }
+  o = { ...o };
+  o.followRedirects ??= NETWORK_DEFAULTS.followRedirects;
+  o.maxRedirects ??= NETWORK_DEFAULTS.maxRedirects;
   if (typeof o.followRedirects !== 'boolean') invalid('followRedirects', `${kind(o.followRedirects)} (expected true or false)`);
   result.followRedirects = o.followRedirects;
   const max = o.maxRedirects;

@@ -7,7 +7,8 @@
  * Every refusal is a `HandshakeError` with `reason: 'proxy'`, a `proxyFailure` code and a message that quotes the
  * reply code and its meaning. Nothing here throws anything else because of the proxy.
  */
-import { HandshakeError, InvalidArgumentError, type ProxyFailure } from '../errors.js';
+import { InvalidArgumentError, type HandshakeError, type ProxyFailure } from '../errors.js';
+import { proxyError } from './proxy-error.js';
 
 export interface SocksOptions {
   version: 4 | 5;
@@ -163,11 +164,10 @@ export class SocksClient {
   receiveEof(): HandshakeError {
     const got = this.#buffer.length;
     this.#phase = 'failed';
-    return new HandshakeError(
-      'proxy',
+    return proxyError(
+      'closed',
       `SOCKS${this.#options.version} proxy ${this.#options.shown} closed the connection before ${this.waitingFor.replace(/^its/, 'sending its')}` +
         (got ? ` (${got} byte${got === 1 ? '' : 's'} of it received)` : ''),
-      { proxyFailure: 'closed' },
     );
   }
 
@@ -302,6 +302,6 @@ export class SocksClient {
 
   #fail(failure: ProxyFailure, detail: string): never {
     this.#phase = 'failed';
-    throw new HandshakeError('proxy', `SOCKS${this.#options.version} proxy ${this.#options.shown} ${detail}`, { proxyFailure: failure });
+    throw proxyError(failure, `SOCKS${this.#options.version} proxy ${this.#options.shown} ${detail}`);
   }
 }

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { Socket } from '../../src/index.node.js';
 import type { SocketOptions } from '../../src/options.js';
 import type { SocklineError } from '../../src/errors.js';
+import type { CloseInfo } from '../../src/transport.js';
 import { closeServer, listenOnLoopback, SocketTracker } from '../helpers/test-server.js';
 
 const APT: Record<string, string> = {
@@ -42,7 +43,7 @@ export function peerAvailable(binary: keyof typeof APT): string | undefined {
 export interface Driven {
   socket: Socket;
   opened: Promise<{ protocol: string }>;
-  closed: Promise<{ code: number; error?: SocklineError }>;
+  closed: Promise<CloseInfo>;
   errors: SocklineError[];
 }
 
@@ -52,7 +53,7 @@ export function drive(url: string, options: SocketOptions = {}): Driven {
   const errors: SocklineError[] = [];
   socket.on('error', (error) => errors.push(error));
   const opened = new Promise<{ protocol: string }>((resolve) => socket.once('open', resolve));
-  const closed = new Promise<{ code: number; error?: SocklineError }>((resolve) => socket.once('close', resolve));
+  const closed = new Promise<CloseInfo>((resolve) => socket.once('close', resolve));
   return { socket, opened, closed, errors };
 }
 

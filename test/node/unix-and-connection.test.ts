@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { InvalidArgumentError, NetworkError } from '../../src/errors.js';
+import type { LookupFunction } from '../../src/node/network-options.js';
 import { Socket as BrowserSocket } from '../../src/index.browser.js';
 import { Socket } from '../../src/index.node.js';
 import { generateCert } from '../helpers/tls-cert.js';
@@ -128,7 +129,7 @@ describe('connection options', () => {
 
   it('lookup: a custom resolver is used for names (with all: true under autoSelectFamily)', async () => {
     const asked: string[] = [];
-    const lookup = (hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+    const lookup: LookupFunction = (hostname, options, callback) => {
       asked.push(hostname);
       if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
       else callback(null, '127.0.0.1', 4);
@@ -138,7 +139,7 @@ describe('connection options', () => {
   });
 
   it('lookup errors are NetworkErrors', async () => {
-    const lookup = (_h: string, _o: unknown, callback: (error: Error) => void) => callback(Object.assign(new Error('queryA ENOTFOUND nowhere.test'), { code: 'ENOTFOUND' }));
+    const lookup: LookupFunction = (_h, _o, callback) => callback(Object.assign(new Error('queryA ENOTFOUND nowhere.test'), { code: 'ENOTFOUND' }), '');
     const { closed } = drive(`ws://nowhere.test:${v4.port}/`, { lookup, autoSelectFamily: false });
     const info = await closed;
     expect(info.error).toBeInstanceOf(NetworkError);
@@ -153,14 +154,14 @@ describe('connection options', () => {
 
   it('family: 6 reaches a server on ::1 by name, family: 4 does not', async () => {
     if (!v6) return console.log('skipping the family test: no ::1 on this machine');
-    const lookup = (_h: string, options: { family?: number; all?: boolean }, callback: (...args: unknown[]) => void) => {
+    const lookup: LookupFunction = (_h, options, callback) => {
       const all = [
         { address: '::1', family: 6 },
         { address: '127.0.0.1', family: 4 },
       ].filter((a) => !options.family || a.family === options.family);
       if (options.all) callback(null, all);
       else if (all.length) callback(null, all[0].address, all[0].family);
-      else callback(Object.assign(new Error('no address for family'), { code: 'ENOTFOUND' }));
+      else callback(Object.assign(new Error('no address for family'), { code: 'ENOTFOUND' }), '');
     };
     await echo(`ws://dual.test:${v6.port}/`, { lookup, family: 6 });
     const { closed } = drive(`ws://dual.test:${v6.port}/`, { lookup, family: 4 });
@@ -168,7 +169,7 @@ describe('connection options', () => {
   });
 
   it('autoSelectFamily: true falls back from a dead ::1 to 127.0.0.1; false tries only the first address', async () => {
-    const lookup = (_h: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+    const lookup: LookupFunction = (_h, options, callback) => {
       const all = [
         { address: '::1', family: 6 },
         { address: '127.0.0.1', family: 4 },
