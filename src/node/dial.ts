@@ -101,6 +101,8 @@ class Dialer implements DialHandle {
   /** Still inside `dial()`: a failure now must be reported on a later tick. */
   #sync = true;
   #stage: string | undefined;
+  /** `#ready` handed the socket to the callback. */
+  #handedOver = false;
 
   constructor(url: URL, options: DialOptions, callback: DialCallback) {
     this.#options = options;
@@ -196,6 +198,8 @@ class Dialer implements DialHandle {
     try {
       step();
     } catch (error) {
+      // Thrown by our caller's callback after the stream was handed over: not ours to swallow.
+      if (this.#handedOver) throw error;
       this.#fail(isSocklineError(error) ? error : new NetworkError(`Connection setup failed: ${String(error)}`, error));
     }
   }
@@ -340,6 +344,7 @@ class Dialer implements DialHandle {
       if (each !== socket) each.on('error', ignoreError);
     });
     socket.setNoDelay(this.#options.noDelay);
+    this.#handedOver = true;
     this.#callback(undefined, socket, this.#proxy?.shown);
   }
 

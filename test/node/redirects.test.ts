@@ -232,3 +232,26 @@ describe('never downgrades wss: to ws:', () => {
     expect(url).toBe(`wss://localhost:${secure.port}/`);
   });
 });
+
+describe('redirects and unix sockets (the rule)', () => {
+  const redirect = (location: string) =>
+    new HandshakeError('status', 'x', { status: 302, headers: { location } }) as HandshakeError & { status: number };
+
+  it('a relative Location stays on the socket and keeps the headers', () => {
+    const decision = nextHop(redirect('/next?x=1'), new URL('ws+unix:///run/app.sock:/old'), { headers: { Authorization: 'a' } }, new Set(), 0);
+    expect(decision).toMatchObject({ socketPath: '/run/app.sock', headers: { Authorization: 'a' } });
+    expect('url' in decision && decision.url.href).toBe('ws://localhost/next?x=1');
+  });
+
+  it('an absolute Location leaves the socket and drops the credentials', () => {
+    const decision = nextHop(redirect('ws://localhost/elsewhere'), new URL('ws+unix:///run/app.sock:/old'), { headers: { Authorization: 'a', Cookie: 'c' } }, new Set(), 0);
+    expect(decision).toMatchObject({ socketPath: undefined, headers: {} });
+  });
+
+  it('the socketPath option serves its own host only', () => {
+    const same = nextHop(redirect('/b'), new URL('ws://api.test/a'), { headers: {}, socketPath: '/s.sock' }, new Set(), 0);
+    expect(same).toMatchObject({ socketPath: '/s.sock' });
+    const other = nextHop(redirect('ws://other.test/b'), new URL('ws://api.test/a'), { headers: {}, socketPath: '/s.sock' }, new Set(), 0);
+    expect(other).toMatchObject({ socketPath: undefined });
+  });
+});
