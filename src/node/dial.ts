@@ -71,8 +71,12 @@ function optionError(name: string, error: unknown): SocklineError {
   return new InvalidArgumentError(`Invalid option ${name}: ${message.replace(/\.? ?Received[^]*$/, '')}`);
 }
 
-/** A user `checkServerIdentity` that throws becomes the TLS error it should have returned. */
-function guardIdentityCheck(options: Record<string, unknown>): Record<string, unknown> {
+/**
+ * The user's `checkServerIdentity` runs inside Node's TLS handshake, from socket I/O: if it throws, the exception is
+ * uncaught. It becomes the error it should have returned, and the attempt fails with a `NetworkError`.
+ * (A throwing `pskCallback` is already turned into a TLS error by Node; the test keeps it that way.)
+ */
+function guardTlsCallbacks(options: Record<string, unknown>): Record<string, unknown> {
   const check = options.checkServerIdentity;
   if (typeof check !== 'function') return options;
   return {
@@ -256,7 +260,7 @@ class Dialer implements DialHandle {
       this.#runHandshake(socket, proxy);
     };
     if (proxy.kind === 'https') {
-      const tlsOptions = guardIdentityCheck(this.#options.proxyTls ?? {});
+      const tlsOptions = guardTlsCallbacks(this.#options.proxyTls ?? {});
       let socket: Socket;
       try {
         socket = tlsConnect({
@@ -311,7 +315,7 @@ class Dialer implements DialHandle {
   #startTls(socket: Socket | undefined): void {
     const { host, port } = this.#target;
     const { socketPath } = this.#options;
-    const user = guardIdentityCheck(this.#options.tls);
+    const user = guardTlsCallbacks(this.#options.tls);
     const tlsOptions: TlsOptions = {
       ...(socket ? {} : (this.#netOptions(host, port, socketPath) as TlsOptions)),
       ...(user as TlsOptions),

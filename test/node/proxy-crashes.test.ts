@@ -149,3 +149,22 @@ describe('a proxy that never answers', () => {
     );
   });
 });
+
+describe('TLS callbacks that throw', () => {
+  it('a throwing pskCallback fails the attempt with a NetworkError', async () => {
+    const { createServer } = await import('node:tls');
+    const tlsServer = createServer({ pskCallback: () => Buffer.from('0123456789abcdef'), ciphers: 'PSK-AES128-CBC-SHA256', maxVersion: 'TLSv1.2' });
+    tlsServer.on('tlsClientError', () => {});
+    await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (tlsServer.address() as { port: number }).port;
+      const pskCallback = () => {
+        throw new Error('psk exploded');
+      };
+      const { closed } = drive(`wss://127.0.0.1:${port}/`, { tls: { pskCallback, ciphers: 'PSK-AES128-CBC-SHA256', maxVersion: 'TLSv1.2', checkServerIdentity: () => undefined } });
+      expect((await closed).error).toBeInstanceOf(NetworkError);
+    } finally {
+      await new Promise((r) => tlsServer.close(r));
+    }
+  });
+});
