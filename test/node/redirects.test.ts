@@ -12,6 +12,7 @@ import { HandshakeError } from '../../src/errors.js';
 import { nextHop } from '../../src/node/redirect.js';
 import { generateCert } from '../helpers/tls-cert.js';
 import { startWsServer, type WsServer } from '../helpers/ws-server.js';
+import { startConnectProxy } from '../helpers/connect-proxy.js';
 import { drive } from './network-harness.js';
 
 interface Seen {
@@ -253,5 +254,20 @@ describe('redirects and unix sockets (the rule)', () => {
     expect(same).toMatchObject({ socketPath: '/s.sock' });
     const other = nextHop(redirect('ws://other.test/b'), new URL('ws://api.test/a'), { headers: {}, socketPath: '/s.sock' }, new Set(), 0);
     expect(other).toMatchObject({ socketPath: undefined });
+  });
+});
+
+describe('redirects through a proxy', () => {
+  it('every hop opens its own tunnel through the proxy', async () => {
+    const proxy = await startConnectProxy();
+    try {
+      a.routes.set('/via', [302, '/ws']);
+      const { url, error } = await openOrError(`${a.origin}/via`, { followRedirects: true, proxy: proxy.url });
+      expect(error).toBeUndefined();
+      expect(url).toBe(`${a.origin}/ws`);
+      expect(proxy.requests.map((r) => r.target)).toEqual([`127.0.0.1:${a.port}`, `127.0.0.1:${a.port}`]);
+    } finally {
+      await proxy.close();
+    }
   });
 });
