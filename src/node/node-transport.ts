@@ -86,6 +86,7 @@ export class NodeTransport implements Transport {
   #cancelDial: DialHandle | undefined;
   /** networks: the proxy the socket goes through (credentials hidden), for the handshake info. */
   #via: string | undefined;
+  /** networks: the URL of this attempt, to resolve a 3xx's relative Location in the error message. */
   #url: URL;
   #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -106,7 +107,7 @@ export class NodeTransport implements Transport {
 
   constructor(url: URL, options: TransportOptions, handler: TransportHandler) {
     this.#handler = handler;
-    this.#url = url;
+    this.#url = url; // networks
     this.#closeTimeout = options.closeTimeout;
     this.#connection = new ClientConnection(
       {
