@@ -86,11 +86,22 @@ export function retryAfterOf(info: CloseInfo | undefined, now: number): number |
 const FINAL_CODES = [1000, 1002, 1003, 1007, 1008, 1009, 1010, 1015, 3000, 3003];
 
 /**
+ * networks: a proxy failure without an HTTP status (SOCKS, or a proxy that hung up or sent garbage mid-answer) is
+ * final when it is about credentials, the proxy's rule set, something unsupported, identd or an unknown reply
+ * (`no-acceptable-auth`, `auth-failed`, `not-allowed`, `*-not-supported`, `identd-*`, `unknown-reply`), and worth a
+ * retry otherwise (`closed`, `malformed`, `general-failure`, `*-unreachable`, `connection-refused`, `ttl-expired`,
+ * `rejected`). A pattern rather than a list: this function is in every browser bundle.
+ */
+const FINAL_PROXY = /auth|allowed|supported|identd|unknown/;
+
+/**
  * The default `shouldReconnect`: retry what may work next time, stop on what will repeat.
  *
  * - Failed attempts: `NetworkError` (refused, DNS, TLS, reset) and `TimeoutError` → retry.
  * - `HandshakeError`: status 5xx, 429 and 408 → retry; other statuses (400, 401, 403, 404, …) → stop;
- *   `malformed` (the connection ended mid-response) → retry; a response that broke the protocol
+ *   `malformed` (the connection ended mid-response) → retry; `proxy`: by the proxy's status like the server's
+ *   (407/403 stop, 502/503/504 retry), or without one (SOCKS, a proxy that hung up) by `proxyFailure`
+ *   (`closed`, unreachable, refused → retry; authentication, rule set → stop); a response that broke the protocol
  *   (`accept`, `subprotocol`, `extension`, `upgrade`, `connection`, `headers-too-large`) → stop.
  * - `ProtocolError`: decided by the close code we sent (1002, 1007, 1009… → stop).
  * - Any other error (invalid argument, no WebSocket in this runtime, …) → stop.
@@ -102,11 +113,14 @@ const FINAL_CODES = [1000, 1002, 1003, 1007, 1008, 1009, 1010, 1015, 3000, 3003]
 export function defaultShouldReconnect({ lastClose }: ReconnectContext): boolean {
   // Told apart by `code`, not `instanceof`, so that a browser bundle does not carry the Node-only error classes.
   // (Both classes have a `reason`, of different types: spelled out rather than intersected.)
-  const error = lastClose.error as { code?: string; status?: number; reason?: string; closeCode?: number } | undefined;
+  const error = lastClose.error as { code?: string; status?: number; reason?: string; closeCode?: number; proxyFailure?: string } | undefined;
   const code = error?.code;
   if (code === 'ERR_SOCKLINE_HANDSHAKE') {
     const { status = 0, reason } = error!;
-    return reason === 'status' || reason === 'proxy' ? status >= 500 || status === 429 || status === 408 : reason === 'malformed';
+    // networks: a SOCKS refusal or a proxy that hung up mid-answer has no status: decided by what the proxy said.
+    return reason === 'status' || (reason === 'proxy' && status)
+      ? status >= 500 || status === 429 || status === 408
+      : reason === 'malformed' || (reason === 'proxy' && !FINAL_PROXY.test(error!.proxyFailure!));
   }
   if (code === 'ERR_SOCKLINE_NETWORK' || code === 'ERR_SOCKLINE_TIMEOUT') return true;
   if (error && code !== 'ERR_SOCKLINE_PROTOCOL') return false;

@@ -82,6 +82,30 @@ export type HandshakeFailure =
   | 'malformed'
   | 'proxy';
 
+/**
+ * networks: why a proxy did not open the tunnel. `refused`: an HTTP proxy answered CONNECT with a non-2xx status
+ * (see `status`); `closed`: the proxy connection ended before its answer was complete; `malformed`: the answer was
+ * not HTTP / SOCKS; the others are SOCKS replies (RFC 1928 §6, RFC 1929 §2, SOCKS4 CD codes 91-93).
+ */
+export type ProxyFailure =
+  | 'refused'
+  | 'closed'
+  | 'malformed'
+  | 'no-acceptable-auth'
+  | 'auth-failed'
+  | 'general-failure'
+  | 'not-allowed'
+  | 'network-unreachable'
+  | 'host-unreachable'
+  | 'connection-refused'
+  | 'ttl-expired'
+  | 'command-not-supported'
+  | 'address-type-not-supported'
+  | 'unknown-reply'
+  | 'rejected'
+  | 'identd-unreachable'
+  | 'identd-mismatch';
+
 /** The server (or a proxy) did not complete a valid RFC 6455 opening handshake. */
 export class HandshakeError extends SocklineError {
   static {
@@ -94,6 +118,11 @@ export class HandshakeError extends SocklineError {
   declare readonly status: number | undefined;
   /** Response headers (lower-case names), when received. */
   declare readonly headers: Record<string, string> | undefined;
+  /**
+   * networks: with `reason: 'proxy'`, what the proxy said (see `ProxyFailure`); `status` holds an HTTP proxy's code.
+   * Set by the Node proxy code (src/protocol/proxy-error.ts), not here: browsers never see a proxy.
+   */
+  declare readonly proxyFailure: ProxyFailure | undefined;
 
   constructor(
     message: string,

@@ -13,6 +13,8 @@ import type { Transport, TransportHandler, TransportOptions } from './transport.
  * @typeParam O - The transport options `connect()` takes for one attempt.
  */
 export interface Runtime<S extends object = object, O extends TransportOptions = TransportOptions> {
+  /** The URL rule: what `url` (static or from a provider) may be, as a URL to connect to. */
+  url(input: unknown): URL;
   /** Open one connection attempt (see {@link Transport}). */
   connect(url: URL, options: O, handler: TransportHandler): Transport;
   /** `send()` also takes a `Blob` (the native WebSocket sends one as it is). */

@@ -24,7 +24,6 @@ import {
   normalize,
   sendFragmentSize,
   toProtocols,
-  toWebSocketUrl,
   type NormalizedHeartbeat,
   type NormalizedOptions,
   type SocketOptions,
@@ -152,7 +151,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
   constructor(url: UrlInput, options: SocketOptions, runtime: Runtime) {
     super();
     const { signal } = (this.#options = readOptions(() => normalize(options, runtime)));
-    if (typeof url !== 'function') this.#url = (this.#parsedUrl = toWebSocketUrl(url)).href;
+    if (typeof url !== 'function') this.#url = (this.#parsedUrl = runtime.url(url)).href;
     this.#urlInput = url;
     this.#runtime = runtime;
     const g = globalThis as { addEventListener?: unknown; navigator?: { onLine?: unknown } };
@@ -429,7 +428,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     let transport: Transport | undefined;
     try {
       const [url, offered, rest] = await Promise.all([
-        parsed ?? resolveProvider('url', this.#urlInput, toWebSocketUrl),
+        parsed ?? resolveProvider('url', this.#urlInput, this.#runtime.url),
         resolveProvider('protocols', options.protocols, toProtocols),
         runtime.attempt(options),
       ]);
@@ -497,6 +496,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     this.#up = true;
     this.#openedAt = Date.now();
     this.#info = info;
+    if (info.url) this.#url = info.url; // the URL that answered, after redirects
     const reconnected = this.#opened;
     this.#opened = true;
     if (reconnected) this.#stats.reconnects++;

@@ -1,13 +1,18 @@
 /** The browser runtime (also Deno, workers, React Native): the native `WebSocket`, which hides handshakes and pings. */
 import { InvalidArgumentError } from '../errors.js';
-import type { SocketOptions } from '../options.js';
+import { toWebSocketUrl, type SocketOptions } from '../options.js';
 import type { Runtime } from '../runtime.js';
 import { connectBrowser } from './browser-transport.js';
 
 /** Options of the Node build the native WebSocket cannot apply: refused here rather than silently ignored. */
-const NODE_ONLY = ['headers', 'origin', 'maxPayload', 'handshakeTimeout', 'closeTimeout', 'tls', 'proxy', 'noDelay'];
+const NODE_ONLY = (
+  'headers origin maxPayload handshakeTimeout closeTimeout tls noDelay ' +
+  // The network options (node/network-options.ts): the browser reaches servers as the page's network does.
+  'proxy proxyTls followRedirects maxRedirects sensitiveHeaders socketPath family localAddress lookup autoSelectFamily'
+).split(' ');
 
 export const browserRuntime: Runtime = {
+  url: toWebSocketUrl,
   connect: connectBrowser,
   acceptsBlob: true,
   canPing: false,

@@ -7,10 +7,11 @@ import { invalid, isObject, MAX_TIMER, number, provider, type Provider, type Soc
 import { DEFAULT_MAX_PAYLOAD } from '../protocol/constants.js';
 import { validateHeaders } from '../protocol/handshake-request.js';
 import type { TransportOptions } from '../transport.js';
+import { NETWORK_OPTIONS, networkTransportOptions, type NetworkSocketOptions, type NetworkTransportOptions } from './network-options.js';
 import { checkOrigin, checkSingleOrigin, checkTlsOptions } from '../request-checks.js';
 
 /** The options the Node transport honours and browsers refuse (the native WebSocket cannot apply them). */
-export interface NodeSocketOptions {
+export interface NodeSocketOptions extends NetworkSocketOptions {
   /** Node only: extra request headers, or a provider (e.g. a fresh `Authorization`). @default {} */
   headers?: Provider<Record<string, string>>;
   /** Node only: the `Origin` header. @default undefined (none) */
@@ -23,14 +24,12 @@ export interface NodeSocketOptions {
   closeTimeout?: number;
   /** Node only: options for `tls.connect` (`ca`, `cert`, `key`, `rejectUnauthorized`, `servername`, …). @default {} */
   tls?: Record<string, unknown>;
-  /** Node only: `http://[user:pass@]host:port` of an HTTP CONNECT proxy. @default undefined */
-  proxy?: string;
   /** Node only: disable Nagle's algorithm (TCP_NODELAY). @default true */
   noDelay?: boolean;
 }
 
 /** Everything the Node transport needs for one attempt, already validated and resolved. */
-export interface NodeTransportOptions extends TransportOptions {
+export interface NodeTransportOptions extends TransportOptions, NetworkTransportOptions {
   headers: Record<string, string>;
   /** The `Origin` header, when one is sent. */
   origin: string | undefined;
@@ -39,8 +38,6 @@ export interface NodeTransportOptions extends TransportOptions {
   closeTimeout: number;
   /** TLS options passed to tls.connect (ca, cert, key, rejectUnauthorized, servername, …). */
   tls: Record<string, unknown>;
-  /** http://host:port of an HTTP CONNECT proxy. */
-  proxy: string | undefined;
   /** Disable Nagle. */
   noDelay: boolean;
 }
@@ -59,12 +56,11 @@ export const NODE_DEFAULTS = Object.freeze({
   handshakeTimeout: 10_000,
   closeTimeout: 5_000,
   tls: Object.freeze({}) as Readonly<Record<string, unknown>>,
-  proxy: undefined,
   noDelay: true,
 });
 
 /** The names of the Node-only options. */
-export const NODE_OPTION_NAMES: readonly string[] = Object.freeze(Object.keys(NODE_DEFAULTS));
+export const NODE_OPTION_NAMES: readonly string[] = Object.freeze([...Object.keys(NODE_DEFAULTS), ...NETWORK_OPTIONS]);
 
 /** Request headers, copied and validated; also run on every value a headers provider returns. */
 export function toHeaders(value: unknown): Record<string, string> {
@@ -80,7 +76,7 @@ export function toHeaders(value: unknown): Record<string, string> {
  */
 export function normalizeNodeOptions(options: SocketOptions): NodeSettings {
   const o = { ...NODE_DEFAULTS } as unknown as Required<NodeSocketOptions>;
-  for (const name of NODE_OPTION_NAMES) {
+  for (const name of Object.keys(NODE_DEFAULTS)) {
     const value = options[name as keyof NodeSocketOptions];
     if (value !== undefined) (o as Record<string, unknown>)[name] = value;
   }
@@ -89,15 +85,6 @@ export function normalizeNodeOptions(options: SocketOptions): NodeSettings {
   number('closeTimeout', o.closeTimeout, 0, MAX_TIMER);
   if (o.origin !== undefined && typeof o.origin !== 'string') invalid('origin', o.origin, 'a string');
   checkOrigin(o.origin);
-  if (o.proxy !== undefined) {
-    let scheme: string | undefined;
-    try {
-      scheme = new URL(o.proxy).protocol;
-    } catch {
-      // reported below
-    }
-    if (scheme !== 'http:') invalid('proxy', o.proxy, 'an http://host:port URL');
-  }
   if (!isObject(o.tls)) invalid('tls', o.tls, 'an object of tls.connect options');
   if (typeof o.noDelay !== 'boolean') invalid('noDelay', o.noDelay, 'true or false');
   return {
@@ -109,8 +96,9 @@ export function normalizeNodeOptions(options: SocketOptions): NodeSettings {
       handshakeTimeout: o.handshakeTimeout,
       closeTimeout: o.closeTimeout,
       tls: checkTlsOptions(o.tls),
-      proxy: o.proxy,
       noDelay: o.noDelay,
+      // The proxy (incl. the environment's), redirects, socketPath, family, lookup…: network-options.ts.
+      ...networkTransportOptions(options as Record<string, unknown>),
     },
   };
 }

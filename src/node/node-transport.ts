@@ -10,10 +10,11 @@ import { ClientConnection, type ConnectionOutput } from '../protocol/connection.
 import { CloseCode } from '../protocol/constants.js';
 import type { CloseInfo } from '../protocol/events.js';
 import type { OutgoingData, Transport, TransportFactory, TransportHandler } from '../transport.js';
-import { dial } from './dial.js';
+import { dial, type DialHandle } from './dial.js';
 import { allocateFrame } from './frame-pool.js';
 import { decodeText, fillRandom, sha1 } from './node-crypto.js';
 import type { NodeTransportOptions } from './node-options.js';
+import { connectWithRedirects, explainRedirect } from './redirect.js';
 import { lostBeforeSent, WriteBatcher } from './write-batcher.js';
 
 /** Back-reference from a net.Socket to its transport, so the socket listeners are shared functions (no closures). */
@@ -47,7 +48,9 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
   #closeTimeout: number;
   #connection: ClientConnection;
   #socket: Socket | undefined;
-  #cancelDial: (() => void) | undefined;
+  #cancelDial: DialHandle | undefined;
+  /** The URL of this attempt, to resolve a 3xx's relative Location in the error message. */
+  #url: URL;
   #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
   #finished = false;
@@ -59,6 +62,7 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
     checkSingleOrigin(options.headers, options.origin);
     this.#handler = handler;
     this.#closeTimeout = options.closeTimeout;
+    this.#url = url;
     this.#connection = new ClientConnection(
       {
         url,
@@ -77,19 +81,24 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
     const ms = options.handshakeTimeout;
     if (ms > 0) this.#handshakeTimer = setTimeout(handshakeTimedOut, ms, this, url.host, ms);
     try {
-      this.#cancelDial = dial(url, options, (error, socket) => {
+      this.#cancelDial = dial(url, options, (error, socket, via) => {
         this.#cancelDial = undefined;
         if (error) {
           this.#connection.receiveEof(error);
           this.#finish();
         } else {
-          this.#attach(socket!);
+          this.#attach(socket!, via);
         }
       });
     } catch (error) {
       clearTimeout(this.#handshakeTimer);
       throw startFailure(error);
     }
+  }
+
+  /** @internal What the dial is waiting for (e.g. the proxy's answer), while it runs. */
+  get dialStage(): string | undefined {
+    return this.#cancelDial?.stage;
   }
 
   get bufferedAmount(): number {
@@ -122,7 +131,7 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
     if (this.#finished) return;
     this.#connection.receiveEof(error ?? new ConnectionClosedError('Connection terminated', CloseCode.Abnormal, '', false));
     if (this.#cancelDial) {
-      this.#cancelDial();
+      this.#cancelDial.cancel();
       this.#cancelDial = undefined;
       // Report on a later tick, like a socket's 'close' would be, so callers never see re-entrant events.
       process.nextTick(finishLater, this);
@@ -176,7 +185,8 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
     this.#finish();
   }
 
-  #attach(socket: OwnedSocket): void {
+  /** `via`: the proxy the stream goes through (credentials hidden), for the handshake info. */
+  #attach(socket: OwnedSocket, via: string | undefined): void {
     this.#socket = socket;
     socket[kTransport] = this;
     socket.on('data', socketOnData);
@@ -185,7 +195,7 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
     socket.on('close', socketOnClose);
     socket.resume();
     try {
-      this.#connection.start();
+      this.#connection.start(via);
     } catch (error) {
       // Runs inside the socket's 'connect' listener: a throw there would be uncaught (issue 9). The Socket checks
       // every input up front, so this is a last line of defence: the attempt fails with the typed error.
@@ -223,14 +233,18 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
     this.#handshakeTimer = this.#closeTimer = undefined;
     if (this.#socket && this.pendingBytes > 0) this.flushWrites(this.#socket);
     this.#connection.receiveEof();
-    const info: CloseInfo = this.#connection.closeInfo();
+    // A 3xx that was not followed: the message names where it pointed.
+    const info: CloseInfo = explainRedirect(this.#connection.closeInfo(), this.#url);
     this.#handler.onClose(info);
   }
 }
 
 // Timer callbacks with the transport as argument: no closures kept per connection.
 function handshakeTimedOut(transport: NodeTransport, host: string, ms: number): void {
-  transport.terminate(new TimeoutError(`Opening handshake with ${host} timed out after ${ms} ms`, 'handshake', ms));
+  // While a proxy has the attempt, name the proxy and what it has not sent.
+  const stage = transport.dialStage;
+  const waiting = stage ? ` waiting for ${stage}` : '';
+  transport.terminate(new TimeoutError(`Opening handshake with ${host} timed out after ${ms} ms${waiting}`, 'handshake', ms));
 }
 function closeTimedOut(transport: NodeTransport, ms: number): void {
   transport.terminate(new TimeoutError(`Server did not complete the closing handshake within ${ms} ms`, 'close', ms));
@@ -253,5 +267,9 @@ function socketOnClose(this: OwnedSocket): void {
   this[kTransport]!.finish();
 }
 
-export const connectNode: TransportFactory<NodeTransportOptions> = (url, options, handler) =>
+const openNode = (url: URL, options: NodeTransportOptions, handler: TransportHandler): Transport =>
   new NodeTransport(url, options, handler);
+
+/** `ws+unix:` URLs and `followRedirects` are handled around the transport (redirect.ts). */
+export const connectNode: TransportFactory<NodeTransportOptions> = (url, options, handler) =>
+  connectWithRedirects(url, options, handler, openNode);

@@ -4,8 +4,12 @@ import { resolveProvider } from '../provider.js';
 import type { Runtime } from '../runtime.js';
 import { NODE_OPTION_NAMES, normalizeNodeOptions, toHeaders, type NodeSettings, type NodeTransportOptions } from './node-options.js';
 import { connectNode } from './node-transport.js';
+import { toWebSocketUrl } from '../options.js';
+import { toNodeWebSocketUrl } from './unix-url.js';
 
 export const nodeRuntime: Runtime<NodeSettings, NodeTransportOptions> = {
+  // ws:/wss: as everywhere, plus ws+unix:/wss+unix: (unix-url.ts).
+  url: (input) => toNodeWebSocketUrl(input, toWebSocketUrl),
   connect: connectNode,
   // Blobs would need an async read before framing; Node apps send bytes.
   acceptsBlob: false,

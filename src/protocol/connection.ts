@@ -74,6 +74,7 @@ export class ClientConnection {
   #closeSent: { code: number; reason: string } | undefined;
   #closeReceived: { code: number; reason: string } | undefined;
   #error: SocklineError | undefined;
+  #proxy: string | undefined;
   #handshake: HandshakeInfo | undefined;
   /** `receiveEof()` was called: TCP is over. */
   #ended = false;
@@ -146,8 +147,12 @@ export class ClientConnection {
     return this.#closeReceived;
   }
 
-  /** The opening handshake request; call once the TCP (and TLS) connection is up. */
-  start(): void {
+  /**
+   * The opening handshake request; call once the TCP (and TLS) connection is up. `proxy` names the proxy the
+   * stream goes through (credentials hidden), reported on the handshake info.
+   */
+  start(proxy?: string): void {
+    this.#proxy = proxy;
     const { url, protocols, headers, origin } = this.#options!;
     const request = buildRequest({ url, key: this.key, protocols, headers, origin });
     this.#output.write(encodeText(request));
@@ -292,6 +297,7 @@ export class ClientConnection {
         status: result.head.status,
         headers: result.head.headers,
       };
+      if (this.#proxy) this.#handshake.proxy = this.#proxy;
       this.#state = 'open';
       this.#events.onOpen({ protocol, extensions, handshake: this.#handshake });
     } catch (error) {

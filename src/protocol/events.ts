@@ -28,6 +28,8 @@ export interface HandshakeInfo {
   status: number;
   /** Response headers, lower-case names. */
   headers: Record<string, string>;
+  /** The proxy the connection went through (`scheme://[***@]host:port`, credentials hidden), if any. */
+  proxy?: string;
 }
 
 export interface OpenInfo {
@@ -36,6 +38,8 @@ export interface OpenInfo {
   /** Negotiated extensions header value, '' when none. */
   extensions: string;
   handshake?: HandshakeInfo;
+  /** The URL that finally answered, when redirects were followed (Node). */
+  url?: string;
 }
 
 /**
