@@ -2,7 +2,7 @@
  * The reconnection policy as pure functions: how long to wait before a retry, whether to retry at all,
  * and what a `Retry-After` header asks for. No timers, no state: the Socket calls these.
  */
-import { HandshakeError, type ProtocolError } from './errors.js';
+import { HandshakeError, type NetworkError, type SocklineErrors } from './errors.js';
 import type { CloseInfo } from './transport.js';
 
 /** The shape of the backoff (see {@link nextDelay}). */
@@ -79,7 +79,9 @@ const FINAL_CODES = [1000, 1002, 1003, 1007, 1008, 1009, 1010, 1015, 3000, 3003]
 /**
  * The default `shouldReconnect`: retry what may work next time, stop on what will repeat.
  *
- * - Failed attempts: `NetworkError` (refused, DNS, TLS, reset) and `TimeoutError` → retry.
+ * - Failed attempts: `NetworkError` (refused, DNS, TLS, reset) and `TimeoutError` → retry, except a
+ *   `NetworkError` whose reason is a TLS mismatch (`tls-certificate`: the certificate failed verification;
+ *   `tls-not-tls`: the server does not speak TLS) → stop.
  * - `HandshakeError`: status 5xx, 429 and 408 → retry; other statuses (400, 401, 403, 404, …) → stop;
  *   `malformed` (the connection ended mid-response) → retry; a response that broke the protocol
  *   (`accept`, `subprotocol`, `extension`, `upgrade`, `connection`, `headers-too-large`) → stop.
@@ -91,14 +93,17 @@ const FINAL_CODES = [1000, 1002, 1003, 1007, 1008, 1009, 1010, 1015, 3000, 3003]
  * `shouldReconnect: (ctx) => ctx.lastClose.code === 1000 || defaultShouldReconnect(ctx)`.
  */
 export function defaultShouldReconnect({ lastClose }: ReconnectContext): boolean {
-  // Told apart by `code`, not `instanceof`, so that a browser bundle does not carry the Node-only error classes.
-  const error = lastClose.error as Partial<HandshakeError & ProtocolError> | undefined;
+  // Told apart by `code` (which narrows the union), not `instanceof`, so that a browser bundle does not carry
+  // the Node-only error classes.
+  const error = lastClose.error as SocklineErrors | undefined;
   const code = error?.code;
   if (code === 'ERR_SOCKLINE_HANDSHAKE') {
     const { status = 0, reason } = error!;
     return reason === 'status' || reason === 'proxy' ? status >= 500 || status === 429 || status === 408 : reason === 'malformed';
   }
-  if (code === 'ERR_SOCKLINE_NETWORK' || code === 'ERR_SOCKLINE_TIMEOUT') return true;
+  // A TLS mismatch (`tls-certificate`: the certificate failed verification; `tls-not-tls`: a wss: URL on a plain
+  // port) fails the same way on every attempt until someone fixes a configuration. A TimeoutError has no `reason`.
+  if (code === 'ERR_SOCKLINE_NETWORK' || code === 'ERR_SOCKLINE_TIMEOUT') return !(error as NetworkError).reason?.startsWith('tls-');
   if (error && code !== 'ERR_SOCKLINE_PROTOCOL') return false;
-  return !FINAL_CODES.includes(error ? error.closeCode! : lastClose.code);
+  return !FINAL_CODES.includes(error ? error.closeCode : lastClose.code);
 }

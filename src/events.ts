@@ -2,7 +2,7 @@
  * The events a `Socket` emits and their payloads. Listen with eventemitter3's `on`/`once`/`off`;
  * the map below types every listener.
  */
-import type { SocklineError } from './errors.js';
+import type { SocklineError, SocklineErrors } from './errors.js';
 import type { CloseInfo, OpenInfo } from './transport.js';
 
 /**
@@ -106,7 +106,7 @@ export interface SocketEvents {
    * A failure: an attempt that failed (network, timeout, handshake, a throwing provider), a protocol
    * error, a heartbeat timeout. The Socket keeps reconnecting unless the policy says otherwise.
    */
-  error: [error: SocklineError];
+  error: [error: SocklineErrors];
   /** `state` changed from `previous`. */
   state: [state: SocketState, previous: SocketState];
   /** A ping from the server (Node; it was answered automatically). */

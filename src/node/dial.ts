@@ -6,6 +6,7 @@ import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions as TlsOptions } from 'node:tls';
 import { HandshakeError, NetworkError, type SocklineError } from '../errors.js';
 import { HttpResponseParser, quoteValue } from '../protocol/http-response-parser.js';
+import { tlsNetworkError } from './tls-errors.js';
 
 export interface DialOptions {
   tls: Record<string, unknown>;
@@ -38,7 +39,8 @@ export function dial(url: URL, options: DialOptions, callback: DialCallback): ()
   };
   const onError = (error: NodeJS.ErrnoException): void => {
     const target = options.proxy && !secureStarted ? `proxy ${options.proxy}` : `${host}:${port}`;
-    finish(new NetworkError(`Could not connect to ${target}: ${error.message}`, error));
+    // issue 11: TLS failures (not TLS at all, a refused certificate) get a message that says what to do.
+    finish(tlsNetworkError(error, target) ?? new NetworkError(`Could not connect to ${target}: ${error.message}`, error));
   };
   let secureStarted = false;
 

@@ -19,6 +19,7 @@ import type {
   TransportOptions,
 } from '../transport.js';
 import { dial } from './dial.js';
+import { tlsNetworkError } from './tls-errors.js';
 
 /** One-shot `crypto.hash` (Node >= 20.12) skips the Hash object a handshake otherwise builds and throws away. */
 const hashOnce = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
@@ -198,7 +199,8 @@ export class NodeTransport implements Transport {
 
   /** @internal */
   failed(error: NodeJS.ErrnoException): void {
-    this.#connection.abort(new NetworkError(`Connection error: ${error.message}`, error));
+    // issue 11: a TLS failure after the dial (e.g. a renegotiation) gets the same message as in dial.ts.
+    this.#connection.abort(tlsNetworkError(error, 'the server') ?? new NetworkError(`Connection error: ${error.message}`, error));
   }
 
   /** @internal The socket closed. */
