@@ -29,8 +29,12 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  */
 export const TARGET_BYTES = 3072;
 
-/** Regression ceiling enforced by the tests (min+gzip): the bundle may shrink, never grow past this. */
-export const BUDGET_BYTES = 7400;
+/**
+ * Regression ceiling enforced by the tests (min+gzip): the bundle may shrink, never grow past this.
+ * 7400 → 7440 (issue 11): +36 B for final TLS failures in the default policy, `NetworkError.reason` and
+ * send()'s "use JSON.stringify" hint.
+ */
+export const BUDGET_BYTES = 7440;
 
 /** What is measured: an app's entry module, re-exporting what it imports so nothing is tree-shaken away. */
 export const TARGETS = [
