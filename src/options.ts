@@ -8,6 +8,7 @@ import { DEFAULT_MAX_PAYLOAD } from './protocol/constants.js';
 import { validateHeaders } from './protocol/handshake.js';
 import type { CloseInfo, TransportOptions } from './transport.js';
 import { TOKEN } from './protocol/token.js';
+import type { TlsOptions } from './tls-options.js';
 
 /** Which transport the Socket runs on; decides the defaults and which options are allowed. */
 export type Runtime = 'node' | 'browser';
@@ -80,7 +81,7 @@ export interface SocketOptions {
   /** Node only: ms to wait for the server's Close frame and TCP end after ours; 0 disables. @default 5000 */
   closeTimeout?: number;
   /** Node only: options for `tls.connect` (`ca`, `cert`, `key`, `rejectUnauthorized`, `servername`, …). @default {} */
-  tls?: Record<string, unknown>;
+  tls?: TlsOptions;
   /** Node only: `http://[user:pass@]host:port` of an HTTP CONNECT proxy. @default undefined */
   proxy?: string;
   /** Node only: disable Nagle's algorithm (TCP_NODELAY). @default true */
