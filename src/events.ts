@@ -28,7 +28,11 @@ export interface SocketOpenEvent extends OpenInfo {
   attempt: number;
 }
 
-/** Second argument of `message`. */
+/**
+ * Second argument of `message`. To narrow `data` in TypeScript, test `typeof data === 'string'`: `binary` says the
+ * same, but TypeScript narrows one parameter by another only when the discriminant is a parameter itself, and a
+ * union of argument tuples would reject one-parameter listeners (test/package/types/public-types.ts).
+ */
 export interface MessageInfo {
   /** True for a binary message (delivered as `Uint8Array`), false for text (a `string`). */
   binary: boolean;
