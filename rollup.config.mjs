@@ -1,7 +1,7 @@
 // One source, every distribution:
 //   dist/node.js, dist/node.cjs         Node (our RFC 6455 client on node:net/node:tls), eventemitter3 external
 //   dist/browser.js, dist/browser.cjs   native WebSocket (browsers, Deno, workers, React Native), eventemitter3 external
-//   dist/sockline.min.js (+ .map)       CDN <script src>: IIFE exposing the global `Sockline`, eventemitter3 bundled
+//   dist/sockline.min.js (+ .map)       CDN <script src>: IIFE exposing the global `Sockline`, eventemitter3 bundled, ES2017
 //   dist/index.d.ts, dist/index.d.cts   bundled types (the same public API for both entries)
 import { builtinModules } from 'node:module';
 import { readFileSync } from 'node:fs';
@@ -15,12 +15,25 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 const banner = `/*! sockline v${pkg.version} | MIT License */`;
 
 // Type errors are `tsc --noEmit`'s job (npm test runs it first); here TypeScript only strips types,
-// which keeps the build quiet and fast.
-const ts = () =>
+// which keeps the build quiet and fast. `inlineSources` puts the TypeScript source in every map
+// (`sourcesContent`): src/ is not published, and `node --enable-source-maps` or a browser's devtools
+// then show the real code. `target` is ES2022 for the npm builds (bundlers transpile further for their
+// own targets) and ES2017 for the CDN file, which runs as is in pages without a build step.
+const ts = (target = 'ES2022') =>
   typescript({
     tsconfig: './tsconfig.json',
     include: ['src/**/*.ts'],
-    compilerOptions: { noEmit: false, noCheck: true, declaration: false, sourceMap: true, outDir: undefined },
+    compilerOptions: {
+      noEmit: false,
+      noCheck: true,
+      declaration: false,
+      sourceMap: true,
+      inlineSources: true,
+      outDir: undefined,
+      target,
+      // The class-field semantics of the source (ES2022 [[Define]]), also when fields are downlevelled.
+      useDefineForClassFields: true,
+    },
     outputToFilesystem: false,
   });
 
@@ -48,7 +61,9 @@ export default [
   },
   {
     input: 'src/index.browser.ts',
-    plugins: [nodeResolve({ browser: true }), commonjs(), ts()],
+    // ES2017 (no static blocks, #private fields, ??, ?., object spread): Safari 11+, Chrome/Edge 79+, Firefox 69+.
+    // test/package/cdn-syntax.test.ts parses the output at ecmaVersion 2017.
+    plugins: [nodeResolve({ browser: true }), commonjs(), ts('ES2017')],
     output: {
       file: 'dist/sockline.min.js',
       format: 'iife',
@@ -56,7 +71,7 @@ export default [
       exports: 'named',
       sourcemap: true,
       banner,
-      plugins: [terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: /^!/ } })],
+      plugins: [terser({ ecma: 2017, compress: { passes: 2 }, format: { comments: /^!/ } })],
     },
   },
   {

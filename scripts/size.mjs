@@ -34,8 +34,9 @@ export const TARGET_BYTES = 3072;
  * by issue 9 (+~980 B: listener isolation, the write buffer's drain and cap, guarded callbacks, copy-on-queue,
  * typed errors for hostile input, CallbackError) and issue 13 (+~160 B: the Node network options' names refused
  * with a clear message, the proxy rule of defaultShouldReconnect, socket.url after redirects).
+ * and issue 11 (+~40 B: final TLS failures, NetworkError.reason, the JSON.stringify hint).
  */
-export const BUDGET_BYTES = 8600;
+export const BUDGET_BYTES = 8700;
 
 /** What is measured: an app's entry module, re-exporting what it imports so nothing is tree-shaken away. */
 export const TARGETS = [

@@ -122,7 +122,9 @@ export function defaultShouldReconnect({ lastClose }: ReconnectContext): boolean
       ? status >= 500 || status === 429 || status === 408
       : reason === 'malformed' || (reason === 'proxy' && !FINAL_PROXY.test(error!.proxyFailure!));
   }
-  if (code === 'ERR_SOCKLINE_NETWORK' || code === 'ERR_SOCKLINE_TIMEOUT') return true;
+  // A TLS mismatch (`tls-certificate`: the certificate failed verification; `tls-not-tls`: a wss: URL on a plain
+  // port) fails the same way on every attempt until someone fixes a configuration. A TimeoutError has no `reason`.
+  if (code === 'ERR_SOCKLINE_NETWORK' || code === 'ERR_SOCKLINE_TIMEOUT') return !error!.reason?.startsWith('tls-');
   if (error && code !== 'ERR_SOCKLINE_PROTOCOL') return false;
   return !FINAL_CODES.includes(error ? error.closeCode! : lastClose.code);
 }

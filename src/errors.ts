@@ -43,13 +43,14 @@ export class SocklineError extends Error {
 }
 
 /** True for any sockline error, from any copy of the package. */
-export function isSocklineError(value: unknown): value is SocklineError {
+export function isSocklineError(value: unknown): value is SocklineErrors {
   return (value as { [BRAND]?: unknown } | null | undefined)?.[BRAND] === true && typeof value === 'object';
 }
 
 
 /** A bad option or argument. The message names the option, the value received and what is allowed. */
 export class InvalidArgumentError extends SocklineError {
+  declare readonly code: 'ERR_SOCKLINE_INVALID_ARGUMENT';
   static {
     Object.defineProperty(this.prototype, 'name', { value: 'InvalidArgumentError', writable: true, configurable: true });
   }
@@ -61,6 +62,7 @@ export class InvalidArgumentError extends SocklineError {
 
 /** The call is not allowed in the socket's current state (for example `send()` after `close()`). */
 export class InvalidStateError extends SocklineError {
+  declare readonly code: 'ERR_SOCKLINE_INVALID_STATE';
   static {
     Object.defineProperty(this.prototype, 'name', { value: 'InvalidStateError', writable: true, configurable: true });
   }
@@ -108,6 +110,7 @@ export type ProxyFailure =
 
 /** The server (or a proxy) did not complete a valid RFC 6455 opening handshake. */
 export class HandshakeError extends SocklineError {
+  declare readonly code: 'ERR_SOCKLINE_HANDSHAKE';
   static {
     Object.defineProperty(this.prototype, 'name', { value: 'HandshakeError', writable: true, configurable: true });
   }
@@ -160,6 +163,7 @@ export type ProtocolViolation =
  * the message is short and lower-case because it also travels as the close reason.
  */
 export class ProtocolError extends SocklineError {
+  declare readonly code: 'ERR_SOCKLINE_PROTOCOL';
   static {
     Object.defineProperty(this.prototype, 'name', { value: 'ProtocolError', writable: true, configurable: true });
   }
@@ -179,6 +183,7 @@ export type TimeoutPhase = 'connect' | 'handshake' | 'close' | 'heartbeat';
 
 /** A deadline passed: connecting, the opening handshake, the closing handshake or a heartbeat. */
 export class TimeoutError extends SocklineError {
+  declare readonly code: 'ERR_SOCKLINE_TIMEOUT';
   static {
     Object.defineProperty(this.prototype, 'name', { value: 'TimeoutError', writable: true, configurable: true });
   }
@@ -195,6 +200,7 @@ export class TimeoutError extends SocklineError {
 
 /** `send()` while not open found the queue full (or, open, the write buffer at `maxBufferedAmount`). The message was not queued and is attached here. */
 export class QueueOverflowError extends SocklineError {
+  declare readonly code: 'ERR_SOCKLINE_QUEUE_OVERFLOW';
   static {
     Object.defineProperty(this.prototype, 'name', { value: 'QueueOverflowError', writable: true, configurable: true });
   }
@@ -212,6 +218,7 @@ export class QueueOverflowError extends SocklineError {
 
 /** The connection closed before a message could be handed to the network. */
 export class ConnectionClosedError extends SocklineError {
+  declare readonly code: 'ERR_SOCKLINE_CONNECTION_CLOSED';
   static {
     Object.defineProperty(this.prototype, 'name', { value: 'ConnectionClosedError', writable: true, configurable: true });
   }
@@ -228,19 +235,34 @@ export class ConnectionClosedError extends SocklineError {
   }
 }
 
+/**
+ * What a `NetworkError` knows about its cause, when it knows (Node):
+ * - `tls-not-tls`: a `wss:` URL reached a server that does not speak TLS (usually a `ws:` server);
+ * - `tls-certificate`: the server's certificate failed verification (unknown CA, self-signed, expired,
+ *   wrong host name).
+ * Both (every `tls-` reason) fail the same way on every attempt, so the default policy does not retry them.
+ */
+export type NetworkFailure = 'tls-not-tls' | 'tls-certificate';
+
 /** The TCP/TLS connection could not be made or broke (refused, DNS, TLS, reset). `cause` holds the system error. */
 export class NetworkError extends SocklineError {
+  declare readonly code: 'ERR_SOCKLINE_NETWORK';
   static {
     Object.defineProperty(this.prototype, 'name', { value: 'NetworkError', writable: true, configurable: true });
   }
 
-  constructor(message: string, cause?: unknown) {
+  /** The classified cause, when known (see {@link NetworkFailure}); `undefined` for other failures. */
+  declare readonly reason: NetworkFailure | undefined;
+
+  constructor(message: string, cause?: unknown, reason?: NetworkFailure) {
     super(message, 'ERR_SOCKLINE_NETWORK', { cause });
+    this.reason = reason;
   }
 }
 
 /** The operation was cancelled through an `AbortSignal`. */
 export class AbortError extends SocklineError {
+  declare readonly code: 'ERR_SOCKLINE_ABORTED';
   static {
     Object.defineProperty(this.prototype, 'name', { value: 'AbortError', writable: true, configurable: true });
   }
@@ -256,6 +278,7 @@ export class AbortError extends SocklineError {
  * on as documented for that callback (README "Errors").
  */
 export class CallbackError extends SocklineError {
+  declare readonly code: 'ERR_SOCKLINE_CALLBACK';
   static {
     Object.defineProperty(this.prototype, 'name', { value: 'CallbackError', writable: true, configurable: true });
   }
@@ -277,3 +300,19 @@ export function describeThrown(value: unknown): string {
     return 'a value that cannot be printed';
   }
 }
+
+/**
+ * Every concrete sockline error. Checking `code` narrows it to one class:
+ * `if (error.code === 'ERR_SOCKLINE_HANDSHAKE') error.status`.
+ */
+export type SocklineErrors =
+  | InvalidArgumentError
+  | InvalidStateError
+  | HandshakeError
+  | ProtocolError
+  | TimeoutError
+  | QueueOverflowError
+  | ConnectionClosedError
+  | NetworkError
+  | AbortError
+  | CallbackError;

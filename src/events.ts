@@ -2,7 +2,7 @@
  * The events a `Socket` emits and their payloads. Listen with eventemitter3's `on`/`once`/`off`;
  * the map below types every listener.
  */
-import type { SocklineError } from './errors.js';
+import type { SocklineError, SocklineErrors } from './errors.js';
 import type { CloseInfo, OpenInfo } from './transport.js';
 
 /**
@@ -28,7 +28,11 @@ export interface SocketOpenEvent extends OpenInfo {
   attempt: number;
 }
 
-/** Second argument of `message`. */
+/**
+ * Second argument of `message`. To narrow `data` in TypeScript, test `typeof data === 'string'`: `binary` says the
+ * same, but TypeScript narrows one parameter by another only when the discriminant is a parameter itself, and a
+ * union of argument tuples would reject one-parameter listeners (test/package/types/public-types.ts).
+ */
 export interface MessageInfo {
   /** True for a binary message (delivered as `Uint8Array`), false for text (a `string`). */
   binary: boolean;
@@ -106,7 +110,7 @@ export interface SocketEvents {
    * A failure: an attempt that failed (network, timeout, handshake, a throwing provider), a protocol
    * error, a heartbeat timeout. The Socket keeps reconnecting unless the policy says otherwise.
    */
-  error: [error: SocklineError];
+  error: [error: SocklineErrors];
   /** `state` changed from `previous`. */
   state: [state: SocketState, previous: SocketState];
   /** A ping from the server (Node; it was answered automatically). */

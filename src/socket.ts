@@ -18,6 +18,7 @@ import {
   QueueOverflowError,
   TimeoutError,
   type SocklineError,
+  type SocklineErrors,
 } from './errors.js';
 import type { MessageData, SendData, SocketEvents, SocketState, SocketStats } from './events.js';
 import {
@@ -90,7 +91,7 @@ function toMessage(data: unknown, allowBlob: boolean, method: string): MessageDa
   if (allowBlob && typeof Blob === 'function' && data instanceof Blob) return data;
   throw new InvalidArgumentError(
     `Invalid data ${formatValue(data)}: ${method}() accepts a string, Uint8Array, ArrayBuffer or ArrayBufferView` +
-      (allowBlob ? ' or Blob' : ''),
+      (allowBlob ? ' or Blob' : '') + ' (for an object, send JSON.stringify(value))',
   );
 }
 
@@ -600,7 +601,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
   #lost(info: CloseInfo, wasUp: boolean, provider?: boolean): void {
     const generation = this.#generation;
     this.#lastClose = info;
-    if (info.error) this.emit('error', info.error);
+    if (info.error) this.emit('error', info.error as SocklineErrors);
     if (wasUp) this.emit('disconnect', info);
     if (generation !== this.#generation) return; // a listener called close() or reconnect()
     if (this.#state === 'closing') return this.#finish(this.#closeError ? { ...info, error: this.#closeError } : info);

@@ -16,6 +16,7 @@ import { SocksClient } from '../protocol/socks.js';
 import { HttpConnectClient, type TunnelHandshake } from './http-proxy.js';
 import type { NetworkTransportOptions, ProxySetting } from './network-options.js';
 import { proxyFromEnvironment } from './proxy-env.js';
+import { tlsNetworkError } from './tls-errors.js';
 import { parseProxyUrl, type ProxyEndpoint } from './proxy-url.js';
 
 export interface DialOptions extends NetworkTransportOptions {
@@ -211,7 +212,8 @@ class Dialer implements DialHandle {
   #directError(error: NodeJS.ErrnoException): void {
     const { host, port } = this.#target;
     const where = this.#options.socketPath !== undefined ? `unix socket ${this.#options.socketPath}` : hostPort(host, port);
-    this.#fail(new NetworkError(`Could not connect to ${where}: ${error.message}`, error));
+    // TLS failures (not TLS at all, a refused certificate) get a message that says what to do (issue 11).
+    this.#fail(tlsNetworkError(error, where) ?? new NetworkError(`Could not connect to ${where}: ${error.message}`, error));
   }
 
   #resolve(host: string, family: number, then: (address: string) => void): void {
@@ -335,7 +337,8 @@ class Dialer implements DialHandle {
     const proxy = this.#proxy;
     this.#track(tlsSocket, (error) => {
       if (!proxy) return this.#directError(error);
-      this.#fail(new NetworkError(`Could not connect to ${hostPort(host, port)} through proxy ${proxy.shown}: ${error.message}`, error));
+      const where = `${hostPort(host, port)} through proxy ${proxy.shown}`;
+      this.#fail(tlsNetworkError(error, where) ?? new NetworkError(`Could not connect to ${where}: ${error.message}`, error));
     });
     tlsSocket.once('secureConnect', () => this.#guard(() => this.#ready(tlsSocket)));
   }

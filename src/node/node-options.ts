@@ -3,6 +3,7 @@
  * become for one attempt. The browser build never loads this file (`options.ts` imports its type only), so
  * none of it, nor the handshake's header rules, is in a browser bundle.
  */
+import type { TlsOptions } from '../tls-options.js';
 import { invalid, isObject, MAX_TIMER, number, provider, type Provider, type SocketOptions } from '../options.js';
 import { DEFAULT_MAX_PAYLOAD } from '../protocol/constants.js';
 import { validateHeaders } from '../protocol/handshake-request.js';
@@ -23,7 +24,7 @@ export interface NodeSocketOptions extends NetworkSocketOptions {
   /** Node only: ms to wait for the server's Close frame and TCP end after ours; 0 disables. @default 5000 */
   closeTimeout?: number;
   /** Node only: options for `tls.connect` (`ca`, `cert`, `key`, `rejectUnauthorized`, `servername`, …). @default {} */
-  tls?: Record<string, unknown>;
+  tls?: TlsOptions;
   /** Node only: disable Nagle's algorithm (TCP_NODELAY). @default true */
   noDelay?: boolean;
 }

@@ -15,6 +15,7 @@ import { allocateFrame } from './frame-pool.js';
 import { decodeText, fillRandom, sha1 } from './node-crypto.js';
 import type { NodeTransportOptions } from './node-options.js';
 import { connectWithRedirects, explainRedirect } from './redirect.js';
+import { tlsNetworkError } from './tls-errors.js';
 import { lostBeforeSent, WriteBatcher } from './write-batcher.js';
 
 /** Back-reference from a net.Socket to its transport, so the socket listeners are shared functions (no closures). */
@@ -261,7 +262,8 @@ function socketOnEnd(this: OwnedSocket): void {
   this[kTransport]!.lost();
 }
 function socketOnError(this: OwnedSocket, error: NodeJS.ErrnoException): void {
-  this[kTransport]!.lost(new NetworkError(`Connection error: ${error.message}`, error));
+  // A TLS failure after the dial (e.g. a renegotiation) gets the same message as in dial.ts (issue 11).
+  this[kTransport]!.lost(tlsNetworkError(error, 'the server') ?? new NetworkError(`Connection error: ${error.message}`, error));
 }
 function socketOnClose(this: OwnedSocket): void {
   this[kTransport]!.finish();

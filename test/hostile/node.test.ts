@@ -124,14 +124,14 @@ describe('item 7 and 17: tls options', () => {
     ['rejectUnauthorized: "no"', { rejectUnauthorized: 'no' }],
     ['checkServerIdentity: 1', { checkServerIdentity: 1 }],
   ])('should refuse %s at construction', (_, tls) => {
-    const error = catchError(() => new Socket('wss://127.0.0.1:9/', { ...QUIET, tls }));
+    const error = catchError(() => new Socket('wss://127.0.0.1:9/', { ...QUIET, tls: tls as never }));
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as Error).message).toMatch(/Invalid option tls\./);
   });
 
   it('should not retry forever a tls option Node itself refuses (final InvalidArgumentError)', async () => {
     // An option only Node knows to be wrong (not checked by our up-front list): the attempt fails once, for good.
-    socket = new Socket('wss://127.0.0.1:9/', { ...QUIET, reconnect: { minDelay: 1, maxDelay: 1 }, tls: { ecdhCurve: 5 } });
+    socket = new Socket('wss://127.0.0.1:9/', { ...QUIET, reconnect: { minDelay: 1, maxDelay: 1 }, tls: { ecdhCurve: 5 } as never });
     const { errors, closed } = watch(socket);
     const event = await closed;
     expect(errors).toHaveLength(1);

@@ -67,8 +67,8 @@ describe('failures inside socket listeners become typed errors', () => {
     ['minVersion: "bogus"', { minVersion: 'bogus' }],
     ['ca: 5', { ca: 5 }],
   ])('tls { %s }, with or without a proxy → InvalidArgumentError from the constructor, before any connection', (_, tls) => {
-    expect(() => new Socket('wss://127.0.0.1:1/', { proxy: 'http://127.0.0.1:9', tls, reconnect: true })).toThrow(InvalidArgumentError);
-    expect(() => new Socket('wss://127.0.0.1:1/', { tls, reconnect: true })).toThrow(/^Invalid option tls\./);
+    expect(() => new Socket('wss://127.0.0.1:1/', { proxy: 'http://127.0.0.1:9', tls: tls as never, reconnect: true })).toThrow(InvalidArgumentError);
+    expect(() => new Socket('wss://127.0.0.1:1/', { tls: tls as never, reconnect: true })).toThrow(/^Invalid option tls\./);
   });
 
   // Not among the options checked up front, but tls.connect throws for it: inside the proxy's 'data' handler.
@@ -169,7 +169,7 @@ describe('TLS callbacks that throw', () => {
       const pskCallback = () => {
         throw new Error('psk exploded');
       };
-      const { closed } = drive(`wss://127.0.0.1:${port}/`, { tls: { pskCallback, ciphers: 'PSK-AES128-CBC-SHA256', maxVersion: 'TLSv1.2', checkServerIdentity: () => undefined } });
+      const { closed } = drive(`wss://127.0.0.1:${port}/`, { tls: { pskCallback, ciphers: 'PSK-AES128-CBC-SHA256', maxVersion: 'TLSv1.2', checkServerIdentity: () => undefined } as never });
       expect((await closed).error).toBeInstanceOf(NetworkError);
     } finally {
       await new Promise((r) => tlsServer.close(r));
