@@ -15,3 +15,4 @@ export {
 export type { ErrorCode, HandshakeFailure, TimeoutPhase } from './errors.js';
 export { CloseCode } from './protocol/constants.js';
 export type { CloseInfo, HandshakeInfo, OpenInfo } from './transport.js';
+export type { WebSocketBinaryType, WebSocketDropEvent, WebSocketEventHandler, WebSocketOptions } from './websocket/websocket.js';

@@ -5,11 +5,22 @@ import { connectNode } from './node/node-transport.js';
 import { NODE_OPTIONS } from './options.js';
 import { SocketCore } from './socket.js';
 import type { SocketOptions, UrlInput } from './options.js';
+import { WebSocketCore, type WebSocketOptions } from './websocket/websocket.js';
 
 /** A WebSocket client that reconnects, queues while down, and never drops a message silently. */
 export class Socket extends SocketCore {
   constructor(url: UrlInput, options: SocketOptions = {}) {
     super(url, options, connectNode, NODE_OPTIONS);
+  }
+}
+
+/**
+ * The standard `WebSocket` class (WHATWG) over the same client, for libraries that take a WebSocket class.
+ * `options` are sockline's: `headers`, `tls`, `proxy`, … and `reconnect` to reopen the same instance.
+ */
+export class WebSocket extends WebSocketCore {
+  constructor(url: string | URL, protocols?: string | string[], options?: WebSocketOptions) {
+    super(url, protocols, options, connectNode, NODE_OPTIONS);
   }
 }
 
