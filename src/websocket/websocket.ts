@@ -417,10 +417,13 @@ export class WebSocketCore extends EventTargetBase {
   /**
    * Only a *failed* connection fires `error` (the standard: "if the user agent was required to fail the WebSocket
    * connection"): an attempt that never opened (refused, TLS, handshake rejected, timeout, `close()` while
-   * connecting), or a protocol violation we failed the link for. A lost link (reset, EOF, heartbeat) is not one.
+   * connecting), or a protocol violation we (Node) or the browser failed the link for. A lost link (reset, EOF,
+   * heartbeat) is not one.
    */
   #onError(error: SocklineError): void {
-    if (!this.#linkUp || error.name === 'ProtocolError') this.#failure = error;
+    // In browsers the native socket's own `error` event (the browser failed the link) is the NetworkError's cause.
+    const failedByBrowser = (error.cause as { type?: unknown } | undefined)?.type === 'error';
+    if (!this.#linkUp || error.name === 'ProtocolError' || failedByBrowser) this.#failure = error;
   }
 
   #onDisconnect(info: CloseInfo): void {
