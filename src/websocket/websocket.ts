@@ -28,8 +28,12 @@ export type WebSocketOptions = Omit<SocketOptions, 'protocols'>;
 /** How binary messages are delivered: `Blob` (the standard's default) or `ArrayBuffer`. */
 export type WebSocketBinaryType = 'blob' | 'arraybuffer';
 
-/** An `onopen`/`onmessage`/`onerror`/`onclose` value. */
-export type WebSocketEventHandler<E extends Event = Event> = ((this: WebSocketCore, event: E) => unknown) | null;
+/**
+ * An `onopen`/`onmessage`/`onerror`/`onclose` value (`this` is the socket). `this` is typed loosely so that the class
+ * stays assignable to TypeScript's DOM `typeof WebSocket` (e.g. y-websocket's `WebSocketPolyfill` option).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type WebSocketEventHandler<E extends Event = Event> = ((this: any, event: E) => any) | null;
 
 /** sockline's extra event for a message that will not be delivered (never silent): `data` and `error`. */
 export interface WebSocketDropEvent extends Event {

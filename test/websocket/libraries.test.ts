@@ -96,7 +96,7 @@ describe('y-websocket over sockline WebSocket (Node build)', () => {
     const docs = [new Y.Doc(), new Y.Doc()];
     const providers = docs.map((doc) => {
       // disableBc: two providers in one process would otherwise sync over BroadcastChannel, without the server.
-      const provider = new WebsocketProvider(server.url, room, doc, { WebSocketPolyfill: Impl as never, disableBc: true });
+      const provider = new WebsocketProvider(server.url, room, doc, { WebSocketPolyfill: Impl, disableBc: true });
       cleanup.push(() => provider.destroy(), () => doc.destroy());
       return provider;
     });

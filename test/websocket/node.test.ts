@@ -109,6 +109,14 @@ describe("sockline's options", () => {
   });
 });
 
+describe('types', () => {
+  it("should be assignable to TypeScript's DOM WebSocket types (tsc --noEmit checks this file)", () => {
+    const Impl: typeof globalThis.WebSocket = WebSocket;
+    const Preset: typeof globalThis.WebSocket = WebSocket.withOptions({ reconnect: true });
+    expect([Impl.CLOSED, Preset.CONNECTING]).toEqual([3, 0]);
+  });
+});
+
 describe('Node specifics', () => {
   it('should send a Blob (read first) in order with the messages around it', async () => {
     const ws = track(new WebSocket(`${await base()}/echo`));
