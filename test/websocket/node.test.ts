@@ -79,6 +79,15 @@ describe('reconnect mode', () => {
     expect(dropped).toEqual(['c', 'a', 'b']);
   });
 
+  it('should fire error for every failed attempt while CONNECTING, then error and close once when retries run out', async () => {
+    const ws = track(new WebSocket('ws://127.0.0.1:1/', undefined, { reconnect: { minDelay: 10, maxDelay: 10, maxRetries: 2 } }));
+    const log: string[] = [];
+    for (const type of ['open', 'error', 'disconnect', 'close']) ws.addEventListener(type, () => log.push(`${type}@${ws.readyState}`));
+    const event = (await once(ws, 'close')) as CloseEvent;
+    expect(log).toEqual(['error@0', 'error@0', 'error@3', 'close@3']);
+    expect([event.code, event.wasClean]).toEqual([1006, false]);
+  });
+
   it('should throw the standard InvalidStateError while CONNECTING with queue: false', () => {
     const ws = track(new WebSocket('ws://127.0.0.1:1/', undefined, { reconnect: true, queue: false }));
     expect(() => ws.send('x')).toThrow(expect.objectContaining({ name: 'InvalidStateError' }));
