@@ -35,3 +35,4 @@ export type {
 export type { HeartbeatOptions, Provider, QueueOptions, ReconnectOptions, SocketOptions, UrlInput } from './options.js';
 export type { SendOptions } from './socket.js';
 export type { TlsData, TlsOptions, TlsPeerCertificate, TlsVersion } from './tls-options.js';
+export type { WebSocketBinaryType, WebSocketDropEvent, WebSocketEventHandler, WebSocketOptions } from './websocket/websocket.js';

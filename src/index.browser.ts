@@ -5,6 +5,7 @@
 import { browserRuntime } from './browser/runtime.js';
 import { SocketCore } from './socket.js';
 import type { SocketOptions, UrlInput } from './options.js';
+import { WebSocketCore, type WebSocketOptions } from './websocket/websocket.js';
 
 /**
  * A WebSocket client that reconnects, queues while down, and never drops a message silently.
@@ -17,6 +18,16 @@ import type { SocketOptions, UrlInput } from './options.js';
 export class Socket extends SocketCore {
   constructor(url: UrlInput, options: SocketOptions = {}) {
     super(url, options, browserRuntime);
+  }
+}
+
+/**
+ * The standard `WebSocket` class over the native one, with sockline's options (`reconnect` reopens the same
+ * instance); the Node-only options throw, as for `Socket`.
+ */
+export class WebSocket extends WebSocketCore {
+  constructor(url: string | URL, protocols?: string | string[], options?: WebSocketOptions) {
+    super(url, protocols, options, browserRuntime);
   }
 }
 

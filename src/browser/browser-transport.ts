@@ -50,7 +50,8 @@ export const connectBrowser: TransportFactory = (url, { protocols }, handler) =>
 
   let opened = false;
   let closeRequested = false;
-  let errored = false;
+  /** The native `error` event, when one fired: the browser *failed* the connection (WHATWG), not just lost it. */
+  let errored: Event | undefined;
   let finished = false;
   let lastReceivedAt = 0;
 
@@ -89,8 +90,8 @@ export const connectBrowser: TransportFactory = (url, { protocols }, handler) =>
   };
 
   // WHATWG: "error" is always followed by "close", which carries the code; only remember it.
-  ws.onerror = () => {
-    errored = true;
+  ws.onerror = (event: Event) => {
+    errored = event;
   };
 
   ws.onclose = (event: CloseEvent) => {
@@ -104,7 +105,11 @@ export const connectBrowser: TransportFactory = (url, { protocols }, handler) =>
       // attempt with close() is not a network failure, whatever the browser says.
       error:
         (errored || code === ABNORMAL) && (opened || !closeRequested)
-          ? new NetworkError(`${opened ? 'Lost the connection to' : 'Could not connect to'} ${redact(url)} (cause in the browser console)`)
+          ? new NetworkError(
+              `${opened ? 'Lost the connection to' : 'Could not connect to'} ${redact(url)} (cause in the browser console)`,
+              // The native `error` event as the cause: the standard WebSocket class fires `error` only for a failed connection.
+              errored,
+            )
           : undefined,
     });
   };
