@@ -30,7 +30,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const TARGET_BYTES = 3072;
 
 /** Regression ceiling enforced by the tests (min+gzip): the bundle may shrink, never grow past this. */
-export const BUDGET_BYTES = 7400;
+// 7400 -> 7600: the browser transport now maps a refused upgrade whose status the runtime names (Deno, workerd)
+// to a typed HandshakeError (src/browser/handshake-error-from-event.ts, +163 B, which pulls HandshakeError in).
+export const BUDGET_BYTES = 7600;
 
 /** What is measured: an app's entry module, re-exporting what it imports so nothing is tree-shaken away. */
 export const TARGETS = [

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, InvalidStateError, NetworkError, type SocklineError } from '../errors.js';
 import { redact } from '../options.js';
+import { handshakeErrorFromEvent } from './handshake-error-from-event.js';
 import type { CloseInfo, OutgoingData, TransportFactory } from '../transport.js';
 
 
@@ -49,6 +50,8 @@ export const connectBrowser: TransportFactory = (url, { protocols }, handler) =>
   let opened = false;
   let closeRequested = false;
   let errored = false;
+  /** The upgrade's refusal, where the runtime names its status (Deno, workerd); browsers never do. */
+  let refused: SocklineError | undefined;
   let finished = false;
   let lastReceivedAt = 0;
 
@@ -87,8 +90,9 @@ export const connectBrowser: TransportFactory = (url, { protocols }, handler) =>
   };
 
   // WHATWG: "error" is always followed by "close", which carries the code; only remember it.
-  ws.onerror = () => {
+  ws.onerror = (event: Event) => {
     errored = true;
+    if (!opened) refused ??= handshakeErrorFromEvent(event);
   };
 
   ws.onclose = (event: CloseEvent) => {
@@ -102,7 +106,7 @@ export const connectBrowser: TransportFactory = (url, { protocols }, handler) =>
       // attempt with close() is not a network failure, whatever the browser says.
       error:
         (errored || code === ABNORMAL) && (opened || !closeRequested)
-          ? new NetworkError(`${opened ? 'Lost the connection to' : 'Could not connect to'} ${redact(url)} (cause in the browser console)`)
+          ? refused ?? new NetworkError(`${opened ? 'Lost the connection to' : 'Could not connect to'} ${redact(url)} (cause in the browser console)`)
           : undefined,
     });
   };
