@@ -11,7 +11,7 @@ import { root } from '../package/helpers.js';
 import { readRecords, summaryLines } from './peer-summary-reporter.js';
 import { HIDE_ENV, installCommand, installHint, PEERS, probePeer, requirePeer, SKIPS_DIR_ENV, type PeerName } from './peers.js';
 
-const SUITES = ['test/interop/nginx.interop.test.ts', 'test/interop/python.interop.test.ts', 'test/e2e/chromium.test.ts'];
+const SUITES = ['test/interop/nginx.interop.test.ts', 'test/interop/python.interop.test.ts', 'test/e2e/chromium.test.ts', 'test/matrix/other-runtimes.test.ts'];
 
 /** Runs vitest on `files` in a child process with `env` added (and our own CI / VITEST variables removed). */
 function runVitest(files: string[], env: Record<string, string>): { status: number | null; output: string } {
@@ -31,13 +31,18 @@ describe('a missing system peer', () => {
     expect(output).toMatch(/Tests\s+\d+ passed \| \d+ skipped/);
     expect(status, output).toBe(0);
     const lines = output.split('\n').filter((line) => line.startsWith('[peers]'));
+    const hidden = `is missing (hidden by ${HIDE_ENV}=all)`;
     expect(lines).toEqual([
-      '[peers] 3 missing peers: their suites were SKIPPED, not run',
-      `[peers] SKIPPED test/e2e/chromium.test.ts: Debian Chromium (chromium) is missing (hidden by ${HIDE_ENV}=all); install: apt-get install -y chromium`,
-      `[peers] SKIPPED test/interop/nginx.interop.test.ts: nginx (nginx) is missing (hidden by ${HIDE_ENV}=all); install: apt-get install -y nginx`,
-      `[peers] SKIPPED test/interop/python.interop.test.ts: Python websockets (python3-websockets) is missing (hidden by ${HIDE_ENV}=all); install: apt-get install -y python3-websockets`,
-      '[peers] install every missing peer: apt-get install -y chromium nginx python3-websockets (CI=true makes a missing peer a failure)',
+      '[peers] 6 missing peers: their suites were SKIPPED, not run',
+      `[peers] SKIPPED the runtime matrix's bun-esm, bun-cjs: Bun runtime (bun) ${hidden}; install: ${installHint('bun')}`,
+      `[peers] SKIPPED test/e2e/chromium.test.ts: Debian Chromium (chromium) ${hidden}; install: apt-get install -y chromium`,
+      `[peers] SKIPPED the runtime matrix's deno-npm, deno-bare: Deno runtime (deno) ${hidden}; install: ${installHint('deno')}`,
+      `[peers] SKIPPED test/interop/nginx.interop.test.ts: nginx (nginx) ${hidden}; install: apt-get install -y nginx`,
+      `[peers] SKIPPED test/interop/python.interop.test.ts: Python websockets (python3-websockets) ${hidden}; install: apt-get install -y python3-websockets`,
+      `[peers] SKIPPED the runtime matrix's workerd: workerd (Cloudflare Workers runtime) (workerd) ${hidden}; install: ${installHint('workerd')}`,
+      '[peers] install every missing peer: apt-get install -y chromium nginx python3-websockets && npm install (CI=true makes a missing peer a failure)',
     ]);
+    expect(installHint('bun')).toMatch(/^npm install \(the bun devDependency; npm install should have installed it — the binary ships in the optional dependency @oven\/bun-/);
   });
 
   it('fails the run under CI=true, naming the peer and the command .ci/run must run', { timeout: 70_000 }, () => {
@@ -104,7 +109,7 @@ describe('requirePeer', () => {
     expect(installCommand(apt)).toBe(
       'apt-get install -y chromium firefox-esr nginx python3-websockets python3-autobahn tinyproxy microsocks dante-server stunnel4 tmux openssl',
     );
-    expect(installHint('deno')).toMatch(/^npm install \(deno is a devDependency/);
+    expect(installHint('node18')).toMatch(/^npm install \(the node18 devDependency; .* preinstall script fetches the binary/);
     expect(installCommand(['nginx', 'bun'])).toBe('apt-get install -y nginx && npm install');
   });
 });

