@@ -20,10 +20,12 @@ const rank = (id) => {
 function row(r) {
   const [name, ...version] = r.runtime.split(' ');
   const options = r.nodeOnly.refused
-    ? 'no: refused with `InvalidArgumentError`'
+    ? 'no: they throw `InvalidArgumentError`'
     : ['headers', 'ping', 'handshake'].map((k) => `${k} ${r.nodeOnly[k] ? '✓' : '✗'}`).join(', ');
   const scenario = r.failed.length ? `**failed**: ${r.failed.join(', ')}` : 'all passed';
-  return `| ${name} | ${version.join(' ')} | ${r.module}, ${r.how} | \`${r.condition.split(' ')[0]}\` → \`${r.build}\` | ${options} | ${scenario} |`;
+  const resolved = r.condition === '(page)' ? `\`${r.build}\` (loaded by the page)` : `\`${r.condition.split(' ')[0]}\` → \`${r.build}\``;
+  const scenarioCell = r.condition === '(page)' && !r.failed.length ? 'all passed (the e2e browser scenarios)' : scenario;
+  return `| ${name} | ${version.join(' ')} | ${r.module}, ${r.how} | ${resolved} | ${options} | ${scenarioCell} |`;
 }
 
 export function supportTable() {

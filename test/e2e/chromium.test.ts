@@ -14,13 +14,14 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { requirePeer } from '../helpers/peers.js';
 import { assertBuilt, dist, root } from '../package/helpers.js';
 import { runScenario, scenariosFor, type Scenario, type SocklineApi, type Transcript } from '../shared/echo-scenarios.js';
 import { README_EXAMPLE_LOG, readmeExample } from '../shared/readme-example.js';
 import { RECONNECT_EXPECTED, reconnectScenario } from '../shared/reconnect-scenario.js';
 import { startWsServer, type TestWsServer } from '../shared/ws-server.js';
+import { recordBrowserPage } from '../matrix/suite.js';
 import { launchChromium, type Chromium } from './chromium.js';
 import { startStaticServer, type StaticServer } from './static-server.js';
 
@@ -133,7 +134,17 @@ describe.skipIf(chromiumPeer.skip).each([
   let opened: Promise<Page> | undefined;
   const page = (): Promise<Page> => (opened ??= openPage(path));
 
+  // For the README's support table (scripts/support-table.mjs): which tests of this page failed, if any.
+  const failed: string[] = [];
+  afterEach((context) => {
+    if (context.task.result?.state !== 'pass') failed.push(context.task.name);
+  });
   afterAll(async () => {
+    if (opened) {
+      const version = (await browser?.then((b) => b.context.browser()?.version() ?? '', () => '')) ?? '';
+      const cdn = path === '/cdn.html';
+      recordBrowserPage(`chromium-${path.slice(1, -5)}`, `Chromium ${version}`, cdn ? 'CDN <script src>' : '<script type="module">, import map', cdn ? 'dist/sockline.min.js' : 'dist/browser.js', failed);
+    }
     await opened?.then((p) => p.close(), () => {});
   }, BROWSER_TIMEOUT);
 

@@ -38,6 +38,30 @@ export interface MatrixResultFile {
 
 export const RESULTS_DIR = join(root, 'test/matrix/results');
 
+/** Writes one row's result and regenerates the README table from every result on disk. */
+export function recordResult(file: MatrixResultFile): void {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const path = join(RESULTS_DIR, `${file.id}.json`);
+  writeFileSync(`${path}.tmp-${process.pid}`, `${JSON.stringify(file, null, 2)}\n`);
+  renameSync(`${path}.tmp-${process.pid}`, path);
+  // The other matrix files may be writing theirs: each regeneration reads them all.
+  execFileSync(process.execPath, [join(root, 'scripts/support-table.mjs')], { cwd: root, stdio: 'ignore' });
+}
+
+/** What the browser suites record: a page of the e2e suite, all its tests passed or not. */
+export function recordBrowserPage(id: string, runtime: string, how: string, build: string, failedTests: string[]): void {
+  recordResult({
+    id,
+    runtime,
+    module: how.startsWith('CDN') ? 'IIFE' : 'ESM',
+    how,
+    condition: '(page)',
+    build,
+    nodeOnly: { headers: false, ping: false, handshake: false, refused: 'Node-only options throw InvalidArgumentError in browsers' },
+    failed: failedTests,
+  });
+}
+
 function writeResult(target: MatrixTarget, run: MatrixRun): MatrixResultFile {
   const { nodeOnly, ...rest } = run.result;
   const failed = Object.keys(MATRIX_EXPECTED).filter(
@@ -53,12 +77,7 @@ function writeResult(target: MatrixTarget, run: MatrixRun): MatrixResultFile {
     nodeOnly,
     failed,
   };
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  const path = join(RESULTS_DIR, `${target.id}.json`);
-  writeFileSync(`${path}.tmp-${process.pid}`, `${JSON.stringify(file, null, 2)}\n`);
-  renameSync(`${path}.tmp-${process.pid}`, path);
-  // Regenerate the README table from every result on disk (the other matrix file may be writing its own).
-  execFileSync(process.execPath, [join(root, 'scripts/support-table.mjs')], { cwd: root, stdio: 'ignore' });
+  recordResult(file);
   return file;
 }
 
