@@ -61,6 +61,13 @@ let resolved;
 try { resolved = import.meta.resolve('npm:sockline'); } catch (error) { resolved = 'import.meta.resolve failed: ' + error.message; }
 runMatrix(sockline, JSON.parse(args()[0])).then((result) => { report(resolved, condition, result); exit(0); }, (error) => { console.error(error); exit(1); });
 `,
+  // Deno on the browser build, imported by its path (as a bundler with browser conditions would give it): proves
+  // that a 403 is a HandshakeError there too, from the status Deno names in its ErrorEvent.
+  'deno-browser.mjs': `import * as sockline from './node_modules/sockline/dist/browser.js';
+import { runMatrix } from './scenario.mjs';
+${REPORT}
+runMatrix(sockline, JSON.parse(args()[0])).then((result) => { report('node_modules/sockline/dist/browser.js', '(path)', result); exit(0); }, (error) => { console.error(error); exit(1); });
+`,
   // CJS: require() resolves the "require" branch of the exports map.
   'cjs.cjs': `const sockline = require('sockline');
 const { condition } = require('condition-probe');

@@ -12,6 +12,8 @@ const EXPECT: Record<string, Expectation> = {
   'bun-cjs': { condition: 'bun', build: 'dist/node.cjs', nodeOnly: NODE_OPTIONS_WORK },
   'deno-npm': { condition: 'deno', build: 'dist/node.js', nodeOnly: NODE_OPTIONS_WORK },
   'deno-bare': { condition: 'deno', build: 'dist/node.js', nodeOnly: NODE_OPTIONS_WORK },
+  // Not what `import 'sockline'` gives Deno: the browser build, where a 403 comes from Deno's ErrorEvent message.
+  'deno-browser-build': { condition: '(path)', build: 'dist/browser.js', nodeOnly: 'refused' },
   // wrangler/esbuild take the first key of the map in its order that is among workerd, worker, browser, import,
   // default: that is `browser` (listed before `workerd`); both name dist/browser.js.
   workerd: { condition: /^browser \(as wrangler resolves/, build: 'dist/browser.js', nodeOnly: 'refused' },

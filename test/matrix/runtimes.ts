@@ -105,6 +105,14 @@ export const TARGETS: MatrixTarget[] = [
       runProcess([bin, ...denoArgs('esm.mjs', config)], fixture.dir, { DENO_DIR: join(fixture.dir, '.deno'), DENO_NO_UPDATE_CHECK: '1' }),
   },
   {
+    id: 'deno-browser-build',
+    runtime: 'deno',
+    module: 'ESM',
+    how: 'the browser build imported by its path',
+    run: (bin, fixture, config) =>
+      runProcess([bin, ...denoArgs('deno-browser.mjs', config)], fixture.dir, { DENO_DIR: join(fixture.dir, '.deno'), DENO_NO_UPDATE_CHECK: '1' }),
+  },
+  {
     id: 'workerd',
     runtime: 'workerd',
     module: 'ESM',
