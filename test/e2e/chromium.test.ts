@@ -143,7 +143,7 @@ describe.skipIf(chromiumPeer.skip).each([
     if (opened) {
       const version = (await browser?.then((b) => b.context.browser()?.version() ?? '', () => '')) ?? '';
       const cdn = path === '/cdn.html';
-      recordBrowserPage(`chromium-${path.slice(1, -5)}`, `Chromium ${version}`, cdn ? 'CDN <script src>' : '<script type="module">, import map', cdn ? 'dist/sockline.min.js' : 'dist/browser.js', failed);
+      recordBrowserPage(`chromium-${path.slice(1, -5)}`, `Chromium ${version}`, cdn ? 'CDN `<script src>`' : '`<script type="module">`, import map', cdn ? 'dist/sockline.min.js' : 'dist/browser.js', failed);
     }
     await opened?.then((p) => p.close(), () => {});
   }, BROWSER_TIMEOUT);
@@ -168,6 +168,14 @@ describe.skipIf(chromiumPeer.skip).each([
 
   it('should reconnect after the server drops the link and deliver what was queued, in order', { timeout: SCENARIO_TIMEOUT }, async () => {
     expect(await reconnectInPage(await page())).toEqual(RECONNECT_EXPECTED);
+  });
+
+  it('should refuse the Node-only options with InvalidArgumentError', async () => {
+    const thrown = await (await page()).evaluate(`(() => {
+      try { new window.Sockline.Socket(${JSON.stringify(`${ws!.url}/echo`)}, { headers: { authorization: 'x' } }); return 'no error'; }
+      catch (error) { return error.name + ': ' + error.message; }
+    })()`);
+    expect(thrown).toMatch(/^InvalidArgumentError: Option headers is not supported in browsers/);
   });
 
   it('should have logged no console error and thrown no page error', async () => {

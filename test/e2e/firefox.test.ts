@@ -101,7 +101,7 @@ describe.skipIf(firefoxPeer.skip).each([
   afterAll(async () => {
     if (opened) {
       version ||= (await (await firefox()).browser.version().catch(() => '')).replace(/^firefox\//, '');
-      recordBrowserPage(`firefox-${path.slice(1, -5)}`, `Firefox ESR ${version}`, path === '/cdn.html' ? 'CDN <script src>' : '<script type="module">, import map', path === '/cdn.html' ? 'dist/sockline.min.js' : 'dist/browser.js', failed);
+      recordBrowserPage(`firefox-${path.slice(1, -5)}`, `Firefox ESR ${version}`, path === '/cdn.html' ? 'CDN `<script src>`' : '`<script type="module">`, import map', path === '/cdn.html' ? 'dist/sockline.min.js' : 'dist/browser.js', failed);
     }
     await opened?.then((p) => p.close(), () => {});
   }, BROWSER_TIMEOUT);
