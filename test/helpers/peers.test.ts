@@ -36,7 +36,7 @@ describe('a missing system peer', () => {
       '[peers] 6 missing peers: their suites were SKIPPED, not run',
       `[peers] SKIPPED the runtime matrix's bun-esm, bun-cjs: Bun runtime (bun) ${hidden}; install: ${installHint('bun')}`,
       `[peers] SKIPPED test/e2e/chromium.test.ts: Debian Chromium (chromium) ${hidden}; install: apt-get install -y chromium`,
-      `[peers] SKIPPED the runtime matrix's deno-npm, deno-bare: Deno runtime (deno) ${hidden}; install: ${installHint('deno')}`,
+      `[peers] SKIPPED the runtime matrix's deno-npm, deno-bare, deno-browser-build: Deno runtime (deno) ${hidden}; install: ${installHint('deno')}`,
       `[peers] SKIPPED test/interop/nginx.interop.test.ts: nginx (nginx) ${hidden}; install: apt-get install -y nginx`,
       `[peers] SKIPPED test/interop/python.interop.test.ts: Python websockets (python3-websockets) ${hidden}; install: apt-get install -y python3-websockets`,
       `[peers] SKIPPED the runtime matrix's workerd: workerd (Cloudflare Workers runtime) (workerd) ${hidden}; install: ${installHint('workerd')}`,
