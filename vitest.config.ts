@@ -9,7 +9,8 @@ export default defineConfig({
     // 2-core CI machines: run files in parallel, but not so many that timing-sensitive
     // network tests starve each other.
     maxWorkers: 2,
-    reporters: ['default'],
+    // peer-summary-reporter: the run ends with one line per missing system peer or runtime (test/helpers/peers.ts).
+    reporters: ['default', './test/helpers/peer-summary-reporter.ts'],
     allowOnly: false,
   },
 });

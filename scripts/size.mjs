@@ -32,11 +32,12 @@ export const TARGET_BYTES = 3072;
 /**
  * Regression ceiling enforced by the tests (min+gzip): the bundle may shrink, never grow past this. Raised from 7400
  * by issue 9 (+~980 B: listener isolation, the write buffer's drain and cap, guarded callbacks, copy-on-queue,
- * typed errors for hostile input, CallbackError) and issue 13 (+~160 B: the Node network options' names refused
- * with a clear message, the proxy rule of defaultShouldReconnect, socket.url after redirects).
- * and issue 11 (+~40 B: final TLS failures, NetworkError.reason, the JSON.stringify hint).
+ * typed errors for hostile input, CallbackError), issue 13 (+~160 B: the Node network options' names refused
+ * with a clear message, the proxy rule of defaultShouldReconnect, socket.url after redirects), issue 11 (+~40 B:
+ * final TLS failures, NetworkError.reason, the JSON.stringify hint) and issue 15 (+~160 B: a refused upgrade whose
+ * status the runtime names, Deno/workerd, is a typed HandshakeError).
  */
-export const BUDGET_BYTES = 8700;
+export const BUDGET_BYTES = 8900;
 
 /** What is measured: an app's entry module, re-exporting what it imports so nothing is tree-shaken away. */
 export const TARGETS = [

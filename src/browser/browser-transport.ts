@@ -1,5 +1,6 @@
 import { InvalidArgumentError, InvalidStateError, NetworkError, type SocklineError } from '../errors.js';
 import { redact } from '../options.js';
+import { handshakeErrorFromEvent } from './handshake-error-from-event.js';
 import type { CloseInfo, OutgoingData, TransportFactory } from '../transport.js';
 
 
@@ -52,6 +53,8 @@ export const connectBrowser: TransportFactory = (url, { protocols }, handler) =>
   let closeRequested = false;
   /** The native `error` event, when one fired: the browser *failed* the connection (WHATWG), not just lost it. */
   let errored: Event | undefined;
+  /** The upgrade's refusal, where the runtime names its status (Deno, workerd); browsers never do. */
+  let refused: SocklineError | undefined;
   let finished = false;
   let lastReceivedAt = 0;
 
@@ -92,6 +95,7 @@ export const connectBrowser: TransportFactory = (url, { protocols }, handler) =>
   // WHATWG: "error" is always followed by "close", which carries the code; only remember it.
   ws.onerror = (event: Event) => {
     errored = event;
+    if (!opened) refused ??= handshakeErrorFromEvent(event);
   };
 
   ws.onclose = (event: CloseEvent) => {
@@ -105,7 +109,8 @@ export const connectBrowser: TransportFactory = (url, { protocols }, handler) =>
       // attempt with close() is not a network failure, whatever the browser says.
       error:
         (errored || code === ABNORMAL) && (opened || !closeRequested)
-          ? new NetworkError(
+          ? refused ??
+            new NetworkError(
               `${opened ? 'Lost the connection to' : 'Could not connect to'} ${redact(url)} (cause in the browser console)`,
               // The native `error` event as the cause: the standard WebSocket class fires `error` only for a failed connection.
               errored,

@@ -9,18 +9,23 @@
  *
  * Each runs test/shared/echo-scenarios.ts (served to the page, types stripped) against a local `ws`
  * server on 127.0.0.1, and the README example from test/shared/readme-example.ts.
- * Needs dist/ (npm test builds it first).
+ * Needs dist/ (npm test builds it first). Without Debian chromium the Chromium suites are skipped with the
+ * install line in the run's summary (a failure under CI=true); the Node build suite always runs.
  */
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { requirePeer } from '../helpers/peers.js';
 import { assertBuilt, dist, root } from '../package/helpers.js';
 import { runScenario, scenariosFor, type Scenario, type SocklineApi, type Transcript } from '../shared/echo-scenarios.js';
 import { README_EXAMPLE_LOG, readmeExample } from '../shared/readme-example.js';
 import { RECONNECT_EXPECTED, reconnectScenario } from '../shared/reconnect-scenario.js';
 import { startWsServer, type TestWsServer } from '../shared/ws-server.js';
+import { recordBrowserPage } from '../matrix/suite.js';
 import { launchChromium, type Chromium } from './chromium.js';
 import { startStaticServer, type StaticServer } from './static-server.js';
+
+const chromiumPeer = requirePeer('chromium');
 
 const BROWSER_TIMEOUT = 60_000;
 const SCENARIO_TIMEOUT = 20_000;
@@ -32,7 +37,7 @@ let browser: Promise<Chromium> | undefined;
 const pageProblems = new Map<string, string[]>();
 
 // Everything is set up lazily, inside the tests: a missing build or browser then fails each test
-// with its fix (a failing beforeAll would only mark them skipped, and this repository allows none).
+// with its fix (a failing beforeAll would only mark them skipped; only a missing browser skips, via requirePeer).
 let servers: Promise<void> | undefined;
 const setUp = (): Promise<void> =>
   (servers ??= (async () => {
@@ -122,14 +127,24 @@ describe('Node build (dist/node.js)', () => {
   });
 });
 
-describe.each([
+describe.skipIf(chromiumPeer.skip).each([
   { label: 'Chromium, CDN build from <script src> (global Sockline)', path: '/cdn.html' as const },
   { label: 'Chromium, ESM build from <script type="module">', path: '/esm.html' as const },
 ])('$label', ({ path }) => {
   let opened: Promise<Page> | undefined;
   const page = (): Promise<Page> => (opened ??= openPage(path));
 
+  // For the README's support table (scripts/support-table.mjs): which tests of this page failed, if any.
+  const failed: string[] = [];
+  afterEach((context) => {
+    if (context.task.result?.state !== 'pass') failed.push(context.task.name);
+  });
   afterAll(async () => {
+    if (opened) {
+      const version = (await browser?.then((b) => b.context.browser()?.version() ?? '', () => '')) ?? '';
+      const cdn = path === '/cdn.html';
+      recordBrowserPage(`chromium-${path.slice(1, -5)}`, `Chromium ${version}`, cdn ? 'CDN `<script src>`' : '`<script type="module">`, import map', cdn ? 'dist/sockline.min.js' : 'dist/browser.js', failed);
+    }
     await opened?.then((p) => p.close(), () => {});
   }, BROWSER_TIMEOUT);
 
@@ -153,6 +168,14 @@ describe.each([
 
   it('should reconnect after the server drops the link and deliver what was queued, in order', { timeout: SCENARIO_TIMEOUT }, async () => {
     expect(await reconnectInPage(await page())).toEqual(RECONNECT_EXPECTED);
+  });
+
+  it('should refuse the Node-only options with InvalidArgumentError', async () => {
+    const thrown = await (await page()).evaluate(`(() => {
+      try { new window.Sockline.Socket(${JSON.stringify(`${ws!.url}/echo`)}, { headers: { authorization: 'x' } }); return 'no error'; }
+      catch (error) { return error.name + ': ' + error.message; }
+    })()`);
+    expect(thrown).toMatch(/^InvalidArgumentError: Option headers is not supported in browsers/);
   });
 
   it('should have logged no console error and thrown no page error', async () => {

@@ -1,7 +1,7 @@
 /**
  * Launches Debian's Chromium (never a downloaded browser) headless, in a fresh empty profile.
- * A missing browser is a failure with the install command, locally and under CI alike:
- * this repository allows no skipped tests.
+ * chromium.test.ts checks for it first (test/helpers/peers.ts): missing locally, the Chromium suites are skipped with
+ * the install line in the run's summary; under CI=true, a failure.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

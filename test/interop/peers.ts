@@ -10,7 +10,9 @@
  *   subprotocols: the first of ["superchat", "chat"] the client offered, else none
  * and reports the code and reason of the Close frame the client sent on connection `id`.
  *
- * A missing peer binary is a failure with the command that installs it (skipped tests are not allowed here).
+ * The test files check for the peer first (test/helpers/peers.ts, requirePeer): missing locally, the suite is skipped
+ * with its install line in the run's summary; missing under CI=true, a failure. The errors below remain for a peer
+ * that is present but broken.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
