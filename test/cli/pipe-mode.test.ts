@@ -110,6 +110,17 @@ describe('sockline in pipe mode', () => {
     expect(server.connections).toBe(1);
   });
 
+  it('should write no colour codes to pipes, unless FORCE_COLOR asks for them', async () => {
+    server = await startWsServer();
+    const plain = await runCli([server.url], { input: 'x\n', env: { NO_COLOR: undefined, FORCE_COLOR: undefined } });
+    expect(plain.stderr).toMatch(/connected to/);
+    expect(plain.stderr + plain.stdout).not.toMatch(/\x1b/);
+    const forced = await runCli([server.url], { input: 'x\n', env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
+    expect(forced.stderr).toMatch(/\x1b\[32mconnected to/);
+    const off = await runCli([server.url], { input: 'x\n', env: { NO_COLOR: undefined, FORCE_COLOR: '0' } });
+    expect(off.stderr).not.toMatch(/\x1b/);
+  });
+
   it('should wait --wait ms after the end of input before closing', async () => {
     server = await startWsServer({
       echo: false,
