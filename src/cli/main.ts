@@ -59,6 +59,14 @@ async function main(): Promise<number> {
     return usageError(error);
   }
 
+  // The reader of stdout or stderr went away (`sockline … | head -1`): stop writing there and close politely.
+  for (const stream of [stdout, stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      if (!session.ending) session.close(1000);
+    });
+  }
+
   let exitNow: (code: number) => void = () => {};
   const interrupt = new Promise<number>((resolve) => (exitNow = resolve));
   let signals = 0;

@@ -25,11 +25,16 @@ const flushed = (stream: Writable): Promise<void> =>
     stream.write('', () => resolve());
   });
 
+/** A write that is dropped once the stream is gone (the reader of a pipe exited: `sockline … | head -1`). */
+const write = (stream: Writable, data: string | Uint8Array): void => {
+  if (stream.writable) stream.write(data);
+};
+
 export function plainScreen(stdout: Writable, stderr: Writable): Screen {
   return {
-    out: (line) => void stdout.write(`${line}\n`),
-    outBytes: (bytes) => void stdout.write(bytes),
-    err: (line) => void stderr.write(`${line}\n`),
+    out: (line) => write(stdout, `${line}\n`),
+    outBytes: (bytes) => write(stdout, bytes),
+    err: (line) => write(stderr, `${line}\n`),
     flush: async () => {
       await flushed(stdout);
       await flushed(stderr);

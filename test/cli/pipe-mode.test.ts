@@ -121,6 +121,29 @@ describe('sockline in pipe mode', () => {
     expect(off.stderr).not.toMatch(/\x1b/);
   });
 
+  it('should close politely and exit 0 when the reader of stdout goes away (| head -1)', async () => {
+    let closeCode: number | undefined;
+    server = await startWsServer({
+      echo: false,
+      onConnection: (ws) => {
+        // Like `head`, the CLI only learns that the reader left when it writes again: keep sending (bounded).
+        let i = 0;
+        const timer = setInterval(() => (i < 100 ? ws.send(`line ${i++}`) : clearInterval(timer)), 50);
+        ws.on('close', (code) => {
+          clearInterval(timer);
+          closeCode = code;
+        });
+      },
+    });
+    const cli = startCli([server.url]);
+    await cli.waitFor('stdout', /line 0\n/);
+    cli.child.stdout.destroy();
+    const result = await cli.exited;
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(closeCode).toBe(1000);
+  });
+
   it('should wait --wait ms after the end of input before closing', async () => {
     server = await startWsServer({
       echo: false,
