@@ -56,9 +56,9 @@ export function runPipe(session: Session, input: NodeJS.ReadableStream, wait: nu
     ended = true;
     pump();
   });
-  void session.done.then(() => {
+  session.beforeClose(() => {
     const left = backlog.length - next;
-    if (left > 0) reporter.note(`${left} input line${left === 1 ? ' was' : 's were'} not sent: the connection closed`);
+    if (left > 0) reporter.unsentInput(left);
     rl.close();
   });
 }

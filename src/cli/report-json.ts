@@ -32,6 +32,7 @@ export function jsonReporter(screen: Screen): Reporter {
     drop: ({ data, error }) =>
       emit('drop', { ...(typeof data === 'string' || data instanceof Uint8Array ? messageFields(data) : {}), error: errorFields(error) }),
     close: ({ code, reason, wasClean, unsent }, exitCode) => emit('close', { code, reason, wasClean, unsent: unsent.length, exitCode }),
+    unsentInput: (lines) => emit('unsent-input', { lines }),
     note: () => {},
   };
 }

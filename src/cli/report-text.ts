@@ -52,6 +52,7 @@ export function textReporter(screen: Screen, options: TextReportOptions): Report
       const unsent = event.unsent.length ? `, ${event.unsent.length} unsent` : '';
       info(`closed: ${describeClose(event.code, event.reason)} (${clean}${unsent}); exit code ${exitCode}`);
     },
+    unsentInput: (count) => warn(`${count} input line${count === 1 ? ' was' : 's were'} not sent: the connection closed first`),
     note: (line) => info(line),
   };
 }

@@ -39,6 +39,8 @@ export interface Reporter {
   drop(event: DropEvent): void;
   /** The Socket is finally down; `exitCode` is what the process exits with. */
   close(event: FinalClose, exitCode: number): void;
+  /** Pipe mode: `count` lines read from stdin were never handed to the Socket, because it closed first. */
+  unsentInput(count: number): void;
   /** A line for the person (command output, hints); the JSON reporter ignores it. */
   note(line: string): void;
 }

@@ -21,6 +21,7 @@ export class Session {
   #closedByUs = false;
   #gaveUp = false;
   #lastError: SocklineError | undefined;
+  readonly #beforeClose: (() => void)[] = [];
 
   /** @throws InvalidArgumentError (from the Socket) for a bad URL or option: a usage error. */
   constructor(url: string, options: SocketOptions, reporter: Reporter) {
@@ -54,10 +55,16 @@ export class Session {
       socket.once('close', (event) => {
         const error = event.error ?? (this.#gaveUp ? this.#lastError : undefined);
         const code = exitCodeFor({ ...event, error, closedByUs: this.#closedByUs, lastError: this.#lastError });
+        for (const callback of this.#beforeClose) callback();
         reporter.close(event, code);
         resolve(code);
       });
     });
+  }
+
+  /** Runs `callback` when the Socket is finally closed, before the final close is reported (the last word). */
+  beforeClose(callback: () => void): void {
+    this.#beforeClose.push(callback);
   }
 
   /** Whether the Socket is finally closed or closing on our request. */

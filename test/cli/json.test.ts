@@ -62,6 +62,23 @@ describe('sockline --json', () => {
     expect(list[3]).toMatchObject({ unsent: 1, exitCode: 4 });
   });
 
+  it('should account for every line read: queued ones as drop events, the rest as unsent-input', async () => {
+    const port = await closedPort();
+    const input = Array.from({ length: 5000 }, (_, i) => `line ${i}`).join('\n');
+    const result = await runCli([`ws://127.0.0.1:${port}`, '--json'], { input: `${input}\n` });
+    expect(result.code).toBe(4);
+    const list = events(result.stdout);
+    const drops = list.filter((e) => e.event === 'drop');
+    const unsent = list.filter((e) => e.event === 'unsent-input');
+    // At most 256 lines are handed to the Socket before they reach the network; each is reported as a drop.
+    expect(drops.length).toBe(256);
+    expect(drops.map((e) => e.data)).toEqual(Array.from({ length: 256 }, (_, i) => `line ${i}`));
+    expect(unsent).toHaveLength(1);
+    expect(unsent[0].lines).toBeGreaterThan(0);
+    expect(256 + (unsent[0].lines as number)).toBeLessThanOrEqual(5000);
+    expect(list.at(-1)).toMatchObject({ event: 'close', unsent: 256, exitCode: 4 });
+  });
+
   it('should report the pings the server sends and the pongs to our heartbeat', async () => {
     const raw = await startRawServer(async (socket, { key }, connection) => {
       socket.write(upgradeResponse(key));
