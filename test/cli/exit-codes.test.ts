@@ -8,7 +8,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { frame, startRawServer, upgradeResponse } from '../helpers/raw-server.js';
 import type { RawServer } from '../helpers/raw-server.js';
 import { root } from '../package/helpers.js';
-import { assertCliBuilt, closedPort, killAll, runCli } from './helpers.js';
+import { assertCliBuilt, closedPort, killAll, runCli, startCli } from './helpers.js';
 
 let server: RawServer | undefined;
 
@@ -56,7 +56,7 @@ describe('sockline exit codes', () => {
     server = await startRawServer((socket, { key }) => {
       socket.write(upgradeResponse(key), () => setTimeout(() => socket.destroy(), 50));
     });
-    const result = await runCli([server.url, '--no-reconnect']);
+    const result = await startCli([server.url, '--no-reconnect']).exited;
     expect(result.code).toBe(4);
     expect(result.stderr).toMatch(/NetworkError/);
   });
@@ -66,7 +66,8 @@ describe('sockline exit codes', () => {
       socket.write(upgradeResponse(key));
       socket.write(frame({ opcode: 0x1, payload: 'masked by a server', masked: true }));
     });
-    const result = await runCli([server.url]);
+    // stdin stays open: the end of input would start a closing handshake of its own (1000) and race the frame.
+    const result = await startCli([server.url]).exited;
     expect(result.code).toBe(5);
     expect(result.stderr).toMatch(/ProtocolError ERR_SOCKLINE_PROTOCOL: .*\(closeCode 1002\)/);
     const connection = server.connections[0];

@@ -8,7 +8,7 @@ import type { ConnectProxy } from '../helpers/connect-proxy.js';
 import { generateCert } from '../helpers/tls-cert.js';
 import { startWsServer } from '../helpers/ws-server.js';
 import type { WsServer } from '../helpers/ws-server.js';
-import { assertCliBuilt, killAll, runCli } from './helpers.js';
+import { assertCliBuilt, killAll, runCli, startCli } from './helpers.js';
 
 let server: WsServer | undefined;
 let proxy: ConnectProxy | undefined;
@@ -65,7 +65,8 @@ describe('sockline --max-payload', () => {
         ws.on('close', (code) => (closeCode = code));
       },
     });
-    const result = await runCli([server.url, '--max-payload', '100']);
+    // stdin stays open, so the only close is the client's 1009.
+    const result = await startCli([server.url, '--max-payload', '100']).exited;
     expect(result.code).toBe(5);
     expect(result.stderr).toMatch(/ProtocolError ERR_SOCKLINE_PROTOCOL: .*\(closeCode 1009\)/);
     expect(result.stdout).toBe('');
