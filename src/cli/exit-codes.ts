@@ -20,8 +20,10 @@ export const ExitCode = Object.freeze({
   protocol: 5,
   /** The server closed with a code other than 1000 (1001, 1005, 1011, 4xxx, ...) and we do not reconnect. */
   serverClose: 6,
-  /** A second Ctrl+C (SIGINT) while the closing handshake was running. */
+  /** Ctrl+C (SIGINT) before the link was ever open, or a second one while the closing handshake was running. */
   interrupted: 130,
+  /** The same for SIGTERM (128 + 15). */
+  terminated: 143,
 });
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -35,7 +37,7 @@ export const EXIT_CODE_TABLE: readonly (readonly [number, string])[] = [
   [ExitCode.network, 'network failure (refused, DNS, TLS, reset, timeout, link lost)'],
   [ExitCode.protocol, 'protocol error: the server broke RFC 6455 (we closed with 1002/1007/1009)'],
   [ExitCode.serverClose, 'the server closed with a code other than 1000'],
-  [ExitCode.interrupted, 'interrupted: a second Ctrl+C before the close completed'],
+  [ExitCode.interrupted, 'interrupted: Ctrl+C before connecting, or twice (143: the same for SIGTERM)'],
 ];
 
 /** The exit code for an error, by class. */
@@ -60,14 +62,14 @@ export interface Ending {
 /**
  * - an error on the final close decides by its class;
  * - a close we started is 0 when the closing handshake completed; if the link was down, the last error decides
- *   (a network failure when there was none);
+ *   (none: we stopped before anything failed, e.g. Ctrl+C during the first attempt: interrupted);
  * - a close by the server is 0 for 1000 (normal closure, RFC 6455 §7.4.1) and 6 for any other code.
  */
 export function exitCodeFor(ending: Ending): ExitCodeValue {
   if (ending.error) return exitCodeForError(ending.error);
   if (ending.closedByUs) {
     if (ending.wasClean) return ExitCode.ok;
-    return ending.lastError ? exitCodeForError(ending.lastError) : ExitCode.network;
+    return ending.lastError ? exitCodeForError(ending.lastError) : ExitCode.interrupted;
   }
   if (ending.code === 1000) return ExitCode.ok;
   if (ending.code === 1006) return ExitCode.network;

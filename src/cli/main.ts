@@ -59,10 +59,10 @@ async function main(): Promise<number> {
     return usageError(error);
   }
 
-  // The reader of stdout or stderr went away (`sockline … | head -1`): stop writing there and close politely.
+  // The reader of stdout or stderr went away (EPIPE: `sockline … | head -1`) or the stream broke: the screen stops
+  // writing there (it checks `writable`), and the session closes politely instead of crashing.
   for (const stream of [stdout, stderr]) {
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
+    stream.on('error', () => {
       if (!session.ending) session.close(1000);
     });
   }
@@ -71,7 +71,7 @@ async function main(): Promise<number> {
   const interrupt = new Promise<number>((resolve) => (exitNow = resolve));
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (signals++ > 0 || session.ending) return exitNow(signal === 'SIGTERM' ? 143 : ExitCode.interrupted);
+    if (signals++ > 0 || session.ending) return exitNow(signal === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted);
     session.close(1000);
   };
   process.on('SIGINT', onSignal);

@@ -83,8 +83,15 @@ export class Session {
    */
   close(code = 1000, reason = ''): void {
     if (this.socket.state === 'closed') return;
-    this.socket.close(code, reason);
+    // Set first: without an open link the Socket emits its final `close` synchronously, inside close().
+    const before = this.#closedByUs;
     this.#closedByUs = true;
+    try {
+      this.socket.close(code, reason);
+    } catch (error) {
+      this.#closedByUs = before; // a code or reason the library refused: nothing was closed
+      throw error;
+    }
   }
 
   /** Resolves true when the Socket is open (now or at its next open), false if it closes first. */

@@ -7,16 +7,20 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { frame, startRawServer, upgradeResponse } from '../helpers/raw-server.js';
 import type { RawServer } from '../helpers/raw-server.js';
+import { startWsServer } from '../helpers/ws-server.js';
+import type { WsServer } from '../helpers/ws-server.js';
 import { root } from '../package/helpers.js';
 import { assertCliBuilt, closedPort, killAll, runCli, startCli } from './helpers.js';
 
 let server: RawServer | undefined;
+let wsServer: WsServer | undefined;
 
 beforeAll(() => assertCliBuilt());
 afterEach(async () => {
   killAll();
   await server?.close();
-  server = undefined;
+  await wsServer?.close();
+  server = wsServer = undefined;
 });
 
 /** A stack trace line, which a usage error must never print. */
@@ -75,6 +79,30 @@ describe('sockline exit codes', () => {
     expect(close.opcode).toBe(0x8);
     expect(close.payload.readUInt16BE(0)).toBe(1002);
     expect(server.connections.length).toBe(1);
+  });
+
+  it('should close with 1000 on SIGINT while connected and exit 0', async () => {
+    const ws = (wsServer = await startWsServer());
+    const closed = ws.nextConnection().then(
+      ({ ws: peer }) => new Promise<number>((resolve) => peer.once('close', (code) => resolve(code))),
+    );
+    const cli = startCli([ws.url]);
+    await cli.waitFor('stderr', /connected to/);
+    cli.child.kill('SIGINT');
+    const result = await cli.exited;
+    expect(result.code).toBe(0);
+    expect(await closed).toBe(1000);
+  });
+
+  it('should exit 130 on SIGINT while the first attempt is still pending', async () => {
+    // A server that accepts the request and never answers: the attempt hangs until its timeout (15 s).
+    server = await startRawServer(() => {});
+    const cli = startCli([server.url]);
+    await server.nextConnection();
+    cli.child.kill('SIGINT');
+    const result = await cli.exited;
+    expect(result.code).toBe(130);
+    expect(result.ms).toBeLessThan(5000);
   });
 
   it.each([

@@ -162,7 +162,7 @@ describe.skipIf(!hasTmux)('sockline in a terminal (tmux)', () => {
     expect(tmux('capture-pane', '-p', '-e', '-t', 'cli')).not.toMatch(/\x1b\[3\dm/);
   });
 
-  it('should answer /stats and /help, and close with 1000 on Ctrl+C', async () => {
+  it('should answer /stats, refuse an unknown command or a bad close code, and close with 1000 on Ctrl+C', async () => {
     const { closed } = await tickingServer();
     const { exitFile } = startInTmux([server!.url]);
     await until('the handshake', () => /received Accept .* \(match\)/.test(screen()));
@@ -172,6 +172,10 @@ describe.skipIf(!hasTmux)('sockline in a terminal (tmux)', () => {
     type('/nope');
     press('Enter');
     await until('the unknown command', () => /unknown command \/nope; \/help lists the commands/.test(screen()));
+    // A code the library refuses is reported and the session goes on.
+    type('/close 999');
+    press('Enter');
+    await until('the refusal', () => /\/close: .*999/.test(screen()));
     press('C-c');
     expect((await closed)[0]).toBe(1000);
     await until('the exit', () => exitCodeIn(exitFile) !== undefined);
