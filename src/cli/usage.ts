@@ -40,15 +40,17 @@ input and output:
   -h, --help                  this help
   -V, --version               the version
 
-interactive commands (type //text to send a message starting with /):
-  /ping [text]          send a ping            /close [code] [reason]  close (default 1000) and exit
-  /reconnect            drop the link and reconnect now               /stats  the Socket's counters
-  /help                 list the commands
+interactive commands (//text sends a message starting with /):
+  /ping [text]                send a ping (the pong is shown)
+  /close [code] [reason]      close (default 1000) and exit, e.g. /close 1000 bye
+  /reconnect                  drop the link and connect again now
+  /stats                      the Socket's counters
+  /quit, /help                close with 1000; list the commands
 
 examples:
   sockline ws://127.0.0.1:8080                      talk to a server interactively
   printf 'a\\nb\\n' | sockline ws://127.0.0.1:8080     send two messages, print the echoes, exit
-  sockline wss://api.example.com/ws -H 'Authorization: Bearer $TOKEN' -s v1.json
+  sockline wss://api.example.com/ws -H "Authorization: Bearer $TOKEN" -s v1.json
   sockline ws://localhost:8080 -x '{"op":"ping"}' -w 2000
   sockline ws://localhost:8080 --json | jq -c 'select(.event == "message")'
   sockline wss://self-signed.local --ca ./ca.pem    or -k to skip verification
