@@ -33,8 +33,9 @@ input and output:
   -w, --wait <ms>             how long to wait for replies before closing (with -x: default 1000;
                               at the end of piped input: default 0, replies before the server's Close
                               are printed anyway)
-      --json                  one JSON object per event on stdout (open, message, ping, pong,
-                              disconnect, reconnecting, error, drop, close), for scripts
+      --json                  one JSON object per event on stdout, for scripts: connecting, open,
+                              message, ping, pong, disconnect, reconnecting, error, drop,
+                              unsent-input, close (with exitCode)
       --binary hex|raw        binary messages as "<binary N bytes> hex" (default), or the raw bytes
       --no-slash              interactive mode: send lines starting with / as they are
   -h, --help                  this help
@@ -45,7 +46,8 @@ interactive commands (//text sends a message starting with /):
   /close [code] [reason]      close (default 1000) and exit, e.g. /close 1000 bye
   /reconnect                  drop the link and connect again now
   /stats                      the Socket's counters
-  /quit, /help                close with 1000; list the commands
+  /quit                       same as /close 1000
+  /help                       list the commands
 
 examples:
   sockline ws://127.0.0.1:8080                      talk to a server interactively
