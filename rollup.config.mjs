@@ -3,8 +3,10 @@
 //   dist/browser.js, dist/browser.cjs   native WebSocket (browsers, Deno, workers, React Native), eventemitter3 external
 //   dist/sockline.min.js (+ .map)       CDN <script src>: IIFE exposing the global `Sockline`, eventemitter3 bundled, ES2017
 //   dist/index.d.ts, dist/index.d.cts   bundled types (the same public API for both entries)
+//   dist/cli.js                         the `sockline` command (ESM, executable), importing ./node.js
 import { builtinModules } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
@@ -39,6 +41,17 @@ const ts = (target = 'ES2022') =>
 
 const nodeExternal = [...builtinModules, /^node:/, 'eventemitter3'];
 
+// The CLI uses the library only through its public entry: `../index.node.js` stays an import, of ./node.js.
+const publicEntry = fileURLToPath(new URL('./src/index.node.js', import.meta.url));
+const cliExternal = (id) => nodeExternal.some((e) => (typeof e === 'string' ? e === id : e.test(id))) || id === publicEntry;
+/** Makes the CLI executable once written (npm also sets the bit on install; this is for running it from a clone). */
+const executable = () => ({
+  name: 'executable',
+  writeBundle(options) {
+    chmodSync(options.file, 0o755);
+  },
+});
+
 /** @type {import('rollup').RollupOptions[]} */
 export default [
   {
@@ -72,6 +85,19 @@ export default [
       sourcemap: true,
       banner,
       plugins: [terser({ ecma: 2017, compress: { passes: 2 }, format: { comments: /^!/ } })],
+    },
+  },
+  {
+    input: 'src/cli/main.ts',
+    external: (id, importer) =>
+      cliExternal(id) || (importer !== undefined && /^\.\.?\//.test(id) && cliExternal(fileURLToPath(new URL(id, `file://${importer}`)))),
+    plugins: [ts(), executable()],
+    output: {
+      file: 'dist/cli.js',
+      format: 'es',
+      sourcemap: true,
+      banner: `#!/usr/bin/env node\n${banner}`,
+      paths: (id) => (id === publicEntry ? './node.js' : id),
     },
   },
   {

@@ -15,5 +15,5 @@ const STATUS = /(?:status code:?|received) (?!101)(\d{3})\b/i;
 
 export function handshakeErrorFromEvent(event: Event): HandshakeError | undefined {
   const status = Number(STATUS.exec(String((event as ErrorEvent).message))?.[1]);
-  return status ? new HandshakeError('status', `The server refused the upgrade: HTTP ${status}`, { status }) : undefined;
+  return status ? new HandshakeError(`The server refused the upgrade: HTTP ${status}`, 'status', { status }) : undefined;
 }

@@ -15,6 +15,7 @@ export const DIST_FILES = [
   'sockline.min.js.map',
   'index.d.ts',
   'index.d.cts',
+  'cli.js',
 ];
 
 /** The package tests check the build; fail with the fix instead of a confusing ENOENT. */
