@@ -73,7 +73,7 @@ describe('sockline exit codes', () => {
     // stdin stays open: the end of input would start a closing handshake of its own (1000) and race the frame.
     const result = await startCli([server.url]).exited;
     expect(result.code).toBe(5);
-    expect(result.stderr).toMatch(/ProtocolError ERR_SOCKLINE_PROTOCOL: .*\(closeCode 1002\)/);
+    expect(result.stderr).toMatch(/ProtocolError ERR_SOCKLINE_PROTOCOL: .*\(reason masked-frame, closeCode 1002\)/);
     const connection = server.connections[0];
     const close = await connection.readClientFrame();
     expect(close.opcode).toBe(0x8);

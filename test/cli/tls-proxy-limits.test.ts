@@ -68,7 +68,7 @@ describe('sockline --max-payload', () => {
     // stdin stays open, so the only close is the client's 1009.
     const result = await startCli([server.url, '--max-payload', '100']).exited;
     expect(result.code).toBe(5);
-    expect(result.stderr).toMatch(/ProtocolError ERR_SOCKLINE_PROTOCOL: .*\(closeCode 1009\)/);
+    expect(result.stderr).toMatch(/ProtocolError ERR_SOCKLINE_PROTOCOL: .*\(reason message-too-big, closeCode 1009\)/);
     expect(result.stdout).toBe('');
     expect(closeCode).toBe(1009);
   });

@@ -21,6 +21,16 @@ declare function getFreshToken(): string;
 declare const myCa: string;
 declare function render(data: string | Uint8Array): void;
 declare const Sockline: typeof import('sockline');
+declare const token: string;
+declare const doc: unknown;
+declare module 'graphql-ws' {
+  export function createClient(options: { url: string; webSocketImpl: unknown; [key: string]: unknown }): unknown;
+}
+declare module 'y-websocket' {
+  export class WebsocketProvider {
+    constructor(url: string, room: string, doc: unknown, options?: { WebSocketPolyfill?: unknown; [key: string]: unknown });
+  }
+}
 `;
 
 interface Block {
@@ -130,7 +140,7 @@ describe('README code blocks against the built package', () => {
     expect(blocks.filter((b) => b.lang === 'js').length).toBeGreaterThanOrEqual(7);
     expect(blocks.filter((b) => b.lang === 'ts').length).toBeGreaterThanOrEqual(1);
     expect(blocks.filter((b) => b.lang === 'html')).toHaveLength(1);
-    expect(namesUsed(blocks)).toEqual(new Set(['Socket', 'defaultShouldReconnect']));
+    expect(namesUsed(blocks)).toEqual(new Set(['Socket', 'WebSocket', 'defaultShouldReconnect']));
   });
 
   it('should type-check every block, strict, against dist/index.d.ts', () => {

@@ -8,6 +8,7 @@ import type * as tls from 'node:tls';
 import { expectTypeOf } from 'vitest';
 import {
   AbortError,
+  CallbackError,
   CloseCode,
   ConnectionClosedError,
   defaultShouldReconnect,
@@ -146,6 +147,9 @@ socket.on('error', (error) => {
       break;
     case 'ERR_SOCKLINE_ABORTED':
       expectTypeOf(error).toEqualTypeOf<AbortError>();
+      break;
+    case 'ERR_SOCKLINE_CALLBACK':
+      expectTypeOf(error).toEqualTypeOf<CallbackError>();
       break;
     default:
       expectTypeOf(error).toBeNever();
