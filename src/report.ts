@@ -5,7 +5,7 @@
  * In every bundle: kept to a few lines.
  */
 import type { SocklineError } from './errors.js';
-import { invalid, isObject, redact } from './options.js';
+import { invalid, redact } from './options.js';
 
 /** Where a Socket writes: `warn` for an unheard failure (once per Socket), `debug` for the `debug` log. */
 export interface Logger {
@@ -21,26 +21,28 @@ export interface Logger {
 export type DebugHook = (event: string, args: readonly unknown[], socket: { readonly stats: { attempts: number } }) => void;
 
 /** The `logger` option: `console` (default), `false` (nothing is written), or an object with `warn` (and `debug`). */
-export function toLogger(value: unknown): Logger | false {
-  if (value === undefined) return console;
-  if (value !== false && !(isObject(value) && typeof value.warn === 'function' && ['undefined', 'function'].includes(typeof value.debug))) {
-    invalid('logger', value, 'false or an object with warn(message) and optionally debug(message), e.g. console');
-  }
-  return value as Logger | false;
-}
+export const toLogger = (value: unknown): Logger | false =>
+  value === undefined
+    ? console
+    : value === false || typeof (value as Logger | null)?.warn === 'function'
+      ? (value as Logger | false)
+      : invalid('logger', value, 'false or an object with warn(), e.g. console');
 
 /**
  * The one warning for an `error` no listener heard. `next`: ms to the next attempt, -1 when none will follow,
- * `undefined` when the link stays (a throwing `heartbeat.isPong`).
+ * `undefined` when the link stays (a throwing `heartbeat.isPong`). sockline's messages never contain a secret; the
+ * URL is shown without credentials or query.
  */
 export function warnUnheard(logger: Logger | false, url: string, error: SocklineError, next: number | undefined): void {
+  const { message } = error;
   const shown = url && redact(new URL(url));
   if (logger) {
     logger.warn(
-      `sockline: ${error.message}` +
-        (shown && !error.message.includes(shown) ? ` (${shown})` : '') +
+      `sockline: ${message}` +
+        // A timeout's or a callback's message does not name the URL.
+        (message.includes(shown) ? '' : ` (${shown})`) +
         (next === undefined ? '' : next < 0 ? '; not retrying' : `; retrying in ${(next / 1000).toFixed(1)} s`) +
-        "; add an 'error' listener to handle this (logger: false silences it, debug: true shows every event)",
+        "; add an 'error' listener to handle this (or logger: false)",
     );
   }
 }
