@@ -23,6 +23,7 @@ import {
 import type { MessageData, SendData, SocketEvents, SocketState, SocketStats } from './events.js';
 import {
   normalize,
+  redact,
   sendFragmentSize,
   toProtocols,
   type NormalizedHeartbeat,
@@ -452,7 +453,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
       ]);
       if (generation !== this.#generation) return;
       this.#url = url.href;
-      this.#options.log?.('attempt', [url, offered], this); // facade: debug.ts
+      this.#options.log?.('attempt', [redact(url), offered], this); // facade: the debug log (no query)
       try {
         transport = runtime.connect(url, { ...rest, protocols: offered }, new SocketCore.#Link(this, generation));
       } catch (error) {
