@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BLIND_FIRST_OPEN_LIMIT, defaultShouldReconnect } from '../../src/backoff.js';
-import { NetworkError, TimeoutError } from '../../src/errors.js';
+import { NetworkError, TimeoutError, type SocklineError } from '../../src/errors.js';
 import { createSocket, settle } from './helpers/script-transport.js';
 
 beforeEach(() => {
@@ -16,7 +16,7 @@ afterEach(() => {
 });
 
 const hidden = () => new NetworkError('Could not connect to ws://example.test/socket (cause in the browser console)');
-const lastClose = (error: Error) => ({ code: 1006, reason: '', wasClean: false, error });
+const lastClose = (error: SocklineError) => ({ code: 1006, reason: '', wasClean: false, error });
 
 describe('a failure before the first open whose cause the runtime hides', () => {
   it('the default policy: final from the 10th failure in a row, only where the cause is hidden and before any open', () => {
