@@ -1,6 +1,7 @@
 // One source, every distribution:
 //   dist/node.js, dist/node.cjs         Node (our RFC 6455 client on node:net/node:tls), eventemitter3 external
-//   dist/browser.js, dist/browser.cjs   native WebSocket (browsers, Deno, workers, React Native), eventemitter3 external
+//   dist/browser.js, dist/browser.cjs   native WebSocket (browsers, workers), eventemitter3 external
+//   dist/react-native.js, .cjs          the same plus `headers` (React Native's WebSocket takes them), eventemitter3 external
 //   dist/sockline.min.js (+ .map)       CDN <script src>: IIFE exposing the global `Sockline`, eventemitter3 bundled, ES2017
 //   dist/index.d.ts, dist/index.d.cts   bundled types (the same public API for both entries)
 //   dist/cli.js                         the `sockline` command (ESM, executable), importing ./node.js
@@ -70,6 +71,16 @@ export default [
     output: [
       { file: 'dist/browser.js', format: 'es', sourcemap: true, banner },
       { file: 'dist/browser.cjs', format: 'cjs', sourcemap: true, banner, exports: 'named' },
+    ],
+  },
+  {
+    // React Native (issue 15): the browser build plus `headers`, a file of its own so no browser bundle carries it.
+    input: 'src/index.react-native.ts',
+    external: ['eventemitter3'],
+    plugins: [ts()],
+    output: [
+      { file: 'dist/react-native.js', format: 'es', sourcemap: true, banner },
+      { file: 'dist/react-native.cjs', format: 'cjs', sourcemap: true, banner, exports: 'named' },
     ],
   },
   {

@@ -35,9 +35,11 @@ export const TARGET_BYTES = 3072;
  * typed errors for hostile input, CallbackError), issue 13 (+~160 B: the Node network options' names refused
  * with a clear message, the proxy rule of defaultShouldReconnect, socket.url after redirects), issue 11 (+~40 B:
  * final TLS failures, NetworkError.reason, the JSON.stringify hint) and issue 15 (+~160 B: a refused upgrade whose
- * status the runtime names, Deno/workerd, is a typed HandshakeError).
+ * status the runtime names, Deno/workerd, is a typed HandshakeError), issue 11 items 2/6/9 (+~490 B: an unheard `error`
+ * reported once on the `logger`, the `debug` hook, the state in place before every event with `state` changes in
+ * order, browsers giving up after 10 hidden-cause failures before the first open).
  */
-export const BUDGET_BYTES = 8900;
+export const BUDGET_BYTES = 9150;
 
 /** What is measured: an app's entry module, re-exporting what it imports so nothing is tree-shaken away. */
 export const TARGETS = [

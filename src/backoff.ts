@@ -20,7 +20,20 @@ export interface ReconnectContext {
   attempt: number;
   /** True when a link that had opened was lost; false when an attempt failed before opening. */
   wasOpen: boolean;
+  /** True once the Socket has opened at least once (any earlier link). */
+  everOpened?: boolean;
+  /**
+   * True where the runtime hides why an attempt failed (browsers: refused, DNS, TLS, a `403` and a wrong subprotocol
+   * are all the same `NetworkError`, the cause only in the browser console).
+   */
+  causeHidden?: boolean;
 }
+
+/**
+ * issue 11 item 6: failed attempts in a row, before the Socket ever opened, after which the default policy stops
+ * retrying a `NetworkError` whose cause the runtime hides (browsers). ~2 minutes with the default backoff.
+ */
+export const BLIND_FIRST_OPEN_LIMIT = 10;
 
 /**
  * Delay in ms before retry number `attempt` (1-based), with full jitter: uniform in
@@ -97,7 +110,9 @@ const FINAL_PROXY = /auth|allowed|supported|identd|unknown/;
 /**
  * The default `shouldReconnect`: retry what may work next time, stop on what will repeat.
  *
- * - Failed attempts: `NetworkError` (refused, DNS, TLS, reset) and `TimeoutError` → retry.
+ * - Failed attempts: `NetworkError` (refused, DNS, TLS, reset) and `TimeoutError` → retry; but where the runtime
+ *   hides the cause (`causeHidden`, browsers), a `NetworkError` before the first open stops after
+ *   {@link BLIND_FIRST_OPEN_LIMIT} failures in a row.
  * - `HandshakeError`: status 5xx, 429 and 408 → retry; other statuses (400, 401, 403, 404, …) → stop;
  *   `malformed` (the connection ended mid-response) → retry; `proxy`: by the proxy's status like the server's
  *   (407/403 stop, 502/503/504 retry), or without one (SOCKS, a proxy that hung up) by `proxyFailure`
@@ -110,7 +125,7 @@ const FINAL_PROXY = /auth|allowed|supported|identd|unknown/;
  * Compose it to change one decision, e.g. also reconnect after a 1000 from the server:
  * `shouldReconnect: (ctx) => ctx.lastClose.code === 1000 || defaultShouldReconnect(ctx)`.
  */
-export function defaultShouldReconnect({ lastClose }: ReconnectContext): boolean {
+export function defaultShouldReconnect({ lastClose, attempt, everOpened, causeHidden }: ReconnectContext): boolean {
   // Told apart by `code`, not `instanceof`, so that a browser bundle does not carry the Node-only error classes.
   // (Both classes have a `reason`, of different types: spelled out rather than intersected.)
   const error = lastClose.error as { code?: string; status?: number; reason?: string; closeCode?: number; proxyFailure?: string } | undefined;
@@ -124,6 +139,9 @@ export function defaultShouldReconnect({ lastClose }: ReconnectContext): boolean
   }
   // A TLS mismatch (`tls-certificate`: the certificate failed verification; `tls-not-tls`: a wss: URL on a plain
   // port) fails the same way on every attempt until someone fixes a configuration. A TimeoutError has no `reason`.
+  // issue 11 item 6: where the cause is hidden, a Socket that never opened stops after BLIND_FIRST_OPEN_LIMIT such
+  // failures in a row: a wrong subprotocol or a refused upgrade would otherwise be retried forever (Node: final).
+  if (code === 'ERR_SOCKLINE_NETWORK' && causeHidden && !everOpened && attempt >= BLIND_FIRST_OPEN_LIMIT) return false;
   if (code === 'ERR_SOCKLINE_NETWORK' || code === 'ERR_SOCKLINE_TIMEOUT') return !error!.reason?.startsWith('tls-');
   if (error && code !== 'ERR_SOCKLINE_PROTOCOL') return false;
   return !FINAL_CODES.includes(error ? error.closeCode! : lastClose.code);

@@ -91,9 +91,17 @@ export interface SocketStats {
  * attempt) → `open` again, or the final `close`. Every `open` is followed by exactly one `disconnect`;
  * `close` comes exactly once, last. `state` reports every state change.
  *
- * When a link or an attempt ends the order is: `error` (if it failed), `disconnect` (if it had opened),
- * `state`, then `reconnecting` or (`drop` for each unsent message and) `close`. So inside `error` and
- * `disconnect` listeners `state` still shows the previous state; `send()` there queues as usual.
+ * Every event is emitted once the state it reports is in place (issue 11 item 9). When a link or an attempt ends,
+ * the Socket first decides what comes next, then: `state` (`reconnecting`, or `closed` when it will not retry),
+ * `error` (if it failed), `disconnect` (if it had opened), then `reconnecting` or (`drop` for each unsent message
+ * and) `close`. So inside `error` and `disconnect` listeners `state` reads `reconnecting` — a `send()` there is
+ * queued for the next link — or `closed` — a `send()` there throws, as after `close()`, and `reconnect()` does too
+ * (decide with `reconnect.shouldReconnect` instead). `open`, `message`, `ping`, `pong` and `drain` come while
+ * `open`; `reconnecting` while `reconnecting`; `close` once `closed`.
+ *
+ * `state` events reach every listener in order, each `previous` being the state the listener saw last: a change a
+ * `state` listener makes (`close()` in it) is emitted once the current one has reached every listener (so a
+ * listener after it may read a `socket.state` that is already further on).
  */
 export interface SocketEvents {
   /** The link is up (first time or after a reconnect). Queued messages were already sent. */

@@ -11,6 +11,7 @@ import { formatValue } from './protocol/format.js';
 import { TOKEN } from './protocol/http-grammar.js';
 import { checkUserinfo } from './request-checks.js';
 import type { Runtime } from './runtime.js';
+import { toLogger, type DebugHook, type Logger } from './report.js';
 
 /** A value, or a function (sync or async) called before every connection attempt to get a fresh one. */
 export type Provider<T> = T | (() => T | Promise<T>);
@@ -110,6 +111,16 @@ export interface SocketOptions extends NodeSocketOptions {
   heartbeat?: boolean | HeartbeatOptions;
   /** Aborting cancels a pending attempt or a scheduled retry and closes an open link; final `close` carries an `AbortError`. */
   signal?: AbortSignal;
+  /**
+   * Where the Socket writes: an `error` no listener hears is reported once per Socket with `warn`; the `debug` log
+   * goes to `debug` (`warn` when absent). `false` writes nothing. @default console
+   */
+  logger?: Logger | false;
+  /**
+   * Log every state change, attempt, delay and handshake detail to `logger` (never header values, query strings or
+   * payloads). Node: also switched on by `DEBUG=sockline` or `NODE_DEBUG=sockline`; `false` overrides them. @default false
+   */
+  debug?: boolean;
 }
 
 export interface NormalizedHeartbeat {
@@ -132,6 +143,9 @@ export interface CommonOptions {
   writeBuffer: Required<WriteBufferOptions>;
   heartbeat: NormalizedHeartbeat | false;
   signal: AbortSignal | undefined;
+  logger: Logger | false;
+  /** The `debug` log, when on. */
+  log: DebugHook | undefined;
 }
 
 const MiB = 1024 * 1024;
@@ -156,6 +170,8 @@ export const DEFAULTS = Object.freeze({
   writeBuffer: Object.freeze({ highWaterMark: MiB, lowWaterMark: 256 * 1024, maxBufferedAmount: 64 * MiB }),
   heartbeat: Object.freeze({ interval: 30_000, timeout: 10_000, message: undefined, isPong: undefined }),
   signal: undefined,
+  logger: undefined,
+  debug: undefined,
 });
 
 /**
@@ -340,7 +356,11 @@ export function normalize<S extends object>(options: SocketOptions, runtime: Run
   if (signal !== undefined && (typeof signal?.addEventListener !== 'function' || typeof signal.aborted !== 'boolean')) {
     invalid('signal', signal, 'an AbortSignal');
   }
+  const logger = toLogger(o.logger);
+  if (o.debug !== undefined && typeof o.debug !== 'boolean') invalid('debug', o.debug, 'a boolean');
   return {
+    logger,
+    log: runtime.debug(o.debug as boolean | undefined, logger),
     protocols: provider(o.protocols, toProtocols),
     ...runtime.options(options),
     fragmentSize: o.fragmentSize as number,

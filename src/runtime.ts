@@ -3,6 +3,7 @@
  * (`node/runtime.ts`, `browser/runtime.ts`); the facade never tests which runtime it is on, it asks this.
  */
 import type { SocketOptions } from './options.js';
+import type { DebugHook, Logger } from './report.js';
 import type { CloseInfo } from './protocol/events.js';
 import type { Transport, TransportHandler, TransportOptions } from './transport.js';
 
@@ -35,4 +36,15 @@ export interface Runtime<S extends object = object, O extends TransportOptions =
   attempt(settings: S): Omit<O, 'protocols'> | Promise<Omit<O, 'protocols'>>;
   /** Ms the failure `info` asked to wait before the next attempt (HTTP `Retry-After`), where the runtime can see it. */
   retryAfter(info: CloseInfo): number | undefined;
+  /**
+   * facade (issue 11 item 2): the `debug` log for the `debug` option (`undefined`: the runtime decides, e.g. Node
+   * from `DEBUG`/`NODE_DEBUG`), writing to `logger`; `undefined` for none. Node formats lines, browsers pass objects.
+   */
+  debug(enabled: boolean | undefined, logger: Logger | false): DebugHook | undefined;
+  /**
+   * facade (issue 11 item 6): the runtime hides why an attempt failed (the browser's WebSocket: refused, DNS, TLS,
+   * a 403 and a wrong subprotocol are all the same `NetworkError`), so the default policy gives up on a Socket whose
+   * first open fails that way many times in a row (`ReconnectContext.causeHidden`).
+   */
+  readonly hidesCauses?: boolean;
 }

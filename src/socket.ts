@@ -23,6 +23,7 @@ import {
 import type { MessageData, SendData, SocketEvents, SocketState, SocketStats } from './events.js';
 import {
   normalize,
+  redact,
   sendFragmentSize,
   toProtocols,
   type NormalizedHeartbeat,
@@ -35,6 +36,7 @@ import { formatValue } from './protocol/format.js';
 import { asSockline, readOptions, resolveProvider } from './provider.js';
 import type { Runtime } from './runtime.js';
 import { byteLength, SendQueue } from './send-queue.js';
+import { warnUnheard } from './report.js'; // facade (issue 11 item 2): the unheard-failure warning
 import type { CloseInfo, HandshakeInfo, OpenInfo, Transport, TransportHandler } from './transport.js';
 
 export type { SocketOptions, UrlInput } from './options.js';
@@ -140,6 +142,10 @@ export class SocketCore extends EventEmitter<SocketEvents> {
   /** The page exposes online/offline events and `navigator.onLine`. */
   #network: boolean;
   #stats: SocketStats = { attempts: 0, reconnects: 0, queued: 0, dropped: 0, sent: 0, received: 0 };
+  /** facade: an unheard `error` was reported on the logger already (once per Socket, report.ts). */
+  #warned = false;
+  /** facade: `state` changes waiting while a `state` event is being emitted, so every listener sees them in order. */
+  #states: [SocketState, SocketState][] | undefined;
 
   /**
    * Validates everything synchronously, then connects at once (the transport starts on a microtask,
@@ -266,7 +272,9 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     const wasUp = this.#end(code, reason);
     const info = (this.#lastClose = closeInfo(code, reason));
     const generation = this.#generation;
-    if (wasUp) this.emit('disconnect', info);
+    // facade (issue 11 item 9): the state first, so a `disconnect` listener reads `reconnecting`.
+    this.#setState('reconnecting');
+    if (wasUp && generation === this.#generation) this.emit('disconnect', info);
     if (generation === this.#generation) this.#retry(1, 0);
   }
 
@@ -372,9 +380,19 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     this.emit('drop', { data, error });
   }
 
+  /**
+   * facade (issue 11 item 9): a change made by a `state` listener (`close()` in it) is emitted after the current one
+   * reached every listener, so each listener sees the states in order, every `previous` being the state before.
+   */
   #setState(state: SocketState): void {
     const previous = this.#state;
-    if (previous !== state) this.emit('state', (this.#state = state), previous);
+    if (previous === state) return;
+    this.#state = state;
+    const states = this.#states;
+    if (states) return void states.push([state, previous]);
+    const pending = (this.#states = [[state, previous]]);
+    for (let i = 0; i < pending.length; i++) this.emit('state', ...pending[i]);
+    this.#states = undefined;
   }
 
   /** Forget the current transport (its later events are ignored) and stop every timer. Returns whether it was open. */
@@ -435,6 +453,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
       ]);
       if (generation !== this.#generation) return;
       this.#url = url.href;
+      this.#options.log?.('attempt', [redact(url), offered], this); // facade: the debug log (no query)
       try {
         transport = runtime.connect(url, { ...rest, protocols: offered }, new SocketCore.#Link(this, generation));
       } catch (error) {
@@ -525,6 +544,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
    * (no recursion), it is rethrown on a microtask, as browsers report exceptions from EventTarget listeners.
    */
   override emit<T extends EventEmitter.EventNames<SocketEvents>>(event: T, ...args: EventEmitter.EventArgs<SocketEvents, T>): boolean {
+    this.#options.log?.(event, args, this); // facade (issue 11 item 2): the `debug` log sees every event (debug.ts)
     return emitEach(this as EventEmitter, event, args, (error) => {
       if (event !== 'error' && this.listenerCount('error') > 0) {
         this.emit('error', new CallbackError(`a '${String(event)}' listener`, error));
@@ -544,7 +564,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
         pong = isPong(data);
       } catch (error) {
         // Issue 9 item 6: reported, and the message is delivered (it may not have been a pong at all).
-        this.emit('error', new CallbackError('heartbeat.isPong', error));
+        this.#fail(new CallbackError('heartbeat.isPong', error));
       }
       if (pong) return;
     }
@@ -597,51 +617,71 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     this.#lost({ code: 1006, reason: '', wasClean: false, error }, false, provider);
   }
 
-  /** A link or an attempt ended (already detached): report it, then retry or close for good. */
+  /**
+   * A link or an attempt ended (already detached): decide (retry or not, the delay), put the state in place, then
+   * report it (`error`, `disconnect`) and retry or close for good. facade (issue 11 item 9): deciding first means
+   * every listener reads the state the event reports (`reconnecting`, or `closed` when final).
+   */
   #lost(info: CloseInfo, wasUp: boolean, provider?: boolean): void {
     const generation = this.#generation;
     this.#lastClose = info;
-    if (info.error) this.emit('error', info.error as SocklineErrors);
-    if (wasUp) this.emit('disconnect', info);
-    if (generation !== this.#generation) return; // a listener called close() or reconnect()
-    if (this.#state === 'closing') return this.#finish(this.#closeError ? { ...info, error: this.#closeError } : info);
     const policy = this.#options.reconnect;
-    if (policy && wasUp && Date.now() - this.#openedAt >= policy.minUptime) this.#retries = 0;
-    const attempt = this.#retries + 1;
-    let retry = !!policy && attempt <= policy.maxRetries;
-    const retrying = policy as Exclude<typeof policy, false>;
-    if (retry && !provider) {
-      // Issue 9 item 5: a throwing shouldReconnect counts as "do not retry" and is reported; the Socket closes.
-      try {
-        retry = !!retrying.shouldReconnect({ lastClose: info, attempt, wasOpen: wasUp });
-      } catch (error) {
-        retry = false;
-        this.emit('error', new CallbackError('reconnect.shouldReconnect', error));
-        if (generation !== this.#generation) return;
-      }
-    }
-    if (!retry) {
-      this.#finish(info);
-    } else if (this.#offline()) {
-      this.#setState('reconnecting');
-    } else {
-      // A throwing random counts as NaN, which nextDelay turns into minDelay; it is reported once.
-      let failure: { error: unknown } | undefined;
-      const random = retrying.random;
-      const guarded = (): number => {
+    const closing = this.#state === 'closing';
+    let failure: SocklineError | undefined;
+    let delay = -1; // -1: final
+    let attempt = 0;
+    if (policy && !closing) {
+      if (wasUp && Date.now() - this.#openedAt >= policy.minUptime) this.#retries = 0;
+      attempt = this.#retries + 1;
+      let retry = attempt <= policy.maxRetries;
+      if (retry && !provider) {
+        // Issue 9 item 5: a throwing shouldReconnect counts as "do not retry" and is reported; the Socket closes.
         try {
-          return random();
+          retry = !!policy.shouldReconnect({
+            lastClose: info,
+            attempt,
+            wasOpen: wasUp,
+            everOpened: this.#opened,
+            causeHidden: !!this.#runtime.hidesCauses,
+          });
         } catch (error) {
-          failure = { error };
-          return NaN;
+          retry = false;
+          failure = new CallbackError('reconnect.shouldReconnect', error);
         }
-      };
-      const delay = nextDelay(attempt, retrying, guarded, this.#runtime.retryAfter(info));
-      if (failure) {
-        this.emit('error', new CallbackError('reconnect.random', failure.error));
-        if (generation !== this.#generation) return;
       }
-      this.#retry(attempt, delay);
+      // A throwing random counts as NaN, which nextDelay turns into minDelay; it is reported.
+      if (retry) {
+        delay = this.#offline()
+          ? 0
+          : nextDelay(attempt, policy, () => {
+              try {
+                return policy.random();
+              } catch (error) {
+                failure = new CallbackError('reconnect.random', error);
+                return NaN;
+              }
+            }, this.#runtime.retryAfter(info));
+      }
+      if (generation !== this.#generation) return; // a callback called close() or reconnect()
+    }
+    const report = (): void => {
+      if (info.error) this.#fail(info.error, delay);
+      if (failure) this.#fail(failure);
+      if (wasUp) this.emit('disconnect', info);
+    };
+    if (delay < 0) return this.#finish(closing && this.#closeError ? { ...info, error: this.#closeError } : info, report);
+    this.#setState('reconnecting');
+    if (generation !== this.#generation) return;
+    report();
+    // Offline: no retry is scheduled (nor counted) until the `online` event.
+    if (generation === this.#generation && !this.#offline()) this.#retry(attempt, delay);
+  }
+
+  /** facade (issue 11 item 2): emit `error`; unheard, it is reported once per Socket on the logger (report.ts). */
+  #fail(error: SocklineError, next?: number): void {
+    if (!this.emit('error', error as SocklineErrors) && !this.#warned) {
+      this.#warned = true;
+      warnUnheard(this.#options.logger, this.#url, error, next);
     }
   }
 
@@ -672,11 +712,15 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     }
   }
 
-  /** The final close: no timer, listener or transport survives it; queued messages are reported as unsent. */
-  #finish(info: CloseInfo): void {
+  /**
+   * The final close: no timer, listener or transport survives it; queued messages are reported as unsent.
+   * `report` (the lost link's `error` and `disconnect`) runs once the state reads `closed`.
+   */
+  #finish(info: CloseInfo, report?: () => void): void {
     this.#detach();
     this.#listen('removeEventListener');
     this.#setState('closed');
+    report?.();
     const unsent = this.#queue?.drain() ?? [];
     if (unsent.length > 0) {
       // Only built when there is something to report: an Error's stack trace is a good part of a short connection's cost.

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, InvalidStateError, NetworkError, type SocklineError } from '../errors.js';
 import { redact } from '../options.js';
 import { handshakeErrorFromEvent } from './handshake-error-from-event.js';
-import type { CloseInfo, OutgoingData, TransportFactory } from '../transport.js';
+import type { CloseInfo, OutgoingData, TransportFactory, TransportOptions } from '../transport.js';
 
 
 /** RFC 6455 §7.1.5: "the connection was closed abnormally", what a browser reports for every failure. */
@@ -33,7 +33,7 @@ function describeRuntime(): string {
  * @throws InvalidArgumentError when the native constructor rejects the URL or subprotocols
  *   (`SyntaxError`), or the page may not open it (`SecurityError`, e.g. `ws://` from an `https://` page).
  */
-export const connectBrowser: TransportFactory = (url, { protocols }, handler) => {
+export const connectBrowser: TransportFactory<TransportOptions & { headers?: Record<string, string> }> = (url, { protocols, headers }, handler) => {
   const Native = (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
   if (typeof Native !== 'function') {
     throw new InvalidStateError(
@@ -43,7 +43,12 @@ export const connectBrowser: TransportFactory = (url, { protocols }, handler) =>
 
   let ws: WebSocket;
   try {
-    ws = new Native(url.href, protocols.length ? protocols : undefined);
+    // `headers` only from the React Native runtime (react-native/runtime.ts): its WebSocket takes `{ headers }` third.
+    ws = new (Native as new (url: string, protocols?: string[], options?: object) => WebSocket)(
+      url.href,
+      protocols.length ? protocols : undefined,
+      headers && { headers },
+    );
   } catch (cause) {
     throw new InvalidArgumentError(`Cannot open a WebSocket to ${redact(url)}: ${String(cause)}`, cause);
   }

@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { toWebSocketUrl, type SocketOptions } from '../options.js';
 import type { Runtime } from '../runtime.js';
 import { connectBrowser } from './browser-transport.js';
+import { browserDebug } from './debug.js';
 
 /** Options of the Node build the native WebSocket cannot apply: refused here rather than silently ignored. */
 const NODE_ONLY = (
@@ -30,4 +31,6 @@ export const browserRuntime: Runtime = {
   attempt: () => ({}),
   // The page never sees the handshake response.
   retryAfter: () => undefined,
+  debug: browserDebug,
+  hidesCauses: true,
 };

@@ -44,7 +44,8 @@ export class Session {
       this.#lastError = error;
       reporter.error(error);
       // The first attempt failed: end now rather than retry (see the file comment).
-      if (!this.#opened && !this.#closedByUs && socket.state === 'connecting') {
+      // `reconnecting`: the state is in place before `error` is emitted (issue 11 item 9).
+      if (!this.#opened && !this.#closedByUs && socket.state === 'reconnecting') {
         this.#gaveUp = true;
         socket.close();
       }

@@ -6,6 +6,7 @@ import { NODE_OPTION_NAMES, normalizeNodeOptions, toHeaders, type NodeSettings, 
 import { connectNode } from './node-transport.js';
 import { toWebSocketUrl } from '../options.js';
 import { toNodeWebSocketUrl } from './unix-url.js';
+import { nodeDebug } from './debug-log.js';
 
 export const nodeRuntime: Runtime<NodeSettings, NodeTransportOptions> = {
   // ws:/wss: as everywhere, plus ws+unix:/wss+unix: (unix-url.ts).
@@ -20,4 +21,6 @@ export const nodeRuntime: Runtime<NodeSettings, NodeTransportOptions> = {
     return { ...transport, headers: await resolveProvider('headers', headers, toHeaders) };
   },
   retryAfter: (info) => retryAfterOf(info, Date.now()),
+  // DEBUG=sockline / NODE_DEBUG=sockline: read here, never in the shared facade (browser bundles have no process).
+  debug: (enabled, logger) => nodeDebug(enabled, logger, process.env),
 };

@@ -48,6 +48,8 @@ describe('normalizeOptions', () => {
       writeBuffer: { highWaterMark: 1024 * 1024, lowWaterMark: 256 * 1024, maxBufferedAmount: 64 * 1024 * 1024 },
       heartbeat: { interval: 30_000, timeout: 10_000, message: undefined, isPong: undefined },
       signal: undefined,
+      logger: console,
+      log: undefined,
     });
   });
 
@@ -89,7 +91,7 @@ describe('normalizeOptions', () => {
 
   it.each<[string, unknown, string]>([
     ['options', null, 'Invalid options null: expected an object'],
-    ['unknown key', { reconect: true }, 'Unknown option reconect (known: protocols, fragmentSize, connectionTimeout, reconnect, queue, writeBuffer, heartbeat, signal, headers, origin,'],
+    ['unknown key', { reconect: true }, 'Unknown option reconect (known: protocols, fragmentSize, connectionTimeout, reconnect, queue, writeBuffer, heartbeat, signal, logger, debug, headers, origin,'],
     ['unknown nested key', { reconnect: { retries: 3 } }, 'Unknown option reconnect.retries (known: minDelay, maxDelay, factor, maxRetries, minUptime, shouldReconnect, random)'],
     ['maxPayload', { maxPayload: 0 }, 'Invalid option maxPayload: 0 (expected an integer from 1 to'],
     ['maxPayload type', { maxPayload: '1' }, 'Invalid option maxPayload: "1"'],

@@ -50,13 +50,13 @@ describe('reconnection', () => {
     }
   });
 
-  it('should emit error, disconnect, state and reconnecting in that order when a link drops', async () => {
+  it('should emit state, error, disconnect and reconnecting in that order when a link drops', async () => {
     const { s, events } = createSocket();
     await settle();
     s.last.open();
     const error = new NetworkError('reset');
     s.last.fail(error);
-    expect(events.names()).toEqual(['state:open', 'open', 'error', 'disconnect', 'state:reconnecting', 'reconnecting']);
+    expect(events.names()).toEqual(['state:open', 'open', 'state:reconnecting', 'error', 'disconnect', 'reconnecting']);
     expect(events.of('reconnecting')[0][0]).toEqual({
       attempt: 1,
       delay: 1000,
@@ -68,7 +68,7 @@ describe('reconnection', () => {
     const { s, events } = createSocket();
     await settle();
     s.last.fail(refused());
-    expect(events.names()).toEqual(['error', 'state:reconnecting', 'reconnecting']);
+    expect(events.names()).toEqual(['state:reconnecting', 'error', 'reconnecting']);
   });
 
   it('should report open with reconnected and the attempt number that succeeded', async () => {
@@ -109,7 +109,7 @@ describe('reconnection', () => {
     s.last.open();
     s.last.end();
     expect(socket.state).toBe('closed');
-    expect(events.names()).toEqual(['state:open', 'open', 'disconnect', 'state:closed', 'close']);
+    expect(events.names()).toEqual(['state:open', 'open', 'state:closed', 'disconnect', 'close']);
   });
 
   it('should make maxRetries: 0 behave like no reconnection', async () => {
@@ -262,6 +262,8 @@ describe('reconnection', () => {
         lastClose: { code: 1000, reason: '', wasClean: true },
         attempt: 1,
         wasOpen: true,
+        everOpened: true,
+        causeHidden: false,
       });
       await vi.advanceTimersByTimeAsync(1000);
       s.last.fail(refused());
