@@ -84,10 +84,11 @@ export class ClientConnection {
   #error: SocklineError | undefined;
   #proxy: string | undefined;
   #handshake: HandshakeInfo | undefined;
-  /** The agreed permessage-deflate state; `undefined` when it was not negotiated (no cost per message then). */
-  #deflate: PerMessageDeflate | undefined;
-  #maxPayload: number;
-  #decodeText: ((bytes: Uint8Array) => string) | undefined;
+  /**
+   * The agreed permessage-deflate state and what inflating needs; `undefined` when it was not negotiated: one
+   * field is all an uncompressed connection pays, in memory and per message.
+   */
+  #deflate: { pmd: PerMessageDeflate; maxPayload: number; decodeText: (bytes: Uint8Array) => string } | undefined;
   /** `receiveEof()` was called: TCP is over. */
   #ended = false;
 
@@ -101,8 +102,6 @@ export class ClientConnection {
     this.#responseParser = new HttpResponseParser(options.maxHeaderBytes);
     this.#masks = new MaskPool(options.fillRandom);
     this.#allocate = options.allocate;
-    this.#maxPayload = options.maxPayload;
-    this.#decodeText = options.decodeText;
     this.#reader = new FrameReader(new ClientConnection.#ReaderEvents(this, events), {
       maxPayload: options.maxPayload,
       decodeText: options.decodeText,
@@ -178,7 +177,7 @@ export class ClientConnection {
   receiveData(chunk: Uint8Array): void {
     if (this.#state === 'connecting') {
       this.#receiveHandshake(chunk);
-    } else if (this.#state !== 'closed' && !this.#closeReceived && !this.#readFailed) {
+    } else if (this.#state !== 'closed' && !this.#closeReceived) {
       this.#receiveFrames(chunk);
     }
     // RFC 6455 §5.5.1: after a Close frame, further data is discarded.
@@ -198,7 +197,7 @@ export class ClientConnection {
     if (!(this.#closeReceived && this.#closeSent)) this.#error ??= error ?? this.#lostError();
     this.#state = 'closed';
     // The zlib contexts (if any were made) are released with the connection.
-    this.#deflate?.close();
+    this.#deflate?.pmd.close();
   }
 
   /**
@@ -256,7 +255,7 @@ export class ClientConnection {
   fail(error: SocklineError, code?: number): void {
     if (this.#state === 'closed') return;
     this.#error ??= error;
-    this.#deflate?.close();
+    this.#deflate?.pmd.close();
     if (this.#state === 'connecting') {
       this.#state = 'closed';
       this.#output.end(true);
@@ -313,7 +312,11 @@ export class ClientConnection {
       if (perMessageDeflate && deflate) {
         // RFC 7692 §6: RSV1 is the "Per-Message Compressed" bit once the extension is in use. The contexts are
         // made on the first compressed message (an idle connection holds none).
-        this.#deflate = new PerMessageDeflate(perMessageDeflate, deflate.settings, deflate.codec);
+        this.#deflate = {
+          pmd: new PerMessageDeflate(perMessageDeflate, deflate.settings, deflate.codec),
+          maxPayload: this.#options!.maxPayload,
+          decodeText: this.#options!.decodeText ?? decodeUtf8,
+        };
         this.#reader.allowRsv1 = true;
       }
       this.#responseParser = this.#options = undefined;
@@ -346,13 +349,10 @@ export class ClientConnection {
       if (!(error instanceof ProtocolError)) throw error;
       // A violation found after the reader (inflating, decoding) leaves the reader itself in a good state: stop
       // reading all the same, the connection has failed (RFC 6455 §7.1.7).
-      this.#readFailed = true;
+      this.#reader.stop();
       this.fail(error, error.closeCode);
     }
   }
-
-  /** The frames stopped being read because the connection failed. */
-  #readFailed = false;
 
   /**
    * A message received with RSV1 set (RFC 7692 §6.2): inflated with `maxPayload` as the limit on the INFLATED
@@ -361,14 +361,15 @@ export class ClientConnection {
    * consistent with the type of the message", RFC 6455 §7.4.1), as is invalid UTF-8 after inflation.
    */
   #receiveCompressed(payload: Uint8Array, binary: boolean): void {
-    const inflated = (this.#deflate as PerMessageDeflate).inflate(payload, true, this.#maxPayload);
+    const deflate = this.#deflate!;
+    const inflated = deflate.pmd.inflate(payload, true, deflate.maxPayload);
     if (binary) {
       this.#events.onMessage(inflated, true);
       return;
     }
     let text: string;
     try {
-      text = (this.#decodeText ?? decodeUtf8)(inflated);
+      text = deflate.decodeText(inflated);
     } catch {
       // RFC 6455 §8.1: a byte stream that "is not, in fact, a valid UTF-8 stream" MUST _Fail the WebSocket Connection_.
       throw new ProtocolError(CloseCode.InvalidPayload, 'invalid utf-8', 'invalid-utf8');
@@ -405,7 +406,7 @@ export class ClientConnection {
     if (this.#deflate !== undefined) {
       // RFC 7692 §6.1: compressed, RSV1 on the first frame only. The compressed bytes may sit in a buffer the
       // codec reuses: they are masked into the frame(s) below, before anything is compressed again.
-      const deflated = this.#deflate.compress(payload);
+      const deflated = this.#deflate.pmd.compress(payload);
       if (deflated !== null) {
         payload = deflated;
         compressed = true;

@@ -166,6 +166,15 @@ export class FrameReader {
     this.#allowRsv1 = allow;
   }
 
+  /**
+   * Stop reading: everything pushed from now on is ignored, as after a violation. For a violation found outside
+   * the reader (an extension's inflating or decoding of a delivered message).
+   */
+  stop(): void {
+    this.#state = State.Failed;
+    this.#release();
+  }
+
   /** True while a frame is partly read or a fragmented message is incomplete (EOF now would be abrupt). */
   get inMessage(): boolean {
     return this.#state < State.Closed && (this.#state !== State.Byte0 || this.#messageOpcode !== NO_MESSAGE);
