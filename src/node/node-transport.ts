@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { ConnectionClosedError, InvalidArgumentError, isSocklineError, NetworkError, TimeoutError, type SocklineError } from '../errors.js';
 import { checkSingleOrigin } from '../request-checks.js';
 import { ClientConnection, type ConnectionOptions, type ConnectionOutput } from '../protocol/connection.js';
-import { resolvePerMessageDeflate } from '../protocol/permessage-deflate.js';
+import { resolvePerMessageDeflate, type DeflateSettings } from '../protocol/permessage-deflate.js';
 import { CloseCode } from '../protocol/constants.js';
 import type { CloseInfo } from '../protocol/events.js';
 import type { OutgoingData, Transport, TransportFactory, TransportHandler } from '../transport.js';
@@ -46,9 +46,13 @@ function startFailure(error: unknown): unknown {
  */
 /** What the connection needs for the `perMessageDeflate` option (validated already, at construction). */
 function deflateOption(value: NodeTransportOptions['perMessageDeflate']): ConnectionOptions['deflate'] {
-  const settings = resolvePerMessageDeflate(value);
+  if (value === false) return undefined;
+  // The default (`true`) shares one settings object: every open connection keeps a reference, not a copy.
+  const settings = value === true || value === undefined ? (defaultDeflate ??= Object.freeze(resolvePerMessageDeflate(true)!)) : resolvePerMessageDeflate(value);
   return settings ? { settings, codec: zlibCodec() } : undefined;
 }
+
+let defaultDeflate: DeflateSettings | undefined;
 
 let codec: DeflateCodec | undefined;
 /** The process's zlib codec, made on first use (it feature-detects the native handle once). */
