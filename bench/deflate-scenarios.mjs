@@ -20,6 +20,8 @@ export const DEFLATE_SCENARIOS = [
     kind: 'receive',
     peer: 'deflate',
     size: KiB,
+    // Messages per pass of the peer's prepared stream (bench/deflate-peer.mjs MESSAGES_PER_PASS).
+    countMultiple: 50,
     count: 100_000,
     quick: 20_000,
     metrics: [rate('mps', 'rate', 'M msg/s', 3), cost('cpu', 'CPU', 'µs/msg', 2)],

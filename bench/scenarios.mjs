@@ -116,7 +116,9 @@ export function clientsFor(scenario, available) {
 /** The scaled count for this run. `scale` < 1 shrinks further (the harness self-test). */
 export function countFor(scenario, { quick, scale = 1 }) {
   const base = quick ? scenario.quick : scenario.count;
-  return Math.max(1, Math.round(base * scale));
+  const n = Math.max(1, Math.round(base * scale));
+  // The deflate peer replays whole passes of a prepared stream (bench/deflate-peer.mjs): round up to one.
+  return scenario.countMultiple ? Math.ceil(n / scenario.countMultiple) * scenario.countMultiple : n;
 }
 
 /** Hard deadline for one measurement (the child is killed after it and the run is reported as hung). */
