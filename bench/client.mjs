@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { CLIENTS } from './clients.mjs';
 import { clientFrame, serverMessage } from './frames.mjs';
 import { SCENARIOS } from './scenarios.mjs';
+import { jsonLikeMessage } from './deflate-scenarios.mjs';
 
 const job = JSON.parse(process.argv[2]);
 const scenario = SCENARIOS.find((s) => s.id === job.scenario);
@@ -30,7 +31,9 @@ let progress = () => 'not started';
 process.on('uncaughtException', (error) => report({ ok: false, error: `uncaught: ${error.stack ?? error}` }));
 process.on('unhandledRejection', (error) => report({ ok: false, error: `unhandled: ${error?.stack ?? error}` }));
 
-const open = await client.load();
+const openClient = await client.load();
+// Adapters may look at the scenario (ws offers permessage-deflate only to the compressing peer).
+const open = (url, handlers) => openClient(url, handlers, scenario);
 const raw = client.raw === true;
 // The parent starts us and the peer side by side and sends the peer's URL once it listens.
 job.url ??= await new Promise((resolve) => process.once('message', (m) => resolve(m.url)));
@@ -91,7 +94,8 @@ function send() {
   let conn;
   progress = () => `${sent} of ${count} sent, bufferedAmount ${conn?.bufferedAmount}`;
   // The ceiling writes already-masked frames, packed ~64 KiB per write for small ones.
-  const payload = Buffer.alloc(scenario.size, 0x61);
+  // The compressed rows send JSON-like bytes (about 10× compressible), not 'aaaa…'.
+  const payload = scenario.payload === 'json' ? jsonLikeMessage(0, scenario.size) : Buffer.alloc(scenario.size, 0x61);
   const frame = raw ? clientFrame(0x2, payload) : undefined;
   const perWrite = raw ? Math.max(1, Math.floor(65536 / frame.length)) : 1;
   const batch = raw ? Buffer.concat(Array.from({ length: perWrite }, () => frame)) : payload;

@@ -17,6 +17,7 @@ export const CLIENTS = {
     async load() {
       const { Socket } = await import(pathToFileURL(SOCKLINE_DIST).href);
       return (url, h) => {
+        // Defaults: permessage-deflate is offered in every row (the plain peer declines it, the deflate peer accepts).
         const socket = new Socket(url, { reconnect: false });
         socket.on('open', h.onOpen);
         socket.on('message', h.onMessage);
@@ -86,9 +87,10 @@ if (process.env.SOCKLINE_BENCH_EXTRA) {
 }
 
 function wsAdapter({ WebSocket }) {
-  return (url, h) => {
-    // No permessage-deflate offer: the peer never accepts it, and the offer alone costs ws memory and time.
-    const socket = new WebSocket(url, { perMessageDeflate: false });
+  return (url, h, scenario) => {
+    // No permessage-deflate offer against the plain peer: it never accepts it, and the offer alone costs ws memory
+    // and time. The compressed rows (peer 'deflate') offer ws's default.
+    const socket = new WebSocket(url, { perMessageDeflate: scenario?.peer === 'deflate' });
     socket.on('open', h.onOpen);
     socket.on('message', h.onMessage);
     socket.on('close', h.onClose);

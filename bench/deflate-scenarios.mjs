@@ -1,14 +1,9 @@
-// DRAFT rows for issue #12 (permessage-deflate negotiated on both sides). Not in SCENARIOS yet, so `npm run bench`
-// and test/bench/harness.test.ts do not run them: sockline's Node client cannot negotiate compression until the
-// integration lands. Same shape as bench/scenarios.mjs, plus:
+// The permessage-deflate rows of issue #12 (compression negotiated on both sides), appended to SCENARIOS by
+// bench/scenarios.mjs. Same shape as bench/scenarios.mjs, plus:
 //   peer: 'deflate'   run bench/deflate-peer.mjs (answers permessage-deflate, streams prepared compressed frames)
 //   payload: 'json'   the client sends JSON-like bytes (compressible about 10×), not 'aaaa…'
-//   clientOptions     what each client offers (every client offers permessage-deflate with its defaults)
-//
-// To enable (integration): in bench/scenarios.mjs `SCENARIOS.push(...DEFLATE_SCENARIOS)`; in bench/run.mjs fork
-// `scenario.peer === 'deflate' ? './deflate-peer.mjs' : './peer.mjs'`; in bench/client.mjs build the send payload
-// with `jsonLikeMessage(0, size)` when `scenario.payload === 'json'`; in bench/clients.mjs give the ws adapter
-// `perMessageDeflate: scenario.peer === 'deflate'` (it is off today because the plain peer never accepts it).
+// Every client offers permessage-deflate with its defaults (ws's adapter turns it on for these rows only); the TCP
+// ceiling has no compressed rows (bench/scenarios.mjs clientsFor).
 //
 // bench/deflate-smoke.mjs runs each draft once at a tiny count with ws against the peer (not a measurement).
 
@@ -25,6 +20,8 @@ export const DEFLATE_SCENARIOS = [
     kind: 'receive',
     peer: 'deflate',
     size: KiB,
+    // Messages per pass of the peer's prepared stream (bench/deflate-peer.mjs MESSAGES_PER_PASS).
+    countMultiple: 50,
     count: 100_000,
     quick: 20_000,
     metrics: [rate('mps', 'rate', 'M msg/s', 3), cost('cpu', 'CPU', 'µs/msg', 2)],

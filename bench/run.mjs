@@ -103,7 +103,7 @@ function peerConfig(scenario, count) {
 async function measure(scenario, client, count, round) {
   const deadline = deadlineFor(scenario, { quick });
   // Peer and client start side by side (the client loads its library meanwhile); the client gets the URL over IPC.
-  const peer = fork(here('./peer.mjs'), [JSON.stringify(peerConfig(scenario, count))], {
+  const peer = fork(here(scenario.peer === 'deflate' ? './deflate-peer.mjs' : './peer.mjs'), [JSON.stringify(peerConfig(scenario, count))], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const env = { ...process.env, ...CLIENTS[client].env };

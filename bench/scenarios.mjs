@@ -1,6 +1,8 @@
 // The scenarios of issue #6: what the peer does, what the client does, what is reported and what the target is.
 // `count` is the full run, `quick` the scaled-down `--quick` run; every count is bounded and every run has a deadline.
 
+import { DEFLATE_SCENARIOS } from './deflate-scenarios.mjs';
+
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
@@ -98,18 +100,25 @@ export const SCENARIOS = [
   },
 ];
 
+// Issue 12: the permessage-deflate rows (bench/deflate-scenarios.mjs), compression negotiated on both sides.
+SCENARIOS.push(...DEFLATE_SCENARIOS);
+
 /** The order of rows in the table; the first round starts with this order and each round rotates it. */
 export const CLIENT_ORDER = ['sockline', 'ws', 'ws+bufferutil', 'undici', 'ceiling'];
 
 /** Clients measured in a scenario. ws+bufferutil only where ws masks (server frames are never masked). */
 export function clientsFor(scenario, available) {
+  // The TCP ceiling cannot inflate, so it has no compressed rows.
+  if (scenario.peer === 'deflate') return available.filter((c) => c !== 'ceiling' && (c !== 'ws+bufferutil' || scenario.bufferutil));
   return available.filter((c) => c !== 'ws+bufferutil' || scenario.bufferutil);
 }
 
 /** The scaled count for this run. `scale` < 1 shrinks further (the harness self-test). */
 export function countFor(scenario, { quick, scale = 1 }) {
   const base = quick ? scenario.quick : scenario.count;
-  return Math.max(1, Math.round(base * scale));
+  const n = Math.max(1, Math.round(base * scale));
+  // The deflate peer replays whole passes of a prepared stream (bench/deflate-peer.mjs): round up to one.
+  return scenario.countMultiple ? Math.ceil(n / scenario.countMultiple) * scenario.countMultiple : n;
 }
 
 /** Hard deadline for one measurement (the child is killed after it and the run is reported as hung). */

@@ -6,7 +6,8 @@ import { Socket } from 'sockline';
 const server = new WebSocketServer({
   host: '127.0.0.1',
   port: 0,
-  perMessageDeflate: false,
+  // Compression on: sockline offers permessage-deflate (RFC 7692) by default, as browsers do.
+  perMessageDeflate: { threshold: 0 },
   handleProtocols: (offered) => (offered.has('chat') ? 'chat' : false),
 });
 await new Promise((resolve) => server.once('listening', resolve));
@@ -31,12 +32,17 @@ console.log(`echo server listening on ${url}`);
 const socket = new Socket(url, { protocols: ['chat', 'superchat'], reconnect: false });
 const line = (label, value) => console.log(`  ${label.padEnd(22)} ${value}`);
 
-socket.on('open', ({ protocol, handshake }) => {
+socket.on('open', ({ protocol, extensions, handshake }) => {
   console.log('\nopening handshake');
   line('Sec-WebSocket-Key', `${handshake.key} (fresh 16-byte nonce)`);
   line('expected Accept', handshake.expectedAccept);
   line('received Accept', `${handshake.receivedAccept} ${handshake.receivedAccept === handshake.expectedAccept ? '(match)' : '(MISMATCH)'}`);
   line('subprotocol', `${protocol} (offered: chat, superchat)`);
+  line('extensions', extensions || '(none)');
+  if (handshake.perMessageDeflate) {
+    const { serverMaxWindowBits, clientMaxWindowBits } = handshake.perMessageDeflate;
+    line('compression', `permessage-deflate, windows 2^${serverMaxWindowBits} (server) / 2^${clientMaxWindowBits} (client)`);
+  }
 
   socket.send('hello from sockline', { fragmentSize: 4 });
   socket.send(new Uint8Array([0xde, 0xad, 0xbe, 0xef]));

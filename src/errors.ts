@@ -154,6 +154,7 @@ export type ProtocolViolation =
   | 'masked-frame'
   | 'message-too-big'
   | 'invalid-utf8'
+  | 'invalid-compressed-data'
   | 'bad-close-code'
   | 'bad-close-payload'
   | 'protocol';

@@ -7,7 +7,7 @@ import { browserDebug } from './debug.js';
 
 /** Options of the Node build the native WebSocket cannot apply: refused here rather than silently ignored. */
 const NODE_ONLY = (
-  'headers origin maxPayload handshakeTimeout closeTimeout tls noDelay ' +
+  'headers origin maxPayload handshakeTimeout closeTimeout tls noDelay perMessageDeflate ' +
   // The network options (node/network-options.ts): the browser reaches servers as the page's network does.
   'proxy proxyTls followRedirects maxRedirects sensitiveHeaders socketPath family localAddress lookup autoSelectFamily'
 ).split(' ');

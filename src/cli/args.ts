@@ -18,6 +18,8 @@ export interface CliOptions {
   key: string | undefined;
   insecure: boolean;
   maxPayload: number | undefined;
+  /** Offer permessage-deflate (false with `--no-deflate`). */
+  deflate: boolean;
   reconnect: boolean;
   reconnectMaxDelay: number | undefined;
   /** Messages to send with `-x`, in order; empty when not in execute mode. */
@@ -50,6 +52,7 @@ const OPTIONS = {
   'max-payload': { type: 'string' },
   // parseArgs only learned `--no-*` in Node 22 (allowNegative): declare the negative form itself.
   'no-reconnect': { type: 'boolean' },
+  'no-deflate': { type: 'boolean' },
   'reconnect-max-delay': { type: 'string' },
   execute: { type: 'string', short: 'x', multiple: true },
   wait: { type: 'string', short: 'w' },
@@ -125,6 +128,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       key: values.key,
       insecure: values.insecure ?? false,
       maxPayload: integer('max-payload', values['max-payload'], 1, Number.MAX_SAFE_INTEGER),
+      deflate: !values['no-deflate'],
       reconnect: !values['no-reconnect'],
       reconnectMaxDelay: maxDelay,
       execute: values.execute ?? [],

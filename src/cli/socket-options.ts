@@ -35,6 +35,7 @@ export function socketOptions(cli: CliOptions): SocketOptions {
   // Passed through as given: the library decides which proxy kinds it supports.
   if (cli.proxy !== undefined) options.proxy = cli.proxy;
   if (cli.maxPayload !== undefined) options.maxPayload = cli.maxPayload;
+  if (!cli.deflate) options.perMessageDeflate = false;
   if (!cli.reconnect) options.reconnect = false;
   else if (cli.reconnectMaxDelay !== undefined) {
     const maxDelay = cli.reconnectMaxDelay;

@@ -24,6 +24,7 @@ connection:
       --key <file>            client private key (PEM)
   -k, --insecure              do not verify the server's TLS certificate
       --max-payload <bytes>   largest message accepted (a bigger one closes with 1009)
+      --no-deflate            do not offer permessage-deflate compression
       --no-reconnect          exit when the link is lost instead of reconnecting
       --reconnect-max-delay <ms>  longest backoff delay between attempts (default 30000)
       --ping-interval <ms>    heartbeat ping interval (default 30000; 0 disables the heartbeat)

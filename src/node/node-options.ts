@@ -7,6 +7,7 @@ import type { TlsOptions } from '../tls-options.js';
 import { invalid, isObject, MAX_TIMER, number, provider, type Provider, type SocketOptions } from '../options.js';
 import { DEFAULT_MAX_PAYLOAD } from '../protocol/constants.js';
 import { validateHeaders } from '../protocol/handshake-request.js';
+import { resolvePerMessageDeflate, type PerMessageDeflateOptions } from '../protocol/permessage-deflate.js';
 import type { TransportOptions } from '../transport.js';
 import { NETWORK_OPTIONS, networkTransportOptions, type NetworkSocketOptions, type NetworkTransportOptions } from './network-options.js';
 import { checkOrigin, checkSingleOrigin, checkTlsOptions } from '../request-checks.js';
@@ -27,6 +28,11 @@ export interface NodeSocketOptions extends NetworkSocketOptions {
   tls?: TlsOptions;
   /** Node only: disable Nagle's algorithm (TCP_NODELAY). @default true */
   noDelay?: boolean;
+  /**
+   * Node only: offer permessage-deflate (RFC 7692), `ws`'s option names. `true` offers it with the defaults
+   * (`permessage-deflate; client_max_window_bits`, like browsers), `false` offers nothing. @default true
+   */
+  perMessageDeflate?: boolean | PerMessageDeflateOptions;
 }
 
 /** Everything the Node transport needs for one attempt, already validated and resolved. */
@@ -41,6 +47,8 @@ export interface NodeTransportOptions extends TransportOptions, NetworkTransport
   tls: Record<string, unknown>;
   /** Disable Nagle. */
   noDelay: boolean;
+  /** The `perMessageDeflate` option, validated (the transport resolves it per attempt: `resolvePerMessageDeflate`). */
+  perMessageDeflate: boolean | PerMessageDeflateOptions;
 }
 
 /** The Node options after validation: the headers (a provider stays a function) and the static part of every attempt. */
@@ -58,10 +66,17 @@ export const NODE_DEFAULTS = Object.freeze({
   closeTimeout: 5_000,
   tls: Object.freeze({}) as Readonly<Record<string, unknown>>,
   noDelay: true,
+  perMessageDeflate: true as boolean | PerMessageDeflateOptions,
 });
 
 /** The names of the Node-only options. */
 export const NODE_OPTION_NAMES: readonly string[] = Object.freeze([...Object.keys(NODE_DEFAULTS), ...NETWORK_OPTIONS]);
+
+/** Validates `perMessageDeflate` at construction (throws `InvalidArgumentError`); an object is copied. */
+function checkPerMessageDeflate(value: boolean | PerMessageDeflateOptions): boolean | PerMessageDeflateOptions {
+  resolvePerMessageDeflate(value, 'perMessageDeflate');
+  return typeof value === 'object' && value !== null ? { ...value } : value;
+}
 
 /** Request headers, copied and validated; also run on every value a headers provider returns. */
 export function toHeaders(value: unknown): Record<string, string> {
@@ -98,6 +113,7 @@ export function normalizeNodeOptions(options: SocketOptions): NodeSettings {
       closeTimeout: o.closeTimeout,
       tls: checkTlsOptions(o.tls),
       noDelay: o.noDelay,
+      perMessageDeflate: checkPerMessageDeflate(o.perMessageDeflate),
       // The proxy (incl. the environment's), redirects, socketPath, family, lookup…: network-options.ts.
       ...networkTransportOptions(options as Record<string, unknown>),
     },

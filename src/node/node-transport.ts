@@ -6,12 +6,15 @@
 import type { Socket } from 'node:net';
 import { ConnectionClosedError, InvalidArgumentError, isSocklineError, NetworkError, TimeoutError, type SocklineError } from '../errors.js';
 import { checkSingleOrigin } from '../request-checks.js';
-import { ClientConnection, type ConnectionOutput } from '../protocol/connection.js';
+import { ClientConnection, type ConnectionOptions, type ConnectionOutput } from '../protocol/connection.js';
+import { resolvePerMessageDeflate, type DeflateSettings } from '../protocol/permessage-deflate.js';
 import { CloseCode } from '../protocol/constants.js';
 import type { CloseInfo } from '../protocol/events.js';
 import type { OutgoingData, Transport, TransportFactory, TransportHandler } from '../transport.js';
 import { dial, type DialHandle } from './dial.js';
 import { allocateFrame } from './frame-pool.js';
+import { createZlibCodec } from './zlib-codec.js';
+import type { DeflateCodec } from '../protocol/deflate-codec.js';
 import { decodeText, fillRandom, sha1 } from './node-crypto.js';
 import type { NodeTransportOptions } from './node-options.js';
 import { connectWithRedirects, explainRedirect } from './redirect.js';
@@ -41,6 +44,22 @@ function startFailure(error: unknown): unknown {
  * Socket with no forwarding object of its own. After every input it feeds the connection, it reads the
  * connection's state once to adjust the deadlines (`#afterInput`).
  */
+/** What the connection needs for the `perMessageDeflate` option (validated already, at construction). */
+function deflateOption(value: NodeTransportOptions['perMessageDeflate']): ConnectionOptions['deflate'] {
+  if (value === false) return undefined;
+  // The default (`true`) shares one settings object: every open connection keeps a reference, not a copy.
+  const settings = value === true || value === undefined ? (defaultDeflate ??= Object.freeze(resolvePerMessageDeflate(true)!)) : resolvePerMessageDeflate(value);
+  return settings ? { settings, codec: zlibCodec() } : undefined;
+}
+
+let defaultDeflate: DeflateSettings | undefined;
+
+let codec: DeflateCodec | undefined;
+/** The process's zlib codec, made on first use (it feature-detects the native handle once). */
+function zlibCodec(): DeflateCodec {
+  return (codec ??= createZlibCodec());
+}
+
 export class NodeTransport extends WriteBatcher implements Transport, ConnectionOutput {
   readonly canPing = true;
   lastReceivedAt = Date.now();
@@ -75,6 +94,8 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
         decodeText,
         fillRandom,
         allocate: allocateFrame,
+        // permessage-deflate (issue 12): offered unless `perMessageDeflate: false`; one zlib codec per process.
+        deflate: deflateOption(options.perMessageDeflate),
       },
       this,
       handler,

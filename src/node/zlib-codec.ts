@@ -212,12 +212,13 @@ class CorruptDataError extends Error {}
  * not DEFLATE is that: its framing is fine, its data is not what RSV1 says it is. ws sends 1007 too.
  */
 function corrupt(detail: string): ProtocolError {
-  return new ProtocolError(CloseCode.InvalidPayload, `invalid compressed data: ${detail}`);
+  return new ProtocolError(CloseCode.InvalidPayload, `invalid compressed data: ${detail}`, 'invalid-compressed-data');
 }
 
 /** RFC 6455 §7.4.1: 1009, "a message that is too big for it to process" — measured after inflation. */
-function tooBig(): ProtocolError {
-  return new ProtocolError(CloseCode.MessageTooBig, 'message too big');
+function tooBig(limit: number): ProtocolError {
+  // Lower-case and short like the frame reader's, far below the 123 bytes a close reason may have.
+  return new ProtocolError(CloseCode.MessageTooBig, `message too big - over ${limit} bytes inflated - max payload ${limit}`, 'message-too-big');
 }
 
 class HandleInflater implements MessageInflater {
@@ -270,7 +271,7 @@ class HandleInflater implements MessageInflater {
     this.#inflated += output.total;
     if (this.#inflated > limit) {
       this.close();
-      throw tooBig();
+      throw tooBig(limit);
     }
     if (fin) {
       this.#inflated = this.#compressed = 0;
@@ -390,12 +391,12 @@ class OneShotInflater implements MessageInflater {
       data = zlib.inflateRawSync(input, options);
     } catch (error) {
       this.close();
-      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooBig();
+      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooBig(limit);
       throw corrupt((error as Error).message);
     }
     if (data.length > limit) {
       this.close();
-      throw tooBig();
+      throw tooBig(limit);
     }
     if (!this.#params.noContextTakeover) this.#keep(data);
     return new Uint8Array(data.buffer, data.byteOffset, data.length);

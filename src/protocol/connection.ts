@@ -25,6 +25,9 @@ import { acceptKey, buildRequest, createNonce } from './handshake-request.js';
 import { validateResponse } from './handshake-response.js';
 import { HttpResponseParser } from './http-response-parser.js';
 import { MaskPool } from './mask.js';
+import { decodeUtf8 } from './utf8.js';
+import type { DeflateCodec } from './deflate-codec.js';
+import { deflateOffer, PerMessageDeflate, type DeflateSettings } from './permessage-deflate.js';
 
 export type ConnectionState = 'connecting' | 'open' | 'closing' | 'closed';
 
@@ -43,6 +46,11 @@ export interface ConnectionOptions {
   /** Buffers for data frames (the Node transport reuses written ones); fresh `ArrayBuffer`s by default. */
   allocate?: FrameAllocator;
   maxHeaderBytes?: number;
+  /**
+   * permessage-deflate (RFC 7692) to offer, and the zlib codec to run it with (injected: the core never imports
+   * `node:zlib`). Absent: nothing is offered, and the uncompressed path is all there is.
+   */
+  deflate?: { settings: DeflateSettings; codec: DeflateCodec };
 }
 
 /** Where the connection's bytes go: the transport. */
@@ -76,6 +84,11 @@ export class ClientConnection {
   #error: SocklineError | undefined;
   #proxy: string | undefined;
   #handshake: HandshakeInfo | undefined;
+  /**
+   * The agreed permessage-deflate state and what inflating needs; `undefined` when it was not negotiated: one
+   * field is all an uncompressed connection pays, in memory and per message.
+   */
+  #deflate: { pmd: PerMessageDeflate; maxPayload: number; decodeText: (bytes: Uint8Array) => string } | undefined;
   /** `receiveEof()` was called: TCP is over. */
   #ended = false;
 
@@ -109,8 +122,9 @@ export class ClientConnection {
       this.#events = events;
     }
 
-    onMessage(data: string | Uint8Array, binary: boolean): void {
-      this.#events.onMessage(data, binary);
+    onMessage(data: string | Uint8Array, binary: boolean, compressed?: boolean): void {
+      if (compressed) this.#connection.#receiveCompressed(data as Uint8Array, binary);
+      else this.#events.onMessage(data, binary);
     }
 
     onPing(payload: Uint8Array): void {
@@ -153,8 +167,9 @@ export class ClientConnection {
    */
   start(proxy?: string): void {
     this.#proxy = proxy;
-    const { url, protocols, headers, origin } = this.#options!;
-    const request = buildRequest({ url, key: this.key, protocols, headers, origin });
+    const { url, protocols, headers, origin, deflate } = this.#options!;
+    const extensions = deflate ? deflateOffer(deflate.settings) : undefined;
+    const request = buildRequest({ url, key: this.key, protocols, headers, origin, extensions });
     this.#output.write(encodeText(request));
   }
 
@@ -181,6 +196,8 @@ export class ClientConnection {
     // closes. A server that never closes TCP (our close timeout drops it) or resets it has not failed anything.
     if (!(this.#closeReceived && this.#closeSent)) this.#error ??= error ?? this.#lostError();
     this.#state = 'closed';
+    // The zlib contexts (if any were made) are released with the connection.
+    this.#deflate?.pmd.close();
   }
 
   /**
@@ -238,6 +255,7 @@ export class ClientConnection {
   fail(error: SocklineError, code?: number): void {
     if (this.#state === 'closed') return;
     this.#error ??= error;
+    this.#deflate?.pmd.close();
     if (this.#state === 'connecting') {
       this.#state = 'closed';
       this.#output.end(true);
@@ -283,12 +301,24 @@ export class ClientConnection {
     try {
       result = this.#responseParser!.push(chunk);
       if (!result) return;
-      const { protocol, extensions } = validateResponse(result.head, {
+      const deflate = this.#options!.deflate;
+      const { protocol, extensions, perMessageDeflate } = validateResponse(result.head, {
         key: this.key,
         expectedAccept: this.expectedAccept,
         protocols: this.#options!.protocols,
         extensions: [],
+        deflate: deflate?.settings,
       });
+      if (perMessageDeflate && deflate) {
+        // RFC 7692 §6: RSV1 is the "Per-Message Compressed" bit once the extension is in use. The contexts are
+        // made on the first compressed message (an idle connection holds none).
+        this.#deflate = {
+          pmd: new PerMessageDeflate(perMessageDeflate, deflate.settings, deflate.codec),
+          maxPayload: this.#options!.maxPayload,
+          decodeText: this.#options!.decodeText ?? decodeUtf8,
+        };
+        this.#reader.allowRsv1 = true;
+      }
       this.#responseParser = this.#options = undefined;
       this.#handshake = {
         key: this.key,
@@ -298,6 +328,7 @@ export class ClientConnection {
         headers: result.head.headers,
       };
       if (this.#proxy) this.#handshake.proxy = this.#proxy;
+      if (perMessageDeflate) this.#handshake.perMessageDeflate = perMessageDeflate;
       this.#state = 'open';
       this.#events.onOpen({ protocol, extensions, handshake: this.#handshake });
     } catch (error) {
@@ -316,8 +347,34 @@ export class ClientConnection {
       this.#reader.push(chunk);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
+      // A violation found after the reader (inflating, decoding) leaves the reader itself in a good state: stop
+      // reading all the same, the connection has failed (RFC 6455 §7.1.7).
+      this.#reader.stop();
       this.fail(error, error.closeCode);
     }
+  }
+
+  /**
+   * A message received with RSV1 set (RFC 7692 §6.2): inflated with `maxPayload` as the limit on the INFLATED
+   * size, so a small payload that would inflate to gigabytes stops at `maxPayload` + 1 bytes with 1009.
+   * Corrupt DEFLATE data is 1007 (like ws: "an endpoint ... received data within a message that was not
+   * consistent with the type of the message", RFC 6455 §7.4.1), as is invalid UTF-8 after inflation.
+   */
+  #receiveCompressed(payload: Uint8Array, binary: boolean): void {
+    const deflate = this.#deflate!;
+    const inflated = deflate.pmd.inflate(payload, true, deflate.maxPayload);
+    if (binary) {
+      this.#events.onMessage(inflated, true);
+      return;
+    }
+    let text: string;
+    try {
+      text = deflate.decodeText(inflated);
+    } catch {
+      // RFC 6455 §8.1: a byte stream that "is not, in fact, a valid UTF-8 stream" MUST _Fail the WebSocket Connection_.
+      throw new ProtocolError(CloseCode.InvalidPayload, 'invalid utf-8', 'invalid-utf8');
+    }
+    this.#events.onMessage(text, false);
   }
 
   #receivePing(payload: Uint8Array): void {
@@ -345,12 +402,22 @@ export class ClientConnection {
   }
 
   #sendMessage(opcode: number, payload: Uint8Array, fragmentSize: number, done?: (error?: Error) => void): true {
+    let compressed = false;
+    if (this.#deflate !== undefined) {
+      // RFC 7692 §6.1: compressed, RSV1 on the first frame only. The compressed bytes may sit in a buffer the
+      // codec reuses: they are masked into the frame(s) below, before anything is compressed again.
+      const deflated = this.#deflate.pmd.compress(payload);
+      if (deflated !== null) {
+        payload = deflated;
+        compressed = true;
+      }
+    }
     if (fragmentSize <= 0 || payload.length <= fragmentSize) {
-      this.#output.write(serializeFrame(opcode, payload, true, this.#masks.next(), false, this.#allocate), done);
+      this.#output.write(serializeFrame(opcode, payload, true, this.#masks.next(), compressed, this.#allocate), done);
       return true;
     }
     this.#nextMask ??= () => this.#masks.next();
-    const frames = serializeMessage(opcode, payload, fragmentSize, this.#nextMask, this.#allocate);
+    const frames = serializeMessage(opcode, payload, fragmentSize, this.#nextMask, this.#allocate, compressed);
     const last = frames.length - 1;
     for (let i = 0; i < last; i++) this.#output.write(frames[i]);
     this.#output.write(frames[last], done);

@@ -3,6 +3,7 @@
  * transports and the Socket share. They live in the core so that it depends on nothing above it.
  */
 import type { SocklineError } from '../errors.js';
+import type { DeflateParams } from './permessage-deflate.js';
 
 /** How one connection ended. */
 export interface CloseInfo {
@@ -30,6 +31,8 @@ export interface HandshakeInfo {
   headers: Record<string, string>;
   /** The proxy the connection went through (`scheme://[***@]host:port`, credentials hidden), if any. */
   proxy?: string;
+  /** The permessage-deflate parameters agreed on (RFC 7692), when the server accepted our offer. */
+  perMessageDeflate?: DeflateParams;
 }
 
 export interface OpenInfo {

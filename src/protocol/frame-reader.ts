@@ -106,7 +106,7 @@ function join(parts: Uint8Array[], total: number): Uint8Array {
 export class FrameReader {
   readonly #handler: FrameReaderHandler;
   readonly #maxPayload: number;
-  readonly #allowRsv1: boolean;
+  #allowRsv1: boolean;
   readonly #decodeText: (bytes: Uint8Array) => string;
 
   #state: State = State.Byte0;
@@ -156,6 +156,23 @@ export class FrameReader {
     this.#maxPayload = maxPayload;
     this.#allowRsv1 = allowRsv1;
     this.#decodeText = decodeText;
+  }
+
+  /**
+   * Accept RSV1 on the first frame of a data message from now on: set once the opening handshake agreed on a
+   * per-message extension (RFC 7692 §6), before the first frame is pushed.
+   */
+  set allowRsv1(allow: boolean) {
+    this.#allowRsv1 = allow;
+  }
+
+  /**
+   * Stop reading: everything pushed from now on is ignored, as after a violation. For a violation found outside
+   * the reader (an extension's inflating or decoding of a delivered message).
+   */
+  stop(): void {
+    this.#state = State.Failed;
+    this.#release();
   }
 
   /** True while a frame is partly read or a fragmented message is incomplete (EOF now would be abrupt). */

@@ -123,6 +123,7 @@ export function serializeFrame(
  * an opcode of 0x1 and a FIN bit clear, the second fragment would have an opcode of 0x0 and a FIN bit clear,
  * and the third fragment would have an opcode of 0x0 and a FIN bit that is set").
  *
+ * `rsv1` (a permessage-deflate message, RFC 7692 §6.1) is set on the first frame only.
  * Every frame gets its own key from `nextMask()` and its buffer from `allocate`. Text is split on byte boundaries, possibly inside a
  * character: RFC 6455 §5.6: "a particular text frame might include a partial UTF-8 sequence; however, the
  * whole message MUST contain valid UTF-8".
@@ -133,17 +134,19 @@ export function serializeMessage(
   fragmentSize: number,
   nextMask: () => Uint8Array,
   allocate: FrameAllocator = freshBuffer,
+  rsv1 = false,
 ): Uint8Array[] {
   const length = payload.length;
   if (!(fragmentSize > 0) || length <= fragmentSize) {
-    return [serializeFrame(opcode, payload, true, nextMask(), false, allocate)];
+    return [serializeFrame(opcode, payload, true, nextMask(), rsv1, allocate)];
   }
   const size = Math.max(1, Math.floor(fragmentSize));
   const frames: Uint8Array[] = [];
   for (let start = 0; start < length; start += size) {
     const end = Math.min(start + size, length);
     frames.push(
-      serializeFrame(start === 0 ? opcode : Opcode.Continuation, payload.subarray(start, end), end === length, nextMask(), false, allocate),
+      // RFC 7692 §6.1: the "Per-Message Compressed" bit is set on the first frame of the message only.
+      serializeFrame(start === 0 ? opcode : Opcode.Continuation, payload.subarray(start, end), end === length, nextMask(), rsv1 && start === 0, allocate),
     );
   }
   return frames;

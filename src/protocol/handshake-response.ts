@@ -10,6 +10,7 @@ import type { HandshakeFailure } from '../errors.js';
 import { quoteValue } from './format.js';
 import { splitList, TOKEN } from './http-grammar.js';
 import type { HttpResponseHead } from './http-response-parser.js';
+import { acceptDeflateResponse, type DeflateParams, type DeflateSettings } from './permessage-deflate.js';
 
 /** HTTP status a successful opening handshake answers with (RFC 6455 §4.1, RFC 7231 §6.2.2). */
 const SWITCHING_PROTOCOLS = 101;
@@ -22,8 +23,10 @@ export interface ExpectedHandshake {
   expectedAccept: string;
   /** Subprotocols offered (empty when none). */
   protocols: string[];
-  /** Names of the extensions offered (empty today). */
+  /** Names of the extensions offered, when `deflate` is not given. */
   extensions: string[];
+  /** permessage-deflate was offered with these settings: its answer is checked by `acceptDeflateResponse`. */
+  deflate?: DeflateSettings;
 }
 
 /** What the opening handshake settled on. */
@@ -32,6 +35,8 @@ export interface NegotiatedHandshake {
   protocol: string;
   /** The `Sec-WebSocket-Extensions` response value, `''` when none. */
   extensions: string;
+  /** What permessage-deflate settled on, when it was offered and accepted. */
+  perMessageDeflate?: DeflateParams;
 }
 
 /**
@@ -103,7 +108,13 @@ export function validateResponse(head: HttpResponseHead, expected: ExpectedHands
   }
 
   const protocol = checkSubprotocol(head, expected.protocols, fail);
-  const extensions = checkExtensions(headers['sec-websocket-extensions'], expected.extensions, fail);
+  const value = headers['sec-websocket-extensions'];
+  if (expected.deflate !== undefined) {
+    // RFC 7692 §5: the strict check of the answer (unknown or duplicate extensions and parameters, bad values).
+    const params = acceptDeflateResponse(value, expected.deflate, { status: head.status, headers });
+    return params ? { protocol, extensions: value as string, perMessageDeflate: params } : { protocol, extensions: '' };
+  }
+  const extensions = checkExtensions(value, expected.extensions, fail);
   return { protocol, extensions };
 }
 

@@ -25,10 +25,24 @@ export type Category =
   | 'fragmentation'
   | 'utf-8'
   | 'close'
-  | 'limits';
+  | 'limits'
+  | 'compression'
+  | 'compression parameters';
 
-/** The eight categories in the order of the issue (and of Autobahn's client suite). */
-export const CATEGORIES: Category[] = ['framing', 'ping/pong', 'reserved bits', 'opcodes', 'fragmentation', 'utf-8', 'close', 'limits'];
+/** The ten categories in the order of the issue (and of Autobahn's client suite). */
+export const CATEGORIES: Category[] = [
+  'framing',
+  'ping/pong',
+  'reserved bits',
+  'opcodes',
+  'fragmentation',
+  'utf-8',
+  'close',
+  'limits',
+  // Autobahn|Testsuite 12 and 13: permessage-deflate (RFC 7692), cases/compression.ts.
+  'compression',
+  'compression parameters',
+];
 
 /** One behaviour the client must show. `run` throws when it does not, and otherwise describes what it saw. */
 export interface ConformanceCase {

@@ -1,6 +1,6 @@
 /**
- * The compression peers (deflate-peers.ts) start on loopback and negotiate permessage-deflate — checked with
- * `ws`'s own client until sockline's Node client negotiates it (issue #12, integration). For each: the server's
+ * The compression peers (deflate-peers.ts) start on loopback and negotiate permessage-deflate — checked here with
+ * `ws`'s own client (the peers themselves); sockline's client against them is deflate-sockline.test.ts. For each: the server's
  * and the client's account of the agreed parameters, a byte-exact echo of compressible text and binary (1 MiB for
  * each ws combination, 4 MiB for the Python peers), and proof on the wire that it was compressed.
  */

@@ -35,7 +35,8 @@ describe('handshake rejections destroy the connection with a typed HandshakeErro
     { name: 'unoffered subprotocol', reason: 'subprotocol', response: (k) => upgradeResponse(k, { 'Sec-WebSocket-Protocol': 'evil' }), message: /evil/ },
     { name: 'no subprotocol when one was offered', reason: 'subprotocol', protocols: ['chat'], response: (k) => upgradeResponse(k), message: /chat/ },
     { name: 'a subprotocol we did not offer among offered ones', reason: 'subprotocol', protocols: ['chat'], response: (k) => upgradeResponse(k, { 'Sec-WebSocket-Protocol': 'superchat' }), message: /superchat/ },
-    { name: 'unoffered extension', reason: 'extension', response: (k) => upgradeResponse(k, { 'Sec-WebSocket-Extensions': 'permessage-deflate' }), message: /permessage-deflate/ },
+    // permessage-deflate is offered by default since issue 12: an extension nobody offered instead.
+    { name: 'unoffered extension', reason: 'extension', response: (k) => upgradeResponse(k, { 'Sec-WebSocket-Extensions': 'x-webkit-deflate-frame' }), message: /x-webkit-deflate-frame/ },
     { name: 'garbage instead of HTTP', reason: 'malformed', response: () => 'SSH-2.0-OpenSSH_9.2\r\n\r\n', message: /Malformed HTTP response/ },
   ];
 

@@ -13,6 +13,7 @@ export const defaultTransportOptions: TransportOptions = {
   tls: {},
   proxy: undefined,
   noDelay: true,
+  perMessageDeflate: true,
 };
 
 export interface Received {

@@ -275,7 +275,8 @@ describe.each(MODES)('zlib codec (%s)', (mode) => {
       expect(inflater().inflate(payload, true, 10_000)).toHaveLength(10_000);
       const error = protocolError(() => inflater().inflate(payload, true, 9_999));
       expect(error.closeCode).toBe(1009);
-      expect(error.message).toBe('message too big');
+      expect(error.message).toBe('message too big - over 9999 bytes inflated - max payload 9999');
+      expect(error.reason).toBe('message-too-big');
     });
 
     it('the limit counts every fragment of the message', () => {

@@ -30,6 +30,7 @@ describe('normalizeOptions', () => {
         tls: {},
         proxy: undefined,
         noDelay: true,
+        perMessageDeflate: true,
         followRedirects: false,
         maxRedirects: 10,
       },

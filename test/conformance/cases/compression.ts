@@ -1,9 +1,6 @@
 /**
  * 12 Compression and 13 Compression parameters (Autobahn|Testsuite categories 12 and 13): permessage-deflate,
- * RFC 7692. NOT LOADED YET: cases/index.ts does not import this file, because the Node client does not offer
- * permessage-deflate until issue #12's integration lands (the raw server below answers with the extension, which
- * today's client rightly rejects as not offered). To enable: add 'compression' and 'compression parameters' to
- * `Category`/`CATEGORIES` in harness.ts and spread `compressionCases` into `allCases`.
+ * RFC 7692. Loaded by cases/index.ts into `allCases` (the harness's categories 12 and 13).
  *
  * Each case plays the server with node:zlib directly (independent of src/): it compresses what it sends with the
  * agreed window and context rules, and inflates what the client sends with exactly the window the client was
@@ -13,6 +10,7 @@
 import zlib from 'node:zlib';
 import { expect } from 'vitest';
 import { HandshakeError, ProtocolError } from '../../../src/errors.js';
+import { quoteValue } from '../../../src/protocol/format.js';
 import type { TransportOptions } from '../../../src/transport.js';
 import { startRawServer, upgradeResponse, type ClientFrame } from '../../helpers/raw-server.js';
 import { open } from '../../node/transport-harness.js';
@@ -278,7 +276,8 @@ function handshakeCase(id: string, header: string, client: Record<string, unknow
         const info = await within(harness.closed, 'the client to report its close');
         expect(info.error).toBeInstanceOf(HandshakeError);
         expect((info.error as HandshakeError).reason).toBe('extension');
-        expect(info.error?.message).toContain(header);
+        // Quoted the way every foreign value is (src/protocol/format.ts: escaped, cut after 64 characters).
+        expect(info.error?.message).toContain(quoteValue(header));
         const peer = await server.nextConnection(STEP_TIMEOUT_MS);
         expect(await peer.allReceived(), 'no frame after a failed handshake').toHaveLength(0);
         return `HandshakeError: ${info.error?.message.slice(0, 60)}…`;

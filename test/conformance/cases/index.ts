@@ -1,6 +1,7 @@
 /** Every conformance case, in category order. */
 import type { ConformanceCase } from '../harness.js';
 import { closeCases } from './close.js';
+import { allCompressionCases } from './compression.js';
 import { fragmentationCases } from './fragmentation.js';
 import { framingCases } from './framing.js';
 import { limitCases } from './limits.js';
@@ -17,4 +18,5 @@ export const allCases: ConformanceCase[] = [
   ...utf8Cases,
   ...closeCases,
   ...limitCases,
+  ...allCompressionCases,
 ];
