@@ -1,6 +1,9 @@
 // One source, every distribution:
 //   dist/node.js, dist/node.cjs         Node (our RFC 6455 client on node:net/node:tls), eventemitter3 external
 //   dist/browser.js, dist/browser.cjs   native WebSocket (browsers, Deno, workers, React Native), eventemitter3 external
+//   dist/heartbeat[.production|.node].js/.cjs (+ .d.ts/.d.cts)  `sockline/heartbeat`: re-exports from the build beside it
+//   dist/browser.production.js, .cjs   the same with DEV false (src/dev.ts): short argument/state messages, no static
+//                                       option checks; package.json's "production" condition serves it
 //   dist/sockline.min.js (+ .map)       CDN <script src>: IIFE exposing the global `Sockline`, eventemitter3 bundled, ES2017
 //   dist/index.d.ts, dist/index.d.cts   bundled types (the same public API for both entries)
 //   dist/cli.js                         the `sockline` command (ESM, executable), importing ./node.js
@@ -52,26 +55,63 @@ const executable = () => ({
   },
 });
 
+/**
+ * The production build (issue 16): src/dev.ts is replaced by a module whose `DEV` is `false`, and rollup drops
+ * every `if (DEV)` branch and `DEV ? long : short` prose. One source; nothing is kept by hand.
+ */
+const devFile = fileURLToPath(new URL('./src/dev.ts', import.meta.url));
+/**
+ * `sockline/heartbeat` (issue 16): a one-line re-export of `heartbeat` from the build beside it, so that an app that
+ * imports both gets one copy of the shared code (the main entry exports `heartbeat` too; unused, it is tree-shaken).
+ */
+const heartbeatEntry = (build) => ({
+  name: 'sockline-heartbeat-entry',
+  generateBundle(options) {
+    const esm = options.format === 'es';
+    const suffix = build.slice(build.indexOf('.') === -1 ? build.length : build.indexOf('.'));
+    const source = esm
+      ? `${banner}\nexport { heartbeat } from './${build}.js';\n`
+      : `${banner}\n'use strict';\nexports.heartbeat = require('./${build}.cjs').heartbeat;\n`;
+    this.emitFile({ type: 'asset', fileName: `heartbeat${build.startsWith('node') ? '.node' : suffix}.${esm ? 'js' : 'cjs'}`, source });
+    if (build === 'node' && esm) {
+      this.emitFile({ type: 'asset', fileName: 'heartbeat.d.ts', source: "export { heartbeat, type HeartbeatOptions } from './index.js';\n" });
+      this.emitFile({ type: 'asset', fileName: 'heartbeat.d.cts', source: "export { heartbeat, type HeartbeatOptions } from './index.cjs';\n" });
+    }
+  },
+});
+
+// A transform after TypeScript's (which emits `export const DEV = true;`).
+const production = () => ({
+  name: 'sockline-production',
+  transform(code, id) {
+    if (id !== devFile) return null;
+    const replaced = code.replace(/\bexport const DEV = true;/, 'export const DEV = false;');
+    if (replaced === code) this.error('src/dev.ts no longer compiles to `export const DEV = true;`');
+    return { code: replaced, map: null };
+  },
+});
+
 /** @type {import('rollup').RollupOptions[]} */
 export default [
   {
     input: 'src/index.node.ts',
     external: nodeExternal,
-    plugins: [ts()],
+    plugins: [ts(), heartbeatEntry('node')],
     output: [
       { file: 'dist/node.js', format: 'es', sourcemap: true, banner },
       { file: 'dist/node.cjs', format: 'cjs', sourcemap: true, banner, exports: 'named' },
     ],
   },
-  {
+  // The browser build, twice: development (DEV true) and production. Each also writes its `sockline/heartbeat` file.
+  ...['', '.production'].map((suffix) => ({
     input: 'src/index.browser.ts',
     external: ['eventemitter3'],
-    plugins: [ts()],
+    plugins: suffix ? [ts(), production(), heartbeatEntry('browser' + suffix)] : [ts(), heartbeatEntry('browser')],
     output: [
-      { file: 'dist/browser.js', format: 'es', sourcemap: true, banner },
-      { file: 'dist/browser.cjs', format: 'cjs', sourcemap: true, banner, exports: 'named' },
+      { file: `dist/browser${suffix}.js`, format: 'es', sourcemap: true, banner },
+      { file: `dist/browser${suffix}.cjs`, format: 'cjs', sourcemap: true, banner, exports: 'named' },
     ],
-  },
+  })),
   {
     input: 'src/index.browser.ts',
     // ES2017 (no static blocks, #private fields, ??, ?., object spread): Safari 11+, Chrome/Edge 79+, Firefox 69+.
