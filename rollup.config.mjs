@@ -72,7 +72,12 @@ const heartbeatEntry = (build) => ({
     const source = esm
       ? `${banner}\nexport { heartbeat } from './${build}.js';\n`
       : `${banner}\n'use strict';\nexports.heartbeat = require('./${build}.cjs').heartbeat;\n`;
-    this.emitFile({ type: 'asset', fileName: `heartbeat${build.startsWith('node') ? '.node' : suffix}.${esm ? 'js' : 'cjs'}`, source });
+    const fileName = `heartbeat${build.startsWith('node') ? '.node' : suffix}.${esm ? 'js' : 'cjs'}`;
+    // A (trivial) source map like every other file in dist/: the code is this one generated line.
+    this.emitFile({ type: 'asset', fileName, source: `${source}//# sourceMappingURL=${fileName}.map\n` });
+    // Its source is the `export { heartbeat }` line of src/exports.ts (the map has no mappings: nothing to step into).
+    const map = { version: 3, file: fileName, sources: ['../src/exports.ts'], sourcesContent: [readFileSync('src/exports.ts', 'utf8')], names: [], mappings: '' };
+    this.emitFile({ type: 'asset', fileName: `${fileName}.map`, source: JSON.stringify(map) });
     if (build === 'node' && esm) {
       this.emitFile({ type: 'asset', fileName: 'heartbeat.d.ts', source: "export { heartbeat, type HeartbeatOptions } from './index.js';\n" });
       this.emitFile({ type: 'asset', fileName: 'heartbeat.d.cts', source: "export { heartbeat, type HeartbeatOptions } from './index.cjs';\n" });
