@@ -2,6 +2,9 @@
 //   dist/node.js, dist/node.cjs         Node (our RFC 6455 client on node:net/node:tls), eventemitter3 external
 //   dist/browser.js, dist/browser.cjs   native WebSocket (browsers, workers), eventemitter3 external
 //   dist/react-native.js, .cjs          the same plus `headers` (React Native's WebSocket takes them), eventemitter3 external
+//   dist/heartbeat[.production|.node].js/.cjs (+ .d.ts/.d.cts)  `sockline/heartbeat`: re-exports from the build beside it
+//   dist/browser.production.js, .cjs   the same with DEV false (src/dev.ts): short argument/state messages, no static
+//                                       option checks; package.json's "production" condition serves it
 //   dist/sockline.min.js (+ .map)       CDN <script src>: IIFE exposing the global `Sockline`, eventemitter3 bundled, ES2017
 //   dist/index.d.ts, dist/index.d.cts   bundled types (the same public API for both entries)
 //   dist/cli.js                         the `sockline` command (ESM, executable), importing ./node.js
@@ -53,26 +56,68 @@ const executable = () => ({
   },
 });
 
+/**
+ * The production build (issue 16): src/dev.ts is replaced by a module whose `DEV` is `false`, and rollup drops
+ * every `if (DEV)` branch and `DEV ? long : short` prose. One source; nothing is kept by hand.
+ */
+const devFile = fileURLToPath(new URL('./src/dev.ts', import.meta.url));
+/**
+ * `sockline/heartbeat` (issue 16): a one-line re-export of `heartbeat` from the build beside it, so that an app that
+ * imports both gets one copy of the shared code (the main entry exports `heartbeat` too; unused, it is tree-shaken).
+ */
+const heartbeatEntry = (build) => ({
+  name: 'sockline-heartbeat-entry',
+  generateBundle(options) {
+    const esm = options.format === 'es';
+    const suffix = build.slice(build.indexOf('.') === -1 ? build.length : build.indexOf('.'));
+    const source = esm
+      ? `${banner}\nexport { heartbeat } from './${build}.js';\n`
+      : `${banner}\n'use strict';\nexports.heartbeat = require('./${build}.cjs').heartbeat;\n`;
+    const fileName = `heartbeat${build.startsWith('node') ? '.node' : suffix}.${esm ? 'js' : 'cjs'}`;
+    // A (trivial) source map like every other file in dist/: the code is this one generated line.
+    this.emitFile({ type: 'asset', fileName, source: `${source}//# sourceMappingURL=${fileName}.map\n` });
+    // Its source is the `export { heartbeat }` line of src/exports.ts (the map has no mappings: nothing to step into).
+    const map = { version: 3, file: fileName, sources: ['../src/exports.ts'], sourcesContent: [readFileSync('src/exports.ts', 'utf8')], names: [], mappings: '' };
+    this.emitFile({ type: 'asset', fileName: `${fileName}.map`, source: JSON.stringify(map) });
+    if (build === 'node' && esm) {
+      this.emitFile({ type: 'asset', fileName: 'heartbeat.d.ts', source: "export { heartbeat, type HeartbeatOptions } from './index.js';\n" });
+      this.emitFile({ type: 'asset', fileName: 'heartbeat.d.cts', source: "export { heartbeat, type HeartbeatOptions } from './index.cjs';\n" });
+    }
+  },
+});
+
+// A transform after TypeScript's (which emits `export const DEV = true;`).
+const production = () => ({
+  name: 'sockline-production',
+  transform(code, id) {
+    if (id !== devFile) return null;
+    const replaced = code.replace(/\bexport const DEV = true;/, 'export const DEV = false;');
+    if (replaced === code) this.error('src/dev.ts no longer compiles to `export const DEV = true;`');
+    return { code: replaced, map: null };
+  },
+});
+
 /** @type {import('rollup').RollupOptions[]} */
 export default [
   {
     input: 'src/index.node.ts',
     external: nodeExternal,
-    plugins: [ts()],
+    plugins: [ts(), heartbeatEntry('node')],
     output: [
       { file: 'dist/node.js', format: 'es', sourcemap: true, banner },
       { file: 'dist/node.cjs', format: 'cjs', sourcemap: true, banner, exports: 'named' },
     ],
   },
-  {
+  // The browser build, twice: development (DEV true) and production. Each also writes its `sockline/heartbeat` file.
+  ...['', '.production'].map((suffix) => ({
     input: 'src/index.browser.ts',
     external: ['eventemitter3'],
-    plugins: [ts()],
+    plugins: suffix ? [ts(), production(), heartbeatEntry('browser' + suffix)] : [ts(), heartbeatEntry('browser')],
     output: [
-      { file: 'dist/browser.js', format: 'es', sourcemap: true, banner },
-      { file: 'dist/browser.cjs', format: 'cjs', sourcemap: true, banner, exports: 'named' },
+      { file: `dist/browser${suffix}.js`, format: 'es', sourcemap: true, banner },
+      { file: `dist/browser${suffix}.cjs`, format: 'cjs', sourcemap: true, banner, exports: 'named' },
     ],
-  },
+  })),
   {
     // React Native (issue 15): the browser build plus `headers`, a file of its own so no browser bundle carries it.
     input: 'src/index.react-native.ts',

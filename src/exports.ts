@@ -36,3 +36,6 @@ export type { HeartbeatOptions, Provider, QueueOptions, ReconnectOptions, Socket
 export type { SendOptions } from './socket.js';
 export type { TlsData, TlsOptions, TlsPeerCertificate, TlsVersion } from './tls-options.js';
 export type { WebSocketBinaryType, WebSocketDropEvent, WebSocketEventHandler, WebSocketOptions } from './websocket/websocket.js';
+// bundle (issue 16): the heartbeat as an option value; a browser bundle carries its code only when this is imported
+// (also `import { heartbeat } from 'sockline/heartbeat'`).
+export { heartbeat } from './heartbeat.js';

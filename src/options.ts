@@ -5,6 +5,7 @@
  * Nothing else reads user options.
  */
 import { defaultShouldReconnect, type ReconnectContext } from './backoff.js';
+import { brief, DEV } from './dev.js';
 import { InvalidArgumentError } from './errors.js';
 import type { NodeSocketOptions } from './node/node-options.js';
 import { formatValue } from './protocol/format.js';
@@ -12,6 +13,7 @@ import { TOKEN } from './protocol/http-grammar.js';
 import { checkUserinfo } from './request-checks.js';
 import type { Runtime } from './runtime.js';
 import { toLogger, type DebugHook, type Logger } from './report.js';
+import { HEARTBEAT, type HeartbeatModule } from './heartbeat-module.js';
 
 /** A value, or a function (sync or async) called before every connection attempt to get a fresh one. */
 export type Provider<T> = T | (() => T | Promise<T>);
@@ -141,7 +143,8 @@ export interface CommonOptions {
   reconnect: Required<ReconnectOptions> | false;
   queue: Required<QueueOptions> | false;
   writeBuffer: Required<WriteBufferOptions>;
-  heartbeat: NormalizedHeartbeat | false;
+  /** With `start`, from the heartbeat module (src/heartbeat.ts) that validated it. */
+  heartbeat: (NormalizedHeartbeat & { start: HeartbeatModule['start'] }) | false;
   signal: AbortSignal | undefined;
   logger: Logger | false;
   /** The `debug` log, when on. */
@@ -199,7 +202,7 @@ const RULES: Record<string, readonly [min: number, max: number, integer?: 1] | 0
 };
 
 export function invalid(name: string, value: unknown, allowed: string): never {
-  throw new InvalidArgumentError(`Invalid option ${name}: ${formatValue(value)} (expected ${allowed})`);
+  throw new InvalidArgumentError(DEV ? `Invalid option ${name}: ${formatValue(value)} (expected ${allowed})` : brief('Invalid option ' + name, 'options'));
 }
 
 export const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -208,7 +211,7 @@ export const isObject = (value: unknown): value is Record<string, unknown> =>
 /** Check `value` is a number in [min, max] (an integer if `integer`) and return it. */
 export function number(name: string, value: unknown, min: number, max: number, integer?: unknown): number {
   if (typeof value !== 'number' || !(value >= min && value <= max) || (integer && value !== Infinity && !Number.isInteger(value))) {
-    invalid(name, value, `${integer ? 'an integer' : 'a number'} ${max === Infinity ? `>= ${min}` : `from ${min} to ${max}`}`);
+    invalid(name, value, DEV ? `${integer ? 'an integer' : 'a number'} ${max === Infinity ? `>= ${min}` : `from ${min} to ${max}`}` : '');
   }
   return value;
 }
@@ -221,7 +224,9 @@ function check(prefix: string, values: Record<string, unknown>): void {
     const rule = Object.prototype.hasOwnProperty.call(RULES, name) ? RULES[name] : undefined;
     const value = values[key];
     if (rule === 0) {
-      if (typeof value !== 'function') invalid(name, value, 'a function');
+      // A callback of another type is a programming mistake (TypeScript catches it); in production it fails when
+      // called, as a CallbackError (the Socket's callbacks are all guarded).
+      if (DEV && typeof value !== 'function') invalid(name, value, 'a function');
     } else if (rule) {
       // Bounds set by another option: maxDelay >= minDelay, lowWaterMark <= highWaterMark <= maxBufferedAmount.
       const low = key === 'maxDelay' ? values.minDelay : key === 'maxBufferedAmount' ? values.highWaterMark : rule[0];
@@ -230,8 +235,28 @@ function check(prefix: string, values: Record<string, unknown>): void {
   }
 }
 
+/**
+ * The heartbeat's settings, by the module that implements it (src/heartbeat.ts): the one `heartbeat()` attached to the
+ * options, else the runtime's own (Node). Without either (a browser build where the app did not import
+ * 'sockline/heartbeat') any heartbeat but `false`/`undefined` is refused: a heartbeat that silently never runs is
+ * worse than an error. Without protocol pings (browsers) the heartbeat is off unless asked for (with a message).
+ */
+function heartbeatOf(value: unknown, runtime: Runtime): (NormalizedHeartbeat & { start: HeartbeatModule['start'] }) | false {
+  const module = (value as { [HEARTBEAT]?: HeartbeatModule } | undefined)?.[HEARTBEAT] ?? runtime.heartbeat;
+  if (value === false || (value === undefined && !runtime.canPing)) return false;
+  if (!module) {
+    throw new InvalidArgumentError(
+      DEV
+        ? "Invalid option heartbeat: this build has no heartbeat unless you import it: heartbeat: heartbeat({ message, interval }) with import { heartbeat } from 'sockline/heartbeat'"
+        : brief("Invalid option heartbeat: use heartbeat() from 'sockline/heartbeat'", 'heartbeat'),
+    );
+  }
+  const settings = module.options(value, runtime.canPing);
+  return settings && { ...settings, start: module.start };
+}
+
 /** A sub-object option: `false` off, `true`/absent the defaults, an object merged over them (unknown keys refused) and checked. */
-function merge<T extends object>(name: string, value: unknown, defaults: T): T | false {
+export function merge<T extends object>(name: string, value: unknown, defaults: T): T | false {
   if (value === false) return false;
   if (value === true || value === undefined) return defaults;
   if (!isObject(value)) return invalid(name, value, 'true, false or an object');
@@ -246,7 +271,9 @@ function known(prefix: string, value: Record<string, unknown>, defaults: object,
   for (const key of Object.keys(value)) {
     if (others.includes(key)) continue;
     // Own keys only: `constructor`, `toString` or a JSON `__proto__` key are not options (issue 9 item 19).
+    // Production: a typo is a programming mistake the development build reports; the key is ignored (the default applies).
     if (!Object.prototype.hasOwnProperty.call(defaults, key)) {
+      if (!DEV) continue;
       throw new InvalidArgumentError(`Unknown option ${prefix}${key} (known: ${Object.keys(defaults).concat(others).join(', ')})`);
     }
     if (value[key] !== undefined) result[key] = value[key];
@@ -264,10 +291,14 @@ export function toProtocols(value: unknown): string[] {
   const seen = new Set<string>();
   for (const protocol of list) {
     if (typeof protocol !== 'string' || !TOKEN.test(protocol)) {
-      throw new InvalidArgumentError(`Invalid subprotocol ${formatValue(protocol)}: expected a non-empty HTTP token (letters, digits, !#$%&'*+-.^_\`|~)`);
+      throw new InvalidArgumentError(
+        DEV ? `Invalid subprotocol ${formatValue(protocol)}: expected a non-empty HTTP token (letters, digits, !#$%&'*+-.^_\`|~)` : brief('Invalid subprotocol', 'options'),
+      );
     }
     const folded = protocol.toLowerCase();
-    if (seen.has(folded)) throw new InvalidArgumentError(`Duplicate subprotocol ${formatValue(protocol)}: offer each once (case-insensitive)`);
+    if (seen.has(folded)) {
+      throw new InvalidArgumentError(DEV ? `Duplicate subprotocol ${formatValue(protocol)}: offer each once (case-insensitive)` : brief('Duplicate subprotocol', 'options'));
+    }
     seen.add(folded);
   }
   return list;
@@ -289,15 +320,15 @@ export function toWebSocketUrl(input: unknown): URL {
   try {
     url = new URL(input as string, (globalThis as { location?: { href: string } }).location?.href);
   } catch {
-    throw new InvalidArgumentError(`Invalid URL ${formatValue(input)}: expected an absolute ws:// or wss:// URL`);
+    throw new InvalidArgumentError(DEV ? `Invalid URL ${formatValue(input)}: expected an absolute ws:// or wss:// URL` : brief('Invalid URL', 'api'));
   }
   const shown = redact(url);
   url.protocol = url.protocol.replace(/^http/, 'ws');
   if (!/^wss?:$/.test(url.protocol)) {
-    throw new InvalidArgumentError(`Invalid URL ${shown}: the scheme must be ws: or wss: (http: and https: are converted)`);
+    throw new InvalidArgumentError(DEV ? `Invalid URL ${shown}: the scheme must be ws: or wss: (http: and https: are converted)` : brief(`Invalid URL ${shown}: scheme`, 'api'));
   }
   if (url.href.includes('#')) {
-    throw new InvalidArgumentError(`Invalid URL ${shown}#…: WebSocket URLs cannot have a fragment`);
+    throw new InvalidArgumentError(DEV ? `Invalid URL ${shown}#…: WebSocket URLs cannot have a fragment` : brief(`Invalid URL ${shown}#…: fragment`, 'api'));
   }
   // Checked here, not when the request is built inside the socket's 'connect' listener (issue 9 item 2).
   checkUserinfo(url, shown);
@@ -329,31 +360,17 @@ export function sendFragmentSize(options: { fragmentSize?: number } | undefined,
  * @throws InvalidArgumentError naming the option, the value received and what is allowed.
  */
 export function normalize<S extends object>(options: SocketOptions, runtime: Runtime<S>): NormalizedOptions<S> {
-  if (!isObject(options)) throw new InvalidArgumentError(`Invalid options ${formatValue(options)}: expected an object`);
+  if (!isObject(options)) throw new InvalidArgumentError(DEV ? `Invalid options ${formatValue(options)}: expected an object` : brief('Invalid options', 'options'));
   // The runtime's own options are its to check (`runtime.options` below); any other unknown key is refused.
   const o: Record<string, unknown> = { ...DEFAULTS, ...known('', options, DEFAULTS, runtime.optionNames) };
-  // Without protocol pings (browsers), the heartbeat is off unless asked for (with a message).
-  if (options.heartbeat === undefined && !runtime.canPing) o.heartbeat = false;
   check('', o);
   const reconnect = merge('reconnect', o.reconnect, DEFAULTS.reconnect);
   const queue = merge('queue', o.queue, DEFAULTS.queue);
   // Always on (`maxBufferedAmount: Infinity` disables the cap): `false` is refused, `true` means the defaults.
   const writeBuffer = merge('writeBuffer', o.writeBuffer, DEFAULTS.writeBuffer) || invalid('writeBuffer', false, 'an object');
-  const heartbeat = merge('heartbeat', o.heartbeat, DEFAULTS.heartbeat) as NormalizedHeartbeat | false;
-  if (heartbeat) {
-    const { message, isPong } = heartbeat as { message: unknown; isPong: unknown };
-    if (message !== undefined && typeof message !== 'string' && !(message instanceof Uint8Array)) {
-      invalid('heartbeat.message', message, 'a string or a Uint8Array');
-    }
-    if (isPong !== undefined && typeof isPong !== 'function') invalid('heartbeat.isPong', isPong, 'a function');
-    if (message === undefined && (isPong || !runtime.canPing)) {
-      throw new InvalidArgumentError(
-        `Invalid option heartbeat: ${isPong ? 'isPong needs' : 'browsers have no ping API, so it needs'} heartbeat.message`,
-      );
-    }
-  }
+  const heartbeat = heartbeatOf(options.heartbeat === undefined ? undefined : o.heartbeat, runtime);
   const signal = o.signal as AbortSignal | undefined;
-  if (signal !== undefined && (typeof signal?.addEventListener !== 'function' || typeof signal.aborted !== 'boolean')) {
+  if (DEV && signal !== undefined && (typeof signal?.addEventListener !== 'function' || typeof signal.aborted !== 'boolean')) {
     invalid('signal', signal, 'an AbortSignal');
   }
   const logger = toLogger(o.logger);

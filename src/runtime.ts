@@ -2,6 +2,7 @@
  * What the Socket facade asks of the runtime it runs on. Each entry point passes one `Runtime` value
  * (`node/runtime.ts`, `browser/runtime.ts`); the facade never tests which runtime it is on, it asks this.
  */
+import type { HeartbeatModule } from './heartbeat-module.js';
 import type { SocketOptions } from './options.js';
 import type { DebugHook, Logger } from './report.js';
 import type { CloseInfo } from './protocol/events.js';
@@ -22,6 +23,11 @@ export interface Runtime<S extends object = object, O extends TransportOptions =
   readonly acceptsBlob: boolean;
   /** Protocol pings exist: the heartbeat is on by default and needs no `message`. */
   readonly canPing: boolean;
+  /**
+   * The heartbeat built into this runtime's entry (Node: src/heartbeat.ts, protocol pings on by default); absent in
+   * the browser build, where the app passes `heartbeat()` from 'sockline/heartbeat' (issue 16: bytes only when used).
+   */
+  readonly heartbeat?: HeartbeatModule;
   /** The options only this runtime knows about (accepted, or refused by `options()` with a reason). */
   readonly optionNames: readonly string[];
   /**

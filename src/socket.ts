@@ -8,6 +8,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { nextDelay } from './backoff.js';
+import { brief, DEV } from './dev.js'; // bundle (issue 16): short argument/state messages in production
 import { emitEach } from './emit-each.js';
 import {
   AbortError,
@@ -26,7 +27,6 @@ import {
   redact,
   sendFragmentSize,
   toProtocols,
-  type NormalizedHeartbeat,
   type NormalizedOptions,
   type SocketOptions,
   type UrlInput,
@@ -88,12 +88,14 @@ function toMessage(data: unknown, allowBlob: boolean, method: string): MessageDa
     if (Object.prototype.toString.call(data) === '[object ArrayBuffer]') return new Uint8Array(data as ArrayBuffer);
     if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   } catch {
-    throw new InvalidArgumentError(`Invalid data: ${method}() got a detached ArrayBuffer (it was transferred); send a copy`);
+    throw new InvalidArgumentError(DEV ? `Invalid data: ${method}() got a detached ArrayBuffer (it was transferred); send a copy` : brief('Detached buffer', 'send-contract'));
   }
   if (allowBlob && typeof Blob === 'function' && data instanceof Blob) return data;
   throw new InvalidArgumentError(
-    `Invalid data ${formatValue(data)}: ${method}() accepts a string, Uint8Array, ArrayBuffer or ArrayBufferView` +
-      (allowBlob ? ' or Blob' : '') + ' (for an object, send JSON.stringify(value))',
+    DEV
+      ? `Invalid data ${formatValue(data)}: ${method}() accepts a string, Uint8Array, ArrayBuffer or ArrayBufferView` +
+          (allowBlob ? ' or Blob' : '') + ' (for an object, send JSON.stringify(value))'
+      : brief(`Invalid data for ${method}()`, 'send-contract'),
   );
 }
 
@@ -134,9 +136,8 @@ export class SocketCore extends EventEmitter<SocketEvents> {
   #closeError: SocklineError | undefined;
   /** The connection-timeout or the retry timer (never both). */
   #timer: Timer | undefined;
-  /** One timer per open link, refreshed for every probe. */
-  #beatTimer: Timer | undefined;
-  #replyTimer: Timer | undefined;
+  /** Stops the heartbeat of the open link (src/heartbeat.ts; bundle, issue 16). */
+  #stopBeat: (() => void) | undefined;
   /** Created with the first queued message (most Sockets never queue). */
   #queue: SendQueue<Outgoing> | undefined;
   /** The page exposes online/offline events and `navigator.onLine`. */
@@ -237,7 +238,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
   ping(data?: string | Uint8Array | ArrayBuffer | ArrayBufferView): void {
     const transport = this.#transport;
     const up = this.#up;
-    if (up && !transport!.canPing) throw new InvalidStateError('Cannot ping: this runtime has no ping API; use heartbeat.message');
+    if (up && !transport!.canPing) throw new InvalidStateError(DEV ? 'Cannot ping: this runtime has no ping API; use heartbeat.message' : brief('No ping API', 'heartbeat'));
     const payload = data === undefined ? data : toMessage(data, false, 'ping');
     // Not open, or the link is closing (the transport took nothing).
     if (!up || !transport!.ping(typeof payload === 'string' ? new TextEncoder().encode(payload) : (payload as Uint8Array | undefined))) {
@@ -268,7 +269,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
    */
   reconnect(code?: number, reason?: string): void {
     assertCloseArgs(code, reason);
-    if (this.#ended()) throw new InvalidStateError(`Cannot reconnect: the socket is ${this.#state}; create a new Socket`);
+    if (this.#ended()) throw new InvalidStateError(DEV ? `Cannot reconnect: the socket is ${this.#state}; create a new Socket` : brief('Cannot reconnect: ' + this.#state, 'methods'));
     const wasUp = this.#end(code, reason);
     const info = (this.#lastClose = closeInfo(code, reason));
     const generation = this.#generation;
@@ -287,7 +288,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     const data = toMessage(input, this.#runtime.acceptsBlob, 'send');
     const item: Outgoing = { data, size: 0, fragmentSize: sendFragmentSize(options, this.#options.fragmentSize), settle };
     if (this.#ended()) {
-      throw new InvalidStateError(`Cannot send: the socket is ${this.#state}; messages sent after close() are not delivered`);
+      throw new InvalidStateError(DEV ? `Cannot send: the socket is ${this.#state}; messages sent after close() are not delivered` : brief('Cannot send: ' + this.#state, 'send-contract'));
     }
     const { maxBufferedAmount, highWaterMark } = this.#options.writeBuffer;
     const direct = this.#up && !this.#queue?.length;
@@ -304,8 +305,10 @@ export class SocketCore extends EventEmitter<SocketEvents> {
       error = new QueueOverflowError(`Write buffer full (maxBufferedAmount ${maxBufferedAmount}): wait for 'drain'`, 'maxBufferedAmount', data);
     } else if (!limits) {
       error = new InvalidStateError(
-        `Cannot send: the socket is ${this.#up ? 'closing its link' : this.#state} and the queue is disabled (queue: false); ` +
-          "wait for the 'open' event or enable the queue",
+        DEV
+          ? `Cannot send: the socket is ${this.#up ? 'closing its link' : this.#state} and the queue is disabled (queue: false); ` +
+              "wait for the 'open' event or enable the queue"
+          : brief('Cannot send: not open, queue: false', 'send-contract'),
       );
     } else {
       item.size = byteLength(data);
@@ -363,7 +366,8 @@ export class SocketCore extends EventEmitter<SocketEvents> {
   }
 
   static #pollDrain(socket: SocketCore): void {
-    if (socket.#checkDrain()) socket.#drainWatch!.refresh();
+    // A new timer rather than `refresh()`, which browsers' numeric timer ids do not have (bundle, issue 16: found by e2e).
+    if (socket.#checkDrain()) socket.#drainWatch = setTimeout(SocketCore.#pollDrain, DRAIN_POLL, socket);
   }
 
   /** Emit `drain` if the buffer fell under the low-water mark; returns whether it is still being watched. */
@@ -407,10 +411,9 @@ export class SocketCore extends EventEmitter<SocketEvents> {
 
   #stopTimers(): void {
     clearTimeout(this.#timer);
-    clearTimeout(this.#beatTimer);
-    clearTimeout(this.#replyTimer);
     clearTimeout(this.#drainWatch);
-    this.#timer = this.#beatTimer = this.#replyTimer = this.#drainWatch = undefined;
+    this.#stopBeat?.();
+    this.#timer = this.#drainWatch = this.#stopBeat = undefined;
   }
 
   /** Detach the transport and end it: the closing handshake for an open link, terminated otherwise. Returns whether it was open. */
@@ -532,7 +535,8 @@ export class SocketCore extends EventEmitter<SocketEvents> {
       }
     }
     if (!live()) return;
-    this.#startHeartbeat();
+    const heartbeat = this.#options.heartbeat;
+    if (heartbeat) this.#stopBeat = heartbeat.start(this.#transport!, heartbeat);
     this.emit('open', { ...info, reconnected, attempt: this.#retries });
   }
 
@@ -570,45 +574,6 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     }
     this.#stats.received++;
     this.emit('message', data, binary ? BINARY : TEXT);
-  }
-
-  /**
-   * Probe every `interval`; no inbound data within `timeout` of a probe, or a gap since the last inbound
-   * data longer than `interval + timeout` at a tick (timers were frozen: sleep, background tab), terminates
-   * the link with a `TimeoutError` (1006), which leads to a reconnect.
-   */
-  #startHeartbeat(): void {
-    const heartbeat = this.#options.heartbeat;
-    if (!heartbeat || (heartbeat.message === undefined && !this.#transport!.canPing)) return;
-    // Static callbacks with the Socket as argument: no closures kept per open link.
-    this.#beatTimer = setTimeout(SocketCore.#beat, heartbeat.interval, this);
-  }
-
-  /** A heartbeat tick (timers are stopped whenever the transport is detached, so it is the one that opened). */
-  static #beat(socket: SocketCore): void {
-    const transport = socket.#transport!;
-    const { interval, timeout, message } = socket.#options.heartbeat as NormalizedHeartbeat;
-    const now = Date.now();
-    const idle = now - transport.lastReceivedAt;
-    if (idle > interval + timeout) {
-      return socket.#heartbeatFailed(idle, `nothing received for ${idle} ms, more than interval + timeout (${interval + timeout} ms); timers were suspended or the link is dead`);
-    }
-    // A link that is closing takes no probe (false): its close is on the way.
-    if (message === undefined) transport.ping();
-    else transport.send(message, 0);
-    socket.#replyTimer ??= setTimeout(SocketCore.#replyDue, timeout, socket, now);
-    socket.#beatTimer!.refresh();
-  }
-
-  /** `timeout` after the probe sent at `probedAt`: nothing received since means the link is dead. */
-  static #replyDue(socket: SocketCore, probedAt: number): void {
-    socket.#replyTimer = undefined;
-    const { timeout } = socket.#options.heartbeat as NormalizedHeartbeat;
-    if (socket.#transport!.lastReceivedAt < probedAt) socket.#heartbeatFailed(timeout, `no reply within ${timeout} ms`);
-  }
-
-  #heartbeatFailed(ms: number, detail: string): void {
-    this.#transport!.terminate(new TimeoutError(`Heartbeat failed: ${detail}`, 'heartbeat', ms));
   }
 
   /** An attempt failed before a transport could report it (provider, factory, timeout). */

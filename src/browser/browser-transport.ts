@@ -1,3 +1,4 @@
+import { brief, DEV } from '../dev.js';
 import { InvalidArgumentError, InvalidStateError, NetworkError, type SocklineError } from '../errors.js';
 import { redact } from '../options.js';
 import { handshakeErrorFromEvent } from './handshake-error-from-event.js';
@@ -6,16 +7,6 @@ import type { CloseInfo, OutgoingData, TransportFactory, TransportOptions } from
 
 /** RFC 6455 §7.1.5: "the connection was closed abnormally", what a browser reports for every failure. */
 const ABNORMAL = 1006;
-
-/** "Node 20.11.0 without a global WebSocket", "Deno 1.40.0", the user agent, …: the runtime named in the missing-WebSocket error. */
-function describeRuntime(): string {
-  // Read through globalThis so that bundlers never see a free `process` and inject a polyfill.
-  const g = globalThis as { process?: { versions?: { node?: string } }; Deno?: { version?: { deno?: string } }; navigator?: { userAgent?: string } };
-  const node = g.process?.versions?.node;
-  if (g.Deno) return 'Deno ' + g.Deno.version?.deno;
-  if (node) return 'Node ' + node + ' without a global WebSocket';
-  return g.navigator?.userAgent || 'unknown runtime';
-}
 
 /**
  * One connection attempt over the runtime's native `WebSocket` (browsers, Deno, workers, React Native).
@@ -36,8 +27,11 @@ function describeRuntime(): string {
 export const connectBrowser: TransportFactory<TransportOptions & { headers?: Record<string, string> }> = (url, { protocols, headers }, handler) => {
   const Native = (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
   if (typeof Native !== 'function') {
+    // No runtime sniffing here (issue 16): the runtimes without a WebSocket global are the ones the Node build is for.
     throw new InvalidStateError(
-      `WebSocket is not available in this runtime (${describeRuntime()}): import sockline's Node build or define globalThis.WebSocket`,
+      DEV
+        ? "WebSocket is not available in this runtime: import sockline's Node build or define globalThis.WebSocket"
+        : brief('No WebSocket in this runtime', 'supported-runtimes'),
     );
   }
 

@@ -1,4 +1,5 @@
 /** The browser runtime (also Deno, workers, React Native): the native `WebSocket`, which hides handshakes and pings. */
+import { brief, DEV } from '../dev.js';
 import { InvalidArgumentError } from '../errors.js';
 import { toWebSocketUrl, type SocketOptions } from '../options.js';
 import type { Runtime } from '../runtime.js';
@@ -21,8 +22,11 @@ export const browserRuntime: Runtime = {
   options(options: SocketOptions) {
     for (const name of NODE_ONLY) {
       if (options[name as keyof SocketOptions] !== undefined) {
+        // Kept in production too: several carry security intent (an Authorization header, a CA, a payload limit).
         throw new InvalidArgumentError(
-          `Option ${name} is not supported in browsers: the native WebSocket cannot apply it (Node build only)`,
+          DEV
+            ? `Option ${name} is not supported in browsers: the native WebSocket cannot apply it (Node build only)`
+            : brief(`Option ${name} is not supported in browsers`, 'options'),
         );
       }
     }

@@ -1,5 +1,6 @@
 /** The Node runtime: our RFC 6455 client over node:net/node:tls, with the Node-only options. */
 import { retryAfterOf } from '../backoff.js';
+import { heartbeatModule } from '../heartbeat.js';
 import { resolveProvider } from '../provider.js';
 import type { Runtime } from '../runtime.js';
 import { NODE_OPTION_NAMES, normalizeNodeOptions, toHeaders, type NodeSettings, type NodeTransportOptions } from './node-options.js';
@@ -15,6 +16,8 @@ export const nodeRuntime: Runtime<NodeSettings, NodeTransportOptions> = {
   // Blobs would need an async read before framing; Node apps send bytes.
   acceptsBlob: false,
   canPing: true,
+  // Protocol pings on by default: the Node entry always carries the heartbeat.
+  heartbeat: heartbeatModule,
   optionNames: NODE_OPTION_NAMES,
   options: normalizeNodeOptions,
   async attempt({ headers, transport }) {

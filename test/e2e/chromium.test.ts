@@ -5,7 +5,8 @@
  *
  * - Node: dist/node.js (what `import 'sockline'` gives a Node app);
  * - Chromium, /cdn.html: dist/sockline.min.js from a plain <script src>, global `Sockline`;
- * - Chromium, /esm.html: dist/browser.js from <script type="module"> with an import map.
+ * - Chromium, /esm.html: dist/browser.js from <script type="module"> with an import map;
+ * - Chromium, /esm-production.html: the same with dist/browser.production.js (issue 16).
  *
  * Each runs test/shared/echo-scenarios.ts (served to the page, types stripped) against a local `ws`
  * server on 127.0.0.1, and the README example from test/shared/readme-example.ts.
@@ -54,7 +55,7 @@ afterAll(async () => {
 }, BROWSER_TIMEOUT);
 
 /** Opens one of the static pages and waits until it has defined `window.Sockline`. */
-async function openPage(path: '/cdn.html' | '/esm.html'): Promise<Page> {
+async function openPage(path: '/cdn.html' | '/esm.html' | '/esm-production.html'): Promise<Page> {
   const page = await (await chromium()).context.newPage();
   const problems: string[] = [];
   pageProblems.set(path, problems);
@@ -130,6 +131,8 @@ describe('Node build (dist/node.js)', () => {
 describe.skipIf(chromiumPeer.skip).each([
   { label: 'Chromium, CDN build from <script src> (global Sockline)', path: '/cdn.html' as const },
   { label: 'Chromium, ESM build from <script type="module">', path: '/esm.html' as const },
+  // Issue 16: the production build passes the same suite.
+  { label: 'Chromium, ESM production build (dist/browser.production.js)', path: '/esm-production.html' as const },
 ])('$label', ({ path }) => {
   let opened: Promise<Page> | undefined;
   const page = (): Promise<Page> => (opened ??= openPage(path));
@@ -143,7 +146,14 @@ describe.skipIf(chromiumPeer.skip).each([
     if (opened) {
       const version = (await browser?.then((b) => b.context.browser()?.version() ?? '', () => '')) ?? '';
       const cdn = path === '/cdn.html';
-      recordBrowserPage(`chromium-${path.slice(1, -5)}`, `Chromium ${version}`, cdn ? 'CDN `<script src>`' : '`<script type="module">`, import map', cdn ? 'dist/sockline.min.js' : 'dist/browser.js', failed);
+      const production = path === '/esm-production.html';
+      recordBrowserPage(
+        `chromium-${path.slice(1, -5)}`,
+        `Chromium ${version}`,
+        cdn ? 'CDN `<script src>`' : production ? '`<script type="module">`, import map, production build' : '`<script type="module">`, import map',
+        cdn ? 'dist/sockline.min.js' : production ? 'dist/browser.production.js' : 'dist/browser.js',
+        failed,
+      );
     }
     await opened?.then((p) => p.close(), () => {});
   }, BROWSER_TIMEOUT);
@@ -176,6 +186,24 @@ describe.skipIf(chromiumPeer.skip).each([
       catch (error) { return error.name + ': ' + error.message; }
     })()`);
     expect(thrown).toMatch(/^InvalidArgumentError: Option headers is not supported in browsers/);
+  });
+
+  // Issue 16: the heartbeat is opt-in code in the browser build (heartbeat() from 'sockline/heartbeat', also on the
+  // main entry); its timers must work with browsers' numeric timer ids (Node's refresh() does not exist there).
+  it('should run an application heartbeat passed as heartbeat({ message }), swallowing the echoed pings', { timeout: SCENARIO_TIMEOUT }, async () => {
+    const result = await (await page()).evaluate(`new Promise((resolve) => {
+      const { Socket, heartbeat } = window.Sockline;
+      const socket = new Socket(${JSON.stringify(`${ws!.url}/echo`)}, {
+        reconnect: false,
+        heartbeat: heartbeat({ message: 'hb', interval: 150, timeout: 1000, isPong: (data) => (pongs++, data === 'hb') }),
+      });
+      let pongs = 0;
+      const seen = [];
+      socket.on('message', (data) => seen.push(data));
+      socket.on('error', (error) => seen.push('error: ' + error.message));
+      socket.on('open', () => setTimeout(() => { const state = socket.state; socket.close(); resolve({ state, seen, echoed: pongs >= 3 }); }, 800));
+    })`);
+    expect(result).toEqual({ state: 'open', seen: [], echoed: true });
   });
 
   it('should have logged no console error and thrown no page error', async () => {

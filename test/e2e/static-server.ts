@@ -4,6 +4,7 @@
  * - `/cdn.html`             loads dist/sockline.min.js with a plain <script src> (global `Sockline`)
  * - `/esm.html`             imports dist/browser.js with <script type="module">; an import map resolves
  *                           `sockline` and `eventemitter3` (its ESM build from node_modules)
+ * - `/esm-production.html`  the same with dist/browser.production.js (the "production" export condition)
  * - `/dist/*`               the built files
  * - `/node_modules/eventemitter3/dist/*`
  * - `/shared/<name>.js`     test/shared/<name>.ts, types stripped, so the page runs the very scenario
@@ -32,11 +33,11 @@ const CDN_PAGE = `<!doctype html>
 <script>if (typeof Sockline === 'object') { ${READY} } else { window.loadError = 'Sockline global missing'; }</script>
 </head><body>cdn</body></html>`;
 
-const ESM_PAGE = `<!doctype html>
+const esmPage = (build: string): string => `<!doctype html>
 <html><head><meta charset="utf-8"><title>sockline ESM</title>
 <script type="importmap">
 { "imports": {
-    "sockline": "/dist/browser.js",
+    "sockline": "/dist/${build}",
     "eventemitter3": "/node_modules/eventemitter3/dist/eventemitter3.esm.js"
 } }
 </script>
@@ -47,6 +48,9 @@ const ESM_PAGE = `<!doctype html>
 </script>
 <script>window.addEventListener('error', (e) => { window.loadError = String(e.message); });</script>
 </head><body>esm</body></html>`;
+const ESM_PAGE = esmPage('browser.js');
+/** Issue 16: the production build (package.json "production" condition), the same scenarios. */
+const ESM_PRODUCTION_PAGE = esmPage('browser.production.js');
 
 export interface StaticServer {
   /** `http://127.0.0.1:<port>` */
@@ -67,6 +71,7 @@ export async function startStaticServer(root: string): Promise<StaticServer> {
     if (pathname === '/favicon.ico') return ['.ico', ''];
     if (pathname === '/cdn.html') return ['.html', CDN_PAGE];
     if (pathname === '/esm.html') return ['.html', ESM_PAGE];
+    if (pathname === '/esm-production.html') return ['.html', ESM_PRODUCTION_PAGE];
     const shared = /^\/shared\/([\w-]+)\.js$/.exec(pathname);
     if (shared) {
       const source = await readFile(join(root, 'test', 'shared', `${shared[1]}.ts`), 'utf8');

@@ -58,27 +58,15 @@ describe('browser bundle of `import { Socket } from "sockline"`', () => {
     }
   });
 
-  it('should print the sizes with scripts/size.mjs, exiting non-zero only over budget', () => {
-    const run = spawnSync(process.execPath, [join(root, 'scripts/size.mjs'), '--json'], {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    const report = JSON.parse(run.stdout.slice(0, run.stdout.lastIndexOf('}') + 1)) as {
-      budget: number;
-      target: number;
-      results: { name: string; installed: boolean; gzip?: number }[];
-    };
-    expect(report.budget).toBe(BUDGET_BYTES);
-    expect(report.target).toBe(TARGET_BYTES);
-    expect(report.results[0]).toMatchObject({ name: 'sockline', installed: true, gzip: size.gzip });
-    // The README compares against these, measured the same way (they are devDependencies).
-    expect(report.results.slice(1).map((r) => [r.name, r.installed])).toEqual([
-      ['reconnecting-websocket', true],
-      ['partysocket/ws (ReconnectingWebSocket)', true],
-      ['partysocket (PartySocket)', true],
-    ]);
-    expect(run.status).toBe(size.gzip > BUDGET_BYTES ? 1 : 0);
+  // Issue 16: the production build (the "production" export condition) is a different file, with the same API.
+  it('should resolve the "production" condition to dist/browser.production.js, without the development prose', async () => {
+    const production = await bundleForBrowser("export { Socket } from 'sockline';", true);
+    const ours = production.modules.filter((id) => !id.startsWith('\0') && !id.includes('node_modules') && !id.endsWith('entry.js'));
+    expect(ours).toEqual([dist('browser.production.js')]);
+    expect(production.warnings).toEqual([]);
+    expect(bundle.code).toContain('(expected ');
+    expect(production.code).not.toContain('(expected ');
+    expect(production.code).toContain('https://github.com/sockline/sockline#');
   });
 });
 

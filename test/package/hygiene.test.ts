@@ -79,7 +79,8 @@ describe('package hygiene', () => {
     }
     const report = JSON.parse(out) as { analysis: { problems: unknown[]; entrypoints: Record<string, unknown> } };
     expect(report.analysis.problems).toEqual([]);
-    expect(Object.keys(report.analysis.entrypoints)).toEqual(['.', './package.json']);
+    // './heartbeat': issue 16 (the opt-in heartbeat); node10 resolution finds its types through typesVersions.
+    expect(Object.keys(report.analysis.entrypoints)).toEqual(['.', './heartbeat', './package.json']);
   });
 
   it('should point main/module/types/unpkg/jsdelivr at built files and declare no side effects', () => {

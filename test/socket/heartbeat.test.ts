@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TimeoutError } from '../../src/errors.js';
+import { heartbeat as withModule } from '../../src/heartbeat.js';
 import { createSocket, settle } from './helpers/script-transport.js';
 
 beforeEach(() => {
@@ -109,7 +110,8 @@ describe('heartbeat', () => {
   });
 
   describe('application-level heartbeat', () => {
-    const appHeartbeat = { ...heartbeat, message: 'ping', isPong: (data: string | Uint8Array) => data === 'pong' };
+    // The browser build has no heartbeat unless the app imports it (issue 16): `heartbeat()` from sockline/heartbeat.
+    const appHeartbeat = withModule({ ...heartbeat, message: 'ping', isPong: (data: string | Uint8Array) => data === 'pong' });
 
     it('should send the message, swallow matching replies, and deliver everything else', async () => {
       const { socket, s, events } = createSocket({ heartbeat: appHeartbeat }, { runtime: 'browser' });

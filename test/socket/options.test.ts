@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../../src/errors.js';
 import { browserRuntime } from '../../src/browser/runtime.js';
 import { NODE_DEFAULTS, NODE_OPTION_NAMES } from '../../src/node/node-options.js';
 import { nodeRuntime } from '../../src/node/runtime.js';
+import { heartbeat, heartbeatModule } from '../../src/heartbeat.js';
 import { DEFAULTS, normalize, toWebSocketUrl, type SocketOptions } from '../../src/options.js';
 import type { Runtime } from '../../src/runtime.js';
 import { SocketCore } from '../../src/socket.js';
@@ -47,7 +48,8 @@ describe('normalizeOptions', () => {
       },
       queue: { maxMessages: 1000, maxBytes: 4 * 1024 * 1024 },
       writeBuffer: { highWaterMark: 1024 * 1024, lowWaterMark: 256 * 1024, maxBufferedAmount: 64 * 1024 * 1024 },
-      heartbeat: { interval: 30_000, timeout: 10_000, message: undefined, isPong: undefined },
+      // `start`: the heartbeat module that validated it (src/heartbeat.ts, the Node runtime's own).
+      heartbeat: { interval: 30_000, timeout: 10_000, message: undefined, isPong: undefined, start: heartbeatModule.start },
       signal: undefined,
       logger: console,
       log: undefined,
@@ -149,8 +151,22 @@ describe('normalizeOptions', () => {
   });
 
   it('should require a heartbeat message in browsers', () => {
-    expect(invalid({ heartbeat: true }, 'browser')).toThrow('browsers have no ping API, so it needs heartbeat.message');
-    expect(normalizeOptions({ heartbeat: { message: 'ping' } }, 'browser').heartbeat).toMatchObject({ message: 'ping' });
+    expect(invalid({ heartbeat: heartbeat() }, 'browser')).toThrow('browsers have no ping API, so it needs heartbeat.message');
+    expect(normalizeOptions({ heartbeat: heartbeat({ message: 'ping' }) }, 'browser').heartbeat).toMatchObject({ message: 'ping' });
+  });
+
+  // Issue 16: the browser build carries the heartbeat only when the app imports it (`heartbeat()`).
+  it('should refuse a plain heartbeat object or true in browsers, naming sockline/heartbeat', () => {
+    for (const value of [true, { message: 'ping' }]) {
+      expect(invalid({ heartbeat: value }, 'browser')).toThrow("import { heartbeat } from 'sockline/heartbeat'");
+    }
+    expect(normalizeOptions({ heartbeat: false }, 'browser').heartbeat).toBe(false);
+  });
+
+  it('should accept heartbeat() on Node too, with the same settings as the plain object', () => {
+    const plain = normalizeOptions({ heartbeat: { interval: 500, message: 'p' } }, 'node').heartbeat;
+    expect(normalizeOptions({ heartbeat: heartbeat({ interval: 500, message: 'p' }) }, 'node').heartbeat).toEqual(plain);
+    expect(plain).toMatchObject({ interval: 500, timeout: 10_000, message: 'p' });
   });
 });
 
