@@ -11,7 +11,7 @@ import { CloseCode } from '../protocol/constants.js';
 import type { CloseInfo } from '../protocol/events.js';
 import type { OutgoingData, Transport, TransportFactory, TransportHandler } from '../transport.js';
 import { dial, type DialHandle } from './dial.js';
-import { allocateFrame } from './frame-pool.js';
+import { allocateFrame, allocatePayload } from './frame-pool.js';
 import { decodeText, fillRandom, sha1 } from './node-crypto.js';
 import type { NodeTransportOptions } from './node-options.js';
 import { connectWithRedirects, explainRedirect } from './redirect.js';
@@ -50,8 +50,8 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
   #connection: ClientConnection;
   #socket: Socket | undefined;
   #cancelDial: DialHandle | undefined;
-  /** The URL of this attempt, to resolve a 3xx's relative Location in the error message. */
-  #url: URL;
+  /** The URL of this attempt, to resolve a 3xx's relative Location in the error message; dropped once open. */
+  #url: URL | undefined;
   #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
   #finished = false;
@@ -75,6 +75,7 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
         decodeText,
         fillRandom,
         allocate: allocateFrame,
+        allocatePayload,
       },
       this,
       handler,
@@ -220,6 +221,9 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
     if (state === 'connecting' || this.#finished) return;
     clearTimeout(this.#handshakeTimer);
     this.#handshakeTimer = undefined;
+    // Open (a failed handshake goes straight to 'closed'): no 3xx to explain any more, and an idle connection
+    // keeps no URL object (160 B with its context).
+    if (state !== 'closed') this.#url = undefined;
     const ms = this.#closeTimeout;
     if (state === 'closing' && !this.#closeTimer && ms > 0) {
       this.#closeTimer = setTimeout(closeTimedOut, ms, this, ms);
@@ -235,7 +239,7 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
     if (this.#socket && this.pendingBytes > 0) this.flushWrites(this.#socket);
     this.#connection.receiveEof();
     // A 3xx that was not followed: the message names where it pointed.
-    const info: CloseInfo = explainRedirect(this.#connection.closeInfo(), this.#url);
+    const info: CloseInfo = this.#url ? explainRedirect(this.#connection.closeInfo(), this.#url) : this.#connection.closeInfo();
     this.#handler.onClose(info);
   }
 }

@@ -42,6 +42,8 @@ export interface ConnectionOptions {
   fillRandom?: (bytes: Uint8Array) => void;
   /** Buffers for data frames (the Node transport reuses written ones); fresh `ArrayBuffer`s by default. */
   allocate?: FrameAllocator;
+  /** Memory for an incoming frame spread over chunks (need not be zeroed); fresh `ArrayBuffer`s by default. */
+  allocatePayload?: (size: number) => ArrayBuffer;
   maxHeaderBytes?: number;
 }
 
@@ -92,6 +94,7 @@ export class ClientConnection {
     this.#reader = new FrameReader(new ClientConnection.#ReaderEvents(this, events), {
       maxPayload: options.maxPayload,
       decodeText: options.decodeText,
+      allocate: options.allocatePayload,
     });
   }
 
