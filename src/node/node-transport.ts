@@ -42,7 +42,10 @@ function startFailure(error: unknown): unknown {
  * connection's state once to adjust the deadlines (`#afterInput`).
  */
 export class NodeTransport extends WriteBatcher implements Transport, ConnectionOutput {
-  readonly canPing = true;
+  /** A getter, not a field: a constant costs no slot per connection. */
+  get canPing(): boolean {
+    return true;
+  }
   lastReceivedAt = Date.now();
   #handler: TransportHandler;
   /** All this keeps of its options: the attempt's options object is not held for the connection's lifetime. */
