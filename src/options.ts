@@ -258,7 +258,9 @@ function heartbeatOf(value: unknown, runtime: Runtime): (NormalizedHeartbeat & {
 /** A sub-object option: `false` off, `true`/absent the defaults, an object merged over them (unknown keys refused) and checked. */
 export function merge<T extends object>(name: string, value: unknown, defaults: T): T | false {
   if (value === false) return false;
-  if (value === true || value === undefined) return defaults;
+  // `normalize` spreads DEFAULTS first, so an option not given arrives as the default object itself: shared, not
+  // copied (a copy per Socket cost 56 B each for queue, writeBuffer and heartbeat).
+  if (value === true || value === undefined || value === defaults) return defaults;
   if (!isObject(value)) return invalid(name, value, 'true, false or an object');
   const merged = { ...defaults, ...known(name + '.', value, defaults) };
   check(name + '.', merged);

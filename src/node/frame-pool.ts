@@ -6,6 +6,7 @@
  * Module-wide state, on purpose, and so outside the protocol core (which stays free of shared mutable state):
  * the core gets `allocateFrame` injected, and the transport hands frames back from the socket's write callback.
  */
+import { Buffer } from 'node:buffer';
 
 /** Frames whose buffer is at least this large come from, and go back to, the pool. */
 export const POOLED_FRAME_BYTES = 64 * 1024;
@@ -46,4 +47,13 @@ export function recycleFrame(frame: Uint8Array): void {
   if (list === undefined) pooled.set(size, (list = []));
   list.push(buffer);
   pooledBytes += size;
+}
+
+/**
+ * The reader's `allocate` for an incoming frame spread over chunks: uninitialised memory of exactly `size` bytes
+ * (the reader overwrites every byte before the message is handed out), so a 1 MiB message costs one copy and no
+ * zeroing. Not pooled: the message's buffer belongs to the application.
+ */
+export function allocatePayload(size: number): ArrayBuffer {
+  return Buffer.allocUnsafeSlow(size).buffer as ArrayBuffer;
 }

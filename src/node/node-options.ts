@@ -81,6 +81,8 @@ function checkPerMessageDeflate(value: boolean | PerMessageDeflateOptions): bool
 /** Request headers, copied and validated; also run on every value a headers provider returns. */
 export function toHeaders(value: unknown): Record<string, string> {
   if (!isObject(value)) invalid('headers', value, 'an object of name → value or a function');
+  // The default (no headers): the frozen empty object is shared, not copied per Socket (nothing writes to it).
+  if (value === NODE_DEFAULTS.headers) return value as Record<string, string>;
   const headers = { ...(value as Record<string, string>) };
   validateHeaders(headers);
   return headers;

@@ -12,7 +12,7 @@ import { CloseCode } from '../protocol/constants.js';
 import type { CloseInfo } from '../protocol/events.js';
 import type { OutgoingData, Transport, TransportFactory, TransportHandler } from '../transport.js';
 import { dial, type DialHandle } from './dial.js';
-import { allocateFrame } from './frame-pool.js';
+import { allocateFrame, allocatePayload } from './frame-pool.js';
 import { createZlibCodec } from './zlib-codec.js';
 import type { DeflateCodec } from '../protocol/deflate-codec.js';
 import { decodeText, fillRandom, sha1 } from './node-crypto.js';
@@ -61,7 +61,10 @@ function zlibCodec(): DeflateCodec {
 }
 
 export class NodeTransport extends WriteBatcher implements Transport, ConnectionOutput {
-  readonly canPing = true;
+  /** A getter, not a field: a constant costs no slot per connection. */
+  get canPing(): boolean {
+    return true;
+  }
   lastReceivedAt = Date.now();
   #handler: TransportHandler;
   /** All this keeps of its options: the attempt's options object is not held for the connection's lifetime. */
@@ -69,8 +72,8 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
   #connection: ClientConnection;
   #socket: Socket | undefined;
   #cancelDial: DialHandle | undefined;
-  /** The URL of this attempt, to resolve a 3xx's relative Location in the error message. */
-  #url: URL;
+  /** The URL of this attempt, to resolve a 3xx's relative Location in the error message; dropped once open. */
+  #url: URL | undefined;
   #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
   #finished = false;
@@ -96,6 +99,7 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
         allocate: allocateFrame,
         // permessage-deflate (issue 12): offered unless `perMessageDeflate: false`; one zlib codec per process.
         deflate: deflateOption(options.perMessageDeflate),
+        allocatePayload,
       },
       this,
       handler,
@@ -241,6 +245,9 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
     if (state === 'connecting' || this.#finished) return;
     clearTimeout(this.#handshakeTimer);
     this.#handshakeTimer = undefined;
+    // Open (a failed handshake goes straight to 'closed'): no 3xx to explain any more, and an idle connection
+    // keeps no URL object (160 B with its context).
+    if (state !== 'closed') this.#url = undefined;
     const ms = this.#closeTimeout;
     if (state === 'closing' && !this.#closeTimer && ms > 0) {
       this.#closeTimer = setTimeout(closeTimedOut, ms, this, ms);
@@ -256,7 +263,7 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
     if (this.#socket && this.pendingBytes > 0) this.flushWrites(this.#socket);
     this.#connection.receiveEof();
     // A 3xx that was not followed: the message names where it pointed.
-    const info: CloseInfo = explainRedirect(this.#connection.closeInfo(), this.#url);
+    const info: CloseInfo = this.#url ? explainRedirect(this.#connection.closeInfo(), this.#url) : this.#connection.closeInfo();
     this.#handler.onClose(info);
   }
 }

@@ -45,6 +45,8 @@ export interface ConnectionOptions {
   fillRandom?: (bytes: Uint8Array) => void;
   /** Buffers for data frames (the Node transport reuses written ones); fresh `ArrayBuffer`s by default. */
   allocate?: FrameAllocator;
+  /** Memory for an incoming frame spread over chunks (need not be zeroed); fresh `ArrayBuffer`s by default. */
+  allocatePayload?: (size: number) => ArrayBuffer;
   maxHeaderBytes?: number;
   /**
    * permessage-deflate (RFC 7692) to offer, and the zlib codec to run it with (injected: the core never imports
@@ -105,6 +107,7 @@ export class ClientConnection {
     this.#reader = new FrameReader(new ClientConnection.#ReaderEvents(this, events), {
       maxPayload: options.maxPayload,
       decodeText: options.decodeText,
+      allocate: options.allocatePayload,
     });
   }
 

