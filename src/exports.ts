@@ -34,5 +34,7 @@ export type {
 } from './events.js';
 export type { HeartbeatOptions, Provider, QueueOptions, ReconnectOptions, SocketOptions, UrlInput } from './options.js';
 export type { SendOptions } from './socket.js';
+export type { MessagesOptions } from './message-iterator.js';
+export type { SendStreamOptions, SendStreamWriter } from './send-stream.js';
 export type { TlsData, TlsOptions, TlsPeerCertificate, TlsVersion } from './tls-options.js';
 export type { WebSocketBinaryType, WebSocketDropEvent, WebSocketEventHandler, WebSocketOptions } from './websocket/websocket.js';
