@@ -41,7 +41,7 @@ export class MessageIterator implements AsyncIterableIterator<Data> {
   readonly #host: StreamHost;
   readonly #maxMessages: number;
   readonly #maxBytes: number;
-  #buffer: Data[] = [];
+  #buffer: (Data | undefined)[] = [];
   /** Index of the next message to hand out (the buffer is compacted now and then, not shifted). */
   #head = 0;
   #bytes = 0;
@@ -115,7 +115,9 @@ export class MessageIterator implements AsyncIterableIterator<Data> {
   }
 
   #take(): Data {
-    const data = this.#buffer[this.#head++]!;
+    const data = this.#buffer[this.#head]!;
+    // Taken messages must not stay reachable until the next compaction (1024 × 64 KiB would be 64 MiB).
+    this.#buffer[this.#head++] = undefined;
     this.#bytes -= byteLength(data);
     if (this.#head === this.#buffer.length) {
       this.#buffer = [];
