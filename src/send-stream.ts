@@ -11,6 +11,7 @@
 import { AbortError, ConnectionClosedError, InvalidArgumentError, InvalidStateError, QueueOverflowError, type SocklineError } from './errors.js';
 import type { CloseInfo } from './protocol/events.js';
 import { formatValue } from './protocol/format.js';
+import { encodeText } from './protocol/frame-serializer.js';
 import { byteLength } from './send-queue.js';
 import type { StreamHost } from './stream-host.js';
 import type { Transport } from './transport.js';
@@ -123,7 +124,7 @@ class FragmentWriter implements SendStreamWriter {
       return Promise.reject(error);
     }
     // A string chunk is whole code points: encoded on its own, no UTF-8 sequence spans two fragments.
-    const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+    const bytes = typeof chunk === 'string' ? encodeText(chunk) : chunk;
     return new Promise<void>((resolve, reject) => {
       const taken = this.#host.transport() === this.#transport &&
         this.#transport.sendFragment!(bytes, this.#binary, this.#first, fin, (error) => {
