@@ -11,7 +11,6 @@
 import { AbortError, ConnectionClosedError, InvalidArgumentError, InvalidStateError, QueueOverflowError, type SocklineError } from './errors.js';
 import type { CloseInfo } from './protocol/events.js';
 import { formatValue } from './protocol/format.js';
-import { encodeText } from './protocol/frame-serializer.js';
 import { byteLength } from './send-queue.js';
 import type { StreamHost } from './stream-host.js';
 import type { Transport } from './transport.js';
@@ -45,6 +44,8 @@ export interface SendStreamWriter {
 /** Ms between two looks at the transport's write buffer while a write waits for it to go under the high-water mark. */
 const BUFFER_POLL = 10;
 const EMPTY = new Uint8Array(0);
+/** Made on first use (most Sockets never stream). */
+let encoder: TextEncoder | undefined;
 
 function toChunk(chunk: unknown, binary: boolean): string | Uint8Array {
   if (!binary) {
@@ -124,7 +125,7 @@ class FragmentWriter implements SendStreamWriter {
       return Promise.reject(error);
     }
     // A string chunk is whole code points: encoded on its own, no UTF-8 sequence spans two fragments.
-    const bytes = typeof chunk === 'string' ? encodeText(chunk) : chunk;
+    const bytes = typeof chunk === 'string' ? (encoder ??= new TextEncoder()).encode(chunk) : chunk;
     return new Promise<void>((resolve, reject) => {
       const taken = this.#host.transport() === this.#transport &&
         this.#transport.sendFragment!(bytes, this.#binary, this.#first, fin, (error) => {
