@@ -370,7 +370,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
    * @throws InvalidStateError after `close()`, or while another streamed message is open.
    */
   sendStream(options?: SendStreamOptions): SendStreamWriter {
-    return openSendStream(this.#streams(), options);
+    return openSendStream(this.#streams(), options, this.#runtime.fragmentWriter);
   }
 
   /** `send()` queues instead of writing: a streamed message is open. */

@@ -4,6 +4,7 @@ import { resolveProvider } from '../provider.js';
 import type { Runtime } from '../runtime.js';
 import { NODE_OPTION_NAMES, normalizeNodeOptions, toHeaders, type NodeSettings, type NodeTransportOptions } from './node-options.js';
 import { connectNode } from './node-transport.js';
+import { FragmentWriter } from './fragment-writer.js';
 import { toWebSocketUrl } from '../options.js';
 import { toNodeWebSocketUrl } from './unix-url.js';
 
@@ -20,4 +21,5 @@ export const nodeRuntime: Runtime<NodeSettings, NodeTransportOptions> = {
     return { ...transport, headers: await resolveProvider('headers', headers, toHeaders) };
   },
   retryAfter: (info) => retryAfterOf(info, Date.now()),
+  fragmentWriter: (host, transport, binary) => new FragmentWriter(host, transport, binary),
 };
