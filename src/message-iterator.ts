@@ -30,7 +30,7 @@ type Data = string | Uint8Array;
 function limit(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new InvalidArgumentError(`Invalid messages() option highWaterMark.${name}: ${String(value)} (a positive integer)`);
+    throw new InvalidArgumentError(`Invalid messages() option highWaterMark${name && '.' + name}: ${String(value)} (${name ? 'a positive integer' : '{ messages, bytes }'})`);
   }
   return value;
 }
@@ -54,9 +54,7 @@ export class MessageIterator implements AsyncIterableIterator<Data> {
 
   constructor(host: StreamHost, options: MessagesOptions | undefined) {
     const hwm = options?.highWaterMark;
-    if (hwm !== undefined && (typeof hwm !== 'object' || hwm === null)) {
-      throw new InvalidArgumentError(`Invalid messages() option highWaterMark: ${String(hwm)} (an object { messages, bytes })`);
-    }
+    if (hwm !== undefined && (typeof hwm !== 'object' || !hwm)) limit(hwm, '', 0);
     this.#maxMessages = limit(hwm?.messages, 'messages', MESSAGES_DEFAULTS.messages);
     this.#maxBytes = limit(hwm?.bytes, 'bytes', MESSAGES_DEFAULTS.bytes);
     this.#host = host;
@@ -64,7 +62,7 @@ export class MessageIterator implements AsyncIterableIterator<Data> {
       this.#ended = true;
       return;
     }
-    if (host.iterating) throw new InvalidStateError('messages() is already being iterated: one iterator at a time (break out of the other loop first)');
+    if (host.iterating) throw new InvalidStateError('messages() is already being iterated: end that loop first');
     host.iterating = true;
     host.socket.on('message', this.#onMessage);
     host.socket.on('close', this.#onClose);
@@ -136,10 +134,9 @@ export class MessageIterator implements AsyncIterableIterator<Data> {
 
   #overflow(data: Data, which: 'messages' | 'bytes'): void {
     const max = which === 'messages' ? this.#maxMessages : this.#maxBytes;
+    // Kept short: this file is in the browser bundle. The README's Streams section says the rest.
     this.#error = new QueueOverflowError(
-      `messages(): the loop fell more than highWaterMark.${which} (${max}) behind and this runtime cannot pause ` +
-        `its socket (the browser's WebSocket has no backpressure); this message and the ones after it are not ` +
-        `iterated ('message' listeners still get them). Handle messages faster, raise highWaterMark, or close and resync`,
+      `messages() fell over highWaterMark.${which} (${max}) behind; this runtime cannot pause its socket: handle messages faster or raise it`,
       which === 'messages' ? 'maxMessages' : 'maxBytes',
       data,
     );

@@ -54,10 +54,7 @@ export function toChunk(chunk: unknown, binary: boolean): string | Uint8Array {
   } else if (ArrayBuffer.isView(chunk)) {
     return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   }
-  throw new InvalidArgumentError(
-    `Invalid chunk ${formatValue(chunk)}: a ${binary ? 'binary' : 'text'} sendStream() takes ` +
-      (binary ? 'Uint8Array, ArrayBuffer or ArrayBufferView chunks' : 'string chunks (open it with { binary: true } for bytes)'),
-  );
+  throw new InvalidArgumentError(`Invalid chunk ${formatValue(chunk)}: a ${binary ? 'binary sendStream() takes bytes' : 'text sendStream() takes strings'}`);
 }
 
 /** Kept whole and sent on `end()` (browsers, or no open link). */
@@ -120,7 +117,7 @@ class BufferedWriter implements SendStreamWriter {
 
   #check(): void {
     if (this.#error) throw this.#error;
-    if (this.#over) throw new InvalidStateError('The streamed message has ended: open another with sendStream()');
+    if (this.#over) throw new InvalidStateError('The streamed message has ended');
   }
 
   #keep(input: unknown): void {
@@ -131,8 +128,7 @@ class BufferedWriter implements SendStreamWriter {
     if (this.#bytes + size > max) {
       this.#chunks = [];
       this.#error = new QueueOverflowError(
-        `sendStream(): this runtime cannot send fragments, so the message is kept until end(), and it would exceed ` +
-          `writeBuffer.maxBufferedAmount (${max} bytes); the message was discarded`,
+        `sendStream() keeps the message until end() here, and it went over writeBuffer.maxBufferedAmount (${max}): discarded`,
         'maxBufferedAmount',
         chunk,
       );
@@ -157,12 +153,13 @@ class BufferedWriter implements SendStreamWriter {
  */
 export function openSendStream(host: StreamHost, options: SendStreamOptions | undefined, fragmented?: FragmentWriterFactory): SendStreamWriter {
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new InvalidArgumentError(`Invalid sendStream() options ${formatValue(options)}: an object { binary }`);
+    throw new InvalidArgumentError(`Invalid sendStream() options ${formatValue(options)}: { binary }`);
   }
   const binary = options?.binary ?? false;
-  if (typeof binary !== 'boolean') throw new InvalidArgumentError(`Invalid sendStream() option binary: ${formatValue(binary)} (true or false)`);
-  if (host.closed()) throw new InvalidStateError('Cannot sendStream(): the socket is closed; messages sent after close() are not delivered');
-  if (host.streaming) throw new InvalidStateError('Cannot sendStream(): another streamed message is still open; end() or abort() it first');
+  if (typeof binary !== 'boolean') throw new InvalidArgumentError(`Invalid sendStream() option binary: ${formatValue(binary)}`);
+  if (host.closed() || host.streaming) {
+    throw new InvalidStateError(`Cannot sendStream(): ${host.streaming ? 'another streamed message is open' : 'the socket is closed'}`);
+  }
   const transport = host.transport();
   return transport?.sendFragment && fragmented ? fragmented(host, transport, binary) : new BufferedWriter(host, binary);
 }
