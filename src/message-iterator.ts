@@ -27,11 +27,13 @@ export const MESSAGES_DEFAULTS = Object.freeze({ messages: 1024, bytes: 16 * 102
 
 type Data = string | Uint8Array;
 
+function invalid(name: string, value: unknown): never {
+  throw new InvalidArgumentError(`Invalid messages() option highWaterMark${name && '.' + name}: ${String(value)} (${name ? 'a positive integer' : '{ messages, bytes }'})`);
+}
+
 function limit(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new InvalidArgumentError(`Invalid messages() option highWaterMark${name && '.' + name}: ${String(value)} (${name ? 'a positive integer' : '{ messages, bytes }'})`);
-  }
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) invalid(name, value);
   return value;
 }
 
@@ -54,7 +56,7 @@ export class MessageIterator implements AsyncIterableIterator<Data> {
 
   constructor(host: StreamHost, options: MessagesOptions | undefined) {
     const hwm = options?.highWaterMark;
-    if (hwm !== undefined && (typeof hwm !== 'object' || !hwm)) limit(hwm, '', 0);
+    if (hwm !== undefined && (typeof hwm !== 'object' || !hwm)) invalid('', hwm);
     this.#maxMessages = limit(hwm?.messages, 'messages', MESSAGES_DEFAULTS.messages);
     this.#maxBytes = limit(hwm?.bytes, 'bytes', MESSAGES_DEFAULTS.bytes);
     this.#host = host;
