@@ -35,9 +35,10 @@ export const TARGET_BYTES = 3072;
  * typed errors for hostile input, CallbackError), issue 13 (+~160 B: the Node network options' names refused
  * with a clear message, the proxy rule of defaultShouldReconnect, socket.url after redirects), issue 11 (+~40 B:
  * final TLS failures, NetworkError.reason, the JSON.stringify hint) and issue 15 (+~160 B: a refused upgrade whose
- * status the runtime names, Deno/workerd, is a typed HandshakeError).
+ * status the runtime names, Deno/workerd, is a typed HandshakeError) and issue 14 streams (+~1.65 KB: `messages()` with
+ * its bounded buffer and `sendStream()`'s buffered writer; the fragment writer is Node-only, out of this bundle).
  */
-export const BUDGET_BYTES = 8900;
+export const BUDGET_BYTES = 10200;
 
 /** What is measured: an app's entry module, re-exporting what it imports so nothing is tree-shaken away. */
 export const TARGETS = [
