@@ -39,10 +39,11 @@ export const TARGET_BYTES = 3072;
  * status the runtime names, Deno/workerd, is a typed HandshakeError), issue 11 items 2/6/9 (+~490 B: an unheard `error`
  * reported once on the `logger`, the `debug` hook, the state in place before every event with `state` changes in
  * order, browsers giving up after 10 hidden-cause failures before the first open).
- Issue 16 moved the browser heartbeat into an opt-in module; every entry has its own budget in
- * TARGETS, this is the default `import { Socket }` one.
+ * Issue 16 moved the browser heartbeat into an opt-in module; every entry has its own budget in
+ * TARGETS, this is the default `import { Socket }` one. Issue 14's streams: +~1.65 KB (`messages()` with its
+ * bounded buffer, `sendStream()`'s buffered writer; the fragment writer is Node-only).
  */
-export const BUDGET_BYTES = 9150;
+export const BUDGET_BYTES = 10700;
 
 /** The issue 16 targets (min+gzip, rollup + terser): `import { Socket }`, production and default build. */
 export const TARGETS_16 = { 'Socket (production)': 4096, Socket: 5632 };

@@ -34,6 +34,8 @@ export type {
 } from './events.js';
 export type { HeartbeatOptions, Provider, QueueOptions, ReconnectOptions, SocketOptions, UrlInput } from './options.js';
 export type { SendOptions } from './socket.js';
+export type { MessagesOptions } from './message-iterator.js';
+export type { SendStreamOptions, SendStreamWriter } from './send-stream.js';
 export type { TlsData, TlsOptions, TlsPeerCertificate, TlsVersion } from './tls-options.js';
 export type { WebSocketBinaryType, WebSocketDropEvent, WebSocketEventHandler, WebSocketOptions } from './websocket/websocket.js';
 // bundle (issue 16): the heartbeat as an option value; a browser bundle carries its code only when this is imported

@@ -6,6 +6,7 @@ import type { HeartbeatModule } from './heartbeat-module.js';
 import type { SocketOptions } from './options.js';
 import type { DebugHook, Logger } from './report.js';
 import type { CloseInfo } from './protocol/events.js';
+import type { FragmentWriterFactory } from './send-stream.js';
 import type { Transport, TransportHandler, TransportOptions } from './transport.js';
 
 /**
@@ -40,6 +41,11 @@ export interface Runtime<S extends object = object, O extends TransportOptions =
    * protocols providers (a headers provider is called here). Rejects with a `SocklineError` when a provider fails.
    */
   attempt(settings: S): Omit<O, 'protocols'> | Promise<Omit<O, 'protocols'>>;
+  /**
+   * `sendStream()` as fragments on an open link whose transport has `sendFragment` (Node); without it the chunks are
+   * kept and sent as one message on `end()` (browsers).
+   */
+  readonly fragmentWriter?: FragmentWriterFactory;
   /** Ms the failure `info` asked to wait before the next attempt (HTTP `Retry-After`), where the runtime can see it. */
   retryAfter(info: CloseInfo): number | undefined;
   /**

@@ -38,6 +38,10 @@ import type { Runtime } from './runtime.js';
 import { byteLength, SendQueue } from './send-queue.js';
 import { warnUnheard } from './report.js'; // facade (issue 11 item 2): the unheard-failure warning
 import type { CloseInfo, HandshakeInfo, OpenInfo, Transport, TransportHandler } from './transport.js';
+// streams hook (issue 14): messages() and sendStream() live in their own files.
+import { MessageIterator, type MessagesOptions } from './message-iterator.js';
+import { openSendStream, type SendStreamOptions, type SendStreamWriter } from './send-stream.js';
+import type { StreamHost } from './stream-host.js';
 
 export type { SocketOptions, UrlInput } from './options.js';
 
@@ -291,7 +295,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
       throw new InvalidStateError(DEV ? `Cannot send: the socket is ${this.#state}; messages sent after close() are not delivered` : brief('Cannot send: ' + this.#state, 'send-contract'));
     }
     const { maxBufferedAmount, highWaterMark } = this.#options.writeBuffer;
-    const direct = this.#up && !this.#queue?.length;
+    const direct = this.#up && !this.#held && !this.#queue?.length; // #held: streams hook
     // The open link's write buffer has a hard cap (issue 9 item 14): at or over it, refuse rather than grow without
     // bound against a peer that does not read. Below it any message is accepted, even one larger than the cap.
     const full = direct && this.#transport!.bufferedAmount >= maxBufferedAmount;
@@ -352,6 +356,74 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     }
     if (this.#drainWatch) this.#checkDrain();
   }
+
+  // ---- streams hook (issue 14): see message-iterator.ts, send-stream.ts and stream-host.ts ----
+
+  /**
+   * The messages as an async iterator: `for await (const data of socket.messages())`, `data` a string (text) or
+   * a `Uint8Array` (binary). It spans reconnects and ends after the final `close`; `break` stops it and does not
+   * close the Socket. When the loop lags by more than `highWaterMark` (messages or bytes), Node stops reading the
+   * socket (the server feels TCP backpressure) until the loop is back under half; browsers cannot, and end the
+   * loop with a `QueueOverflowError` instead. `message` listeners still get every message.
+   *
+   * @throws InvalidStateError while another `messages()` loop is running.
+   * @throws InvalidArgumentError for a bad `highWaterMark`.
+   */
+  messages(options?: MessagesOptions): AsyncIterableIterator<string | Uint8Array> {
+    return new MessageIterator(this.#streams(), options);
+  }
+
+  /**
+   * Send one message as its chunks come: see {@link SendStreamWriter}. On an open Node link each chunk is a
+   * fragment on the wire at once and other messages wait until `end()`; otherwise the chunks are kept (bounded by
+   * `writeBuffer.maxBufferedAmount`) and sent as one message on `end()`.
+   *
+   * @throws InvalidStateError after `close()`, or while another streamed message is open.
+   */
+  sendStream(options?: SendStreamOptions): SendStreamWriter {
+    return openSendStream(this.#streams(), options, this.#runtime.fragmentWriter);
+  }
+
+  /** `send()` queues instead of writing: a streamed message is open. */
+  #held = false;
+  /** A `messages()` loop asked to stop reading; a new link starts paused too. */
+  #reading = true;
+  #streamHost: StreamHost | undefined;
+
+  #streams(): StreamHost {
+    const socket = this;
+    const { highWaterMark, maxBufferedAmount } = this.#options.writeBuffer;
+    return (this.#streamHost ??= {
+      socket,
+      highWaterMark,
+      maxBufferedAmount,
+      iterating: false,
+      streaming: false,
+      closed: () => socket.#ended(),
+      transport: () => (socket.#up ? socket.#transport : undefined),
+      setReading(reading) {
+        socket.#reading = reading;
+        const transport = socket.#up ? socket.#transport! : undefined;
+        transport?.setReading?.(reading);
+        return !transport || !!transport.setReading;
+      },
+      hold(held) {
+        socket.#held = held;
+        const queue = socket.#queue;
+        let item: Outgoing | undefined;
+        // Released: what was queued behind the streamed message goes now, in order (as on open).
+        while (!socket.#held && socket.#up && queue && (item = queue.shift())) {
+          if (!socket.#write(item)) {
+            queue.unshift(item);
+            break;
+          }
+        }
+      },
+      drop: (data, error) => socket.#drop(data, error),
+    });
+  }
+
+  // ---- end of the streams hook ----
 
   /** Set while the buffer went over `highWaterMark` and has not fallen under `lowWaterMark` since. */
   #drainWatch: Timer | undefined;
@@ -517,6 +589,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#up = true;
+    if (!this.#reading) this.#transport?.setReading?.(false); // streams hook: the messages() loop still lags
     this.#openedAt = Date.now();
     this.#info = info;
     if (info.url) this.#url = info.url; // the URL that answered, after redirects

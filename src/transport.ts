@@ -33,6 +33,21 @@ export interface Transport {
    *   never will be (the link broke first). It never throws for a closing link.
    */
   send(data: OutgoingData | Blob, fragmentSize: number, done?: (error?: Error) => void): boolean;
+  /**
+   * Send one fragment of a streamed message (RFC 6455 §5.4): `first` goes out with the message's opcode (text or
+   * binary), later ones as continuation frames, and `fin` ends the message. The caller sends nothing else
+   * (no other data frame) until `fin`; control frames may still go between fragments. Returns and calls `done` as
+   * `send()` does. Absent where the runtime has no fragment control (the browser's `WebSocket`).
+   */
+  sendFragment?(data: Uint8Array, binary: boolean, first: boolean, fin: boolean, done?: (error?: Error) => void): boolean;
+  /**
+   * Stop (`false`) or resume (`true`) reading from the network, for a consumer that lags (`messages()`): the peer
+   * then feels TCP backpressure. Bytes already read are still delivered. While reading is stopped by the caller,
+   * `lastReceivedAt` reads as now (a link paused on purpose receives nothing, and is not dead for it). Only called
+   * on an open link; a transport resumes reading by itself once the closing handshake starts (it must read the
+   * peer's Close frame). Absent where the runtime cannot pause its socket (the browser's `WebSocket`).
+   */
+  setReading?(reading: boolean): void;
   /** Send a protocol ping. False when it was not sent: the runtime has no ping API, or the link is not open. */
   ping(data?: Uint8Array): boolean;
   /**

@@ -14,6 +14,8 @@ const ABNORMAL = 1006;
  * - Binary messages always reach the handler as `Uint8Array` (`binaryType = 'arraybuffer'`), never `Blob`.
  * - `send` accepts `string`, `Uint8Array` and `Blob`; it returns false (nothing taken, `done` not called)
  *   unless the native socket is OPEN, and `done` runs as soon as the native `send()` took the data.
+ * - No `setReading` (a native socket cannot be paused: `messages()` bounds its buffer and reports overflow instead)
+ *   and no `sendFragment` (the browser fragments as it likes: `sendStream()` keeps the chunks and sends on `end()`).
  * - The browser hides ping/pong and failure details: `canPing` is false, and a failure becomes a
  *   `NetworkError` on the `CloseInfo` (code 1006).
  * - Exactly one `onClose` and nothing after it, never from inside a call (see `Transport`). It comes from the

@@ -8,7 +8,7 @@ import { ConnectionClosedError, InvalidArgumentError, isSocklineError, NetworkEr
 import { checkSingleOrigin } from '../request-checks.js';
 import { ClientConnection, type ConnectionOptions, type ConnectionOutput } from '../protocol/connection.js';
 import { resolvePerMessageDeflate, type DeflateSettings } from '../protocol/permessage-deflate.js';
-import { CloseCode } from '../protocol/constants.js';
+import { CloseCode, Opcode } from '../protocol/constants.js';
 import type { CloseInfo } from '../protocol/events.js';
 import type { OutgoingData, Transport, TransportFactory, TransportHandler } from '../transport.js';
 import { dial, type DialHandle } from './dial.js';
@@ -65,7 +65,9 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
   get canPing(): boolean {
     return true;
   }
-  lastReceivedAt = Date.now();
+  #lastReceivedAt = Date.now();
+  /** Reading was stopped by `setReading(false)` (a lagging `messages()` consumer). */
+  #paused = false;
   #handler: TransportHandler;
   /** All this keeps of its options: the attempt's options object is not held for the connection's lifetime. */
   #closeTimeout: number;
@@ -127,6 +129,11 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
     return this.#cancelDial?.stage;
   }
 
+  /** While reading is paused on purpose nothing can arrive, and the link is not dead for it: it reads as now. */
+  get lastReceivedAt(): number {
+    return this.#paused ? Date.now() : this.#lastReceivedAt;
+  }
+
   get bufferedAmount(): number {
     return this.#socket ? this.#socket.writableLength + this.pendingBytes : 0;
   }
@@ -139,12 +146,35 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
     throw new TypeError('The Node transport sends strings and Uint8Arrays; convert Blobs first');
   }
 
+  sendFragment(data: Uint8Array, binary: boolean, first: boolean, fin: boolean, done?: (error?: Error) => void): boolean {
+    if (!this.#writable()) return false;
+    return this.#connection.sendFragment(first ? (binary ? Opcode.Binary : Opcode.Text) : Opcode.Continuation, data, fin, done);
+  }
+
+  /**
+   * Pause or resume the net/tls socket: a paused socket reads nothing more, the kernel's receive buffer fills and
+   * the server's writes block (TCP flow control). What was already read is still delivered.
+   */
+  setReading(reading: boolean): void {
+    const socket = this.#socket;
+    if (this.#paused === !reading || !socket) return;
+    this.#paused = !reading;
+    if (reading) {
+      this.#lastReceivedAt = Date.now();
+      socket.resume();
+    } else {
+      socket.pause();
+    }
+  }
+
   ping(data?: Uint8Array): boolean {
     return this.#writable() && this.#connection.sendPing(data);
   }
 
   close(code?: number, reason?: string): void {
     if (this.#finished) return;
+    // The closing handshake needs the server's Close frame, which is behind whatever it sent before.
+    this.setReading(true);
     if (!this.#socket) {
       this.terminate(new ConnectionClosedError('Connection closed before it was established', CloseCode.Abnormal, '', false));
       return;
@@ -194,7 +224,7 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
 
   /** @internal Bytes from the socket. */
   received(chunk: Buffer): void {
-    this.lastReceivedAt = Date.now();
+    this.#lastReceivedAt = Date.now();
     // A plain Uint8Array view: the reader cuts messages out of it with subarray(), which is several times
     // cheaper on a Uint8Array than on a Buffer (Buffer#subarray is JS that constructs a FastBuffer).
     this.#connection.receiveData(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));

@@ -170,6 +170,14 @@ class RedirectingTransport implements Transport, TransportHandler {
     return this.#inner.ping(data);
   }
 
+  sendFragment(data: Uint8Array, binary: boolean, first: boolean, fin: boolean, done?: (error?: Error) => void): boolean {
+    return this.#inner.sendFragment!(data, binary, first, fin, done);
+  }
+
+  setReading(reading: boolean): void {
+    this.#inner.setReading!(reading);
+  }
+
   close(code?: number, reason?: string): void {
     this.#inner.close(code, reason);
   }

@@ -5,6 +5,7 @@ import { resolveProvider } from '../provider.js';
 import type { Runtime } from '../runtime.js';
 import { NODE_OPTION_NAMES, normalizeNodeOptions, toHeaders, type NodeSettings, type NodeTransportOptions } from './node-options.js';
 import { connectNode } from './node-transport.js';
+import { FragmentWriter } from './fragment-writer.js';
 import { toWebSocketUrl } from '../options.js';
 import { toNodeWebSocketUrl } from './unix-url.js';
 import { nodeDebug } from './debug-log.js';
@@ -26,4 +27,5 @@ export const nodeRuntime: Runtime<NodeSettings, NodeTransportOptions> = {
   retryAfter: (info) => retryAfterOf(info, Date.now()),
   // DEBUG=sockline / NODE_DEBUG=sockline: read here, never in the shared facade (browser bundles have no process).
   debug: (enabled, logger) => nodeDebug(enabled, logger, process.env),
+  fragmentWriter: (host, transport, binary) => new FragmentWriter(host, transport, binary),
 };

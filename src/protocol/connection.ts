@@ -15,7 +15,7 @@
  * It never throws into the transport because of the peer: a violation fails the connection
  * (RFC 6455 §7.1.7) and is kept as `error`.
  */
-import { ConnectionClosedError, HandshakeError, isSocklineError, NetworkError, ProtocolError, SocklineError } from '../errors.js';
+import { ConnectionClosedError, HandshakeError, InvalidStateError, isSocklineError, NetworkError, ProtocolError, SocklineError } from '../errors.js';
 import { encodeClosePayload } from './close.js';
 import { CloseCode, MAX_CLOSE_REASON_BYTES, Opcode } from './constants.js';
 import type { CloseInfo, ConnectionEvents, HandshakeInfo } from './events.js';
@@ -93,6 +93,8 @@ export class ClientConnection {
   #deflate: { pmd: PerMessageDeflate; maxPayload: number; decodeText: (bytes: Uint8Array) => string } | undefined;
   /** `receiveEof()` was called: TCP is over. */
   #ended = false;
+  /** A message sent with `sendFragment` is open (its last fragment had no FIN). */
+  #fragmenting = false;
 
   constructor(options: ConnectionOptions, output: ConnectionOutput, events: ConnectionEvents) {
     this.#options = options;
@@ -205,17 +207,48 @@ export class ClientConnection {
 
   /**
    * Send a text message (split into frames of at most `fragmentSize` bytes when > 0). False when the
-   * connection is not open or our Close frame went out (RFC 6455 §5.5.1: no data frames after it): then
+   * connection is not open, our Close frame went out (RFC 6455 §5.5.1: no data frames after it) or a message sent
+   * with `sendFragment` is still open (§5.4: no interleaving): then
    * nothing was written and `done` is never called. True: the frames were written; `done` runs with
    * the last one.
    */
   sendText(text: string, fragmentSize = 0, done?: (error?: Error) => void): boolean {
-    return this.#canSend() && this.#sendMessage(Opcode.Text, encodeText(text), fragmentSize, done);
+    return this.#canSendMessage() && this.#sendMessage(Opcode.Text, encodeText(text), fragmentSize, done);
   }
 
   /** Like {@link sendText}, for a binary message. */
   sendBinary(data: Uint8Array, fragmentSize = 0, done?: (error?: Error) => void): boolean {
-    return this.#canSend() && this.#sendMessage(Opcode.Binary, data, fragmentSize, done);
+    return this.#canSendMessage() && this.#sendMessage(Opcode.Binary, data, fragmentSize, done);
+  }
+
+  /**
+   * Send one fragment of a message whose size is not known up front (a streamed send). `opcode` is `Opcode.Text` or
+   * `Opcode.Binary` for the first fragment and `Opcode.Continuation` for every later one; `fin` ends the message.
+   * Returns and calls `done` as {@link sendBinary} does. Text payloads are UTF-8 the caller encoded from whole
+   * strings, so no code point is split across fragments (the receiver validates each message as a whole anyway).
+   *
+   * RFC 6455 §5.4: "An unfragmented message consists of a single frame with the FIN bit set and an opcode other
+   * than 0. A fragmented message consists of a single frame with the FIN bit clear and an opcode other than 0,
+   * followed by zero or more frames with the FIN bit clear and the opcode set to 0, and terminated by a single
+   * frame with the FIN bit set and an opcode of 0." And: "Control frames MAY be injected in the middle of a
+   * fragmented message", but "the fragments of one message MUST NOT be interleaved between the fragments of
+   * another message": so while a fragmented message is open, `sendText`/`sendBinary` take nothing (false, as for a
+   * closing link: the caller keeps the message) and a fragment out of sequence is a caller bug, refused with a throw.
+   *
+   * @throws InvalidStateError for a fragment out of sequence (a continuation with no message open, or a new
+   *   message while one is open).
+   */
+  sendFragment(opcode: number, payload: Uint8Array, fin: boolean, done?: (error?: Error) => void): boolean {
+    const continuing = opcode === Opcode.Continuation;
+    if (continuing !== this.#fragmenting) {
+      throw new InvalidStateError(
+        continuing ? 'A continuation fragment needs a message started with a text or binary fragment' : 'A fragmented message is still open: end it (fin) before starting another',
+      );
+    }
+    if (!this.#canSend()) return false;
+    this.#fragmenting = !fin;
+    this.#output.write(serializeFrame(opcode, payload, fin, this.#masks.next(), false, this.#allocate), done);
+    return true;
   }
 
   /** Send a Ping frame; false (nothing written) when the connection is not open. */
@@ -430,6 +463,11 @@ export class ClientConnection {
   /** Open, and our Close frame not sent yet. */
   #canSend(): boolean {
     return this.#state === 'open' && !this.#closeSent;
+  }
+
+  /** A whole data message may go now: `#canSend()`, and no fragmented message is open (RFC 6455 §5.4). */
+  #canSendMessage(): boolean {
+    return this.#canSend() && !this.#fragmenting;
   }
 
 }

@@ -45,6 +45,27 @@ export class ScriptTransport implements Transport {
   closeCalls: { code?: number; reason?: string }[] = [];
   terminated: { error?: SocklineError }[] = [];
   finished = false;
+  /** streams: every `setReading()` call, in order (false: paused, true: resumed). */
+  reading: boolean[] = [];
+  /** streams: every `sendFragment()` call (fragments are also pushed to `sent`, with fragmentSize -1). */
+  fragments: { data: Uint8Array; binary: boolean; first: boolean; fin: boolean }[] = [];
+  /** Like a Node transport (the default), or like the browser's (`script().browserLike`: neither method exists). */
+  setReading?: (reading: boolean) => void = (reading) => {
+    this.reading.push(reading);
+  };
+  sendFragment?: (data: Uint8Array, binary: boolean, first: boolean, fin: boolean, done?: (error?: Error) => void) => boolean = (
+    data,
+    binary,
+    first,
+    fin,
+    done,
+  ) => {
+    if (this.refuse || this.finished) return false;
+    this.fragments.push({ data, binary, first, fin });
+    this.sent.push({ data, fragmentSize: -1, done });
+    if (this.doneMode === 'sync') done?.();
+    return true;
+  };
 
   constructor(url: URL, options: TransportOptions & Partial<NodeTransportOptions>, handler: TransportHandler) {
     this.url = url;
@@ -137,6 +158,8 @@ export interface Script {
   readonly last: ScriptTransport;
   /** Throw from the factory on the next attempts (like the browser's missing WebSocket). */
   throwOnConnect: Error | undefined;
+  /** Transports made from now on have no `setReading`/`sendFragment`, like the browser's. */
+  browserLike?: boolean;
 }
 
 export function script(): Script {
@@ -147,6 +170,7 @@ export function script(): Script {
     connect: (url, options, handler) => {
       if (s.throwOnConnect) throw s.throwOnConnect;
       const transport = new ScriptTransport(url, options, handler);
+      if (s.browserLike) transport.setReading = transport.sendFragment = undefined;
       transports.push(transport);
       return transport;
     },

@@ -1,0 +1,33 @@
+/**
+ * What `messages()` (message-iterator.ts) and `sendStream()` (send-stream.ts) need from the Socket's private state:
+ * one small object the Socket builds on first use (socket.ts, "streams hook"), so that the machinery lives in its
+ * own files and the Socket only gains a few marked lines.
+ */
+import type { EventEmitter } from 'eventemitter3';
+import type { SocklineError } from './errors.js';
+import type { MessageData, SocketEvents } from './events.js';
+import type { Transport } from './transport.js';
+
+export interface StreamHost {
+  readonly socket: EventEmitter<SocketEvents> & { sendAsync(data: MessageData): Promise<void> };
+  /** The write buffer's marks (`writeBuffer` option). */
+  readonly highWaterMark: number;
+  readonly maxBufferedAmount: number;
+  /** A `messages()` iterator is active (one at a time). */
+  iterating: boolean;
+  /** A `sendStream()` writer is active (one at a time). */
+  streaming: boolean;
+  /** `close()` was called, or the Socket is closed. */
+  closed(): boolean;
+  /** The open link's transport, undefined while the link is down. */
+  transport(): Transport | undefined;
+  /**
+   * Stop or resume reading, on this link and the next ones (a new link starts paused while the consumer still lags).
+   * Returns whether the open link can pause (false in browsers: nothing to pause; true while no link is open).
+   */
+  setReading(reading: boolean): boolean;
+  /** While held, `send()` queues instead of writing (a streamed message is open); releasing flushes the queue. */
+  hold(held: boolean): void;
+  /** Report a message that will not be delivered (`drop`). */
+  drop(data: MessageData, error: SocklineError): void;
+}
