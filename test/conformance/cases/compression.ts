@@ -12,7 +12,7 @@
  */
 import zlib from 'node:zlib';
 import { expect } from 'vitest';
-import { HandshakeError, ProtocolError } from '../../../src/errors.js';
+import { HandshakeError } from '../../../src/errors.js';
 import type { TransportOptions } from '../../../src/transport.js';
 import { startRawServer, upgradeResponse, type ClientFrame } from '../../helpers/raw-server.js';
 import { open } from '../../node/transport-harness.js';
