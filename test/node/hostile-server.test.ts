@@ -4,7 +4,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { HandshakeError, NetworkError, ProtocolError, TimeoutError } from '../../src/errors.js';
-import { frame, startRawServer, upgradeResponse, type RawScript, type RawServer } from '../helpers/raw-server.js';
+import { frame } from '../helpers/frames.js';
+import { startRawServer, upgradeResponse, type RawScript, type RawServer } from '../helpers/raw-server.js';
 import { open } from './transport-harness.js';
 
 let server: RawServer | undefined;
