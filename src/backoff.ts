@@ -2,7 +2,7 @@
  * The reconnection policy as pure functions: how long to wait before a retry, whether to retry at all,
  * and what a `Retry-After` header asks for. No timers, no state: the Socket calls these.
  */
-import { HandshakeError, type ProtocolError } from './errors.js';
+import { HandshakeError } from './errors.js';
 import type { CloseInfo } from './transport.js';
 
 /** The shape of the backoff (see {@link nextDelay}). */

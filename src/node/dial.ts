@@ -69,7 +69,7 @@ function ignoreError(): void {}
 function optionError(name: string, error: unknown): SocklineError {
   if (isSocklineError(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new InvalidArgumentError(`Invalid option ${name}: ${message.replace(/\.? ?Received[^]*$/, '')}`);
+  return new InvalidArgumentError(`Invalid option ${name}: ${message.replace(/\.? ?Received[\s\S]*$/, '')}`);
 }
 
 /**

@@ -31,7 +31,7 @@ const HTTP_NAME_SLASH = 'HTTP/';
  * RFC 7230 §3.1.2: `status-line = HTTP-version SP status-code SP reason-phrase CRLF`, `status-code = 3DIGIT`.
  * The SP before an empty reason-phrase is optional here: Node's llhttp accepts "HTTP/1.1 101" too.
  */
-const STATUS_LINE = /^HTTP\/(1\.[0-9]) ([0-9]{3})(?: ([^]*))?$/;
+const STATUS_LINE = /^HTTP\/(1\.[0-9]) ([0-9]{3})(?: ([\s\S]*))?$/;
 // RFC 7230 §3.2 / §3.1.2: field-value and reason-phrase allow HTAB, SP, VCHAR and obs-text, nothing else.
 const INVALID_TEXT = /[\x00-\x08\x0a-\x1f\x7f]/;
 

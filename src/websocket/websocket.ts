@@ -33,7 +33,7 @@ export type WebSocketBinaryType = 'blob' | 'arraybuffer';
  * An `onopen`/`onmessage`/`onerror`/`onclose` value (`this` is the socket). `this` is typed loosely so that the class
  * stays assignable to TypeScript's DOM `typeof WebSocket` (e.g. y-websocket's `WebSocketPolyfill` option).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: as lib.dom types it, so the class stays assignable to `typeof WebSocket`
 export type WebSocketEventHandler<E extends Event = Event> = ((this: any, event: E) => any) | null;
 
 /** sockline's extra event for a message that will not be delivered (never silent): `data` and `error`. */

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { connectBrowser } from '../../src/browser/browser-transport.js';
 import { InvalidArgumentError, InvalidStateError, NetworkError, TimeoutError, isSocklineError } from '../../src/errors.js';
 import type { CloseInfo, OpenInfo, Transport, TransportOptions } from '../../src/transport.js';
-import { patternByte, startWsServer, type TestWsServer } from '../shared/ws-server.js';
+import { patternByte, startWsServer, type WsServer } from '../helpers/ws-server.js';
 
 const OPTIONS: TransportOptions = { protocols: [] };
 
@@ -63,7 +63,7 @@ function open(url: string, options: Partial<TransportOptions> = {}) {
 /** Lets pending socket events run, so "nothing more was reported" can be asserted. */
 const settle = (ms = 100) => new Promise((resolve) => setTimeout(resolve, ms));
 
-let server: TestWsServer;
+let server: WsServer;
 const live: Transport[] = [];
 const track = <T extends { transport: Transport }>(t: T): T => {
   live.push(t.transport);
@@ -71,7 +71,7 @@ const track = <T extends { transport: Transport }>(t: T): T => {
 };
 
 beforeAll(async () => {
-  server = await startWsServer();
+  server = await startWsServer({ routes: true });
 });
 afterEach(() => {
   for (const t of live.splice(0)) t.terminate();
@@ -97,7 +97,7 @@ describe('browser transport: opening', () => {
   });
 
   it('should report a refused connection as one close 1006 with a NetworkError and no open', async () => {
-    const dead = await startWsServer();
+    const dead = await startWsServer({ routes: true });
     const url = `${dead.url}/echo?token=secret`;
     await dead.close();
     const t = open(url);

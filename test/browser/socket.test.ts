@@ -9,12 +9,12 @@ import * as Sockline from '../../src/index.browser.js';
 import { InvalidArgumentError, InvalidStateError, Socket } from '../../src/index.browser.js';
 import { runScenario, scenariosFor, type SocklineApi } from '../shared/echo-scenarios.js';
 import { README_EXAMPLE_LOG, readmeExample } from '../shared/readme-example.js';
-import { startWsServer, type TestWsServer } from '../shared/ws-server.js';
+import { startWsServer, type WsServer } from '../helpers/ws-server.js';
 
-let server: TestWsServer;
+let server: WsServer;
 
 beforeAll(async () => {
-  server = await startWsServer();
+  server = await startWsServer({ routes: true });
 });
 afterAll(async () => {
   await server.close();

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { frame, startRawServer, upgradeResponse } from '../helpers/raw-server.js';
+import { frame } from '../helpers/frames.js';
+import { startRawServer, upgradeResponse } from '../helpers/raw-server.js';
 import type { RawServer } from '../helpers/raw-server.js';
 import { startWsServer } from '../helpers/ws-server.js';
 import type { WsServer } from '../helpers/ws-server.js';

@@ -1,7 +1,8 @@
 /** `--json`: every stdout line is one JSON event; scripts get the handshake, messages, errors and the exit code. */
 import { createHash } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { frame, startRawServer, upgradeResponse } from '../helpers/raw-server.js';
+import { frame } from '../helpers/frames.js';
+import { startRawServer, upgradeResponse } from '../helpers/raw-server.js';
 import type { RawServer } from '../helpers/raw-server.js';
 import { startWsServer } from '../helpers/ws-server.js';
 import type { WsServer } from '../helpers/ws-server.js';

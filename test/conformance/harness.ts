@@ -13,7 +13,8 @@ import { expect } from 'vitest';
 import { ProtocolError } from '../../src/errors.js';
 import type { NodeTransportOptions as TransportOptions } from '../../src/node/node-options.js';
 import type { CloseInfo } from '../../src/transport.js';
-import { decodeFrame, frame, startRawServer, upgradeResponse, type ClientFrame, type FrameSpec, type RawConnection, type RawServer } from '../helpers/raw-server.js';
+import { decodeFrames, frame, type ClientFrame, type FrameSpec } from '../helpers/frames.js';
+import { startRawServer, upgradeResponse, type RawConnection, type RawServer } from '../helpers/raw-server.js';
 import { withTimeout } from '../helpers/test-server.js';
 import { open, type Harness, type Received } from '../node/transport-harness.js';
 
@@ -111,7 +112,7 @@ export function bytesOf(length: number, seed = 7): Uint8Array {
 }
 
 export const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
-export const hex = (text: string): Buffer => Buffer.from(text.replace(/\s+/g, ''), 'hex');
+export { hex } from '../helpers/hex.js';
 
 /** A server frame (see test/helpers/raw-server.ts `frame`). */
 export const f = (spec: FrameSpec): Buffer => frame(spec);
@@ -208,7 +209,7 @@ export class Session {
   /** The client frames after those already read, once the client has closed TCP. */
   async remainingFrames(): Promise<ClientFrame[]> {
     await within(this.peer.closed, 'the connection to close');
-    return decodeAll(this.peer.received().subarray(this.#consumed));
+    return decodeFrames(this.peer.received().subarray(this.#consumed));
   }
 
   /**
@@ -263,15 +264,3 @@ function encodedSize(clientFrame: ClientFrame): number {
   return 2 + lengthBytes + (clientFrame.masked ? 4 : 0) + length;
 }
 
-/** Every whole frame in `bytes`; a trailing partial frame fails the assertion. */
-export function decodeAll(bytes: Uint8Array): ClientFrame[] {
-  const frames: ClientFrame[] = [];
-  let offset = 0;
-  while (offset < bytes.length) {
-    const decoded = decodeFrame(bytes.subarray(offset));
-    if (!decoded) throw new Error(`the client sent a partial frame (${bytes.length - offset} bytes)`);
-    frames.push(decoded.frame);
-    offset += decoded.size;
-  }
-  return frames;
-}

@@ -21,7 +21,7 @@ import { assertBuilt, dist, root } from '../package/helpers.js';
 import { runScenario, scenariosFor, type Scenario, type SocklineApi, type Transcript } from '../shared/echo-scenarios.js';
 import { README_EXAMPLE_LOG, readmeExample } from '../shared/readme-example.js';
 import { RECONNECT_EXPECTED, reconnectScenario } from '../shared/reconnect-scenario.js';
-import { startWsServer, type TestWsServer } from '../shared/ws-server.js';
+import { startWsServer, type WsServer } from '../helpers/ws-server.js';
 import { recordBrowserPage } from '../matrix/suite.js';
 import { launchChromium, type Chromium } from './chromium.js';
 import { startStaticServer, type StaticServer } from './static-server.js';
@@ -31,7 +31,7 @@ const chromiumPeer = requirePeer('chromium');
 const BROWSER_TIMEOUT = 60_000;
 const SCENARIO_TIMEOUT = 20_000;
 
-let ws: TestWsServer | undefined;
+let ws: WsServer | undefined;
 let web: StaticServer | undefined;
 let browser: Promise<Chromium> | undefined;
 /** Console errors and uncaught page errors, per page: a passing scenario must leave none. */
@@ -43,7 +43,7 @@ let servers: Promise<void> | undefined;
 const setUp = (): Promise<void> =>
   (servers ??= (async () => {
     assertBuilt();
-    ws = await startWsServer();
+    ws = await startWsServer({ routes: true });
     web = await startStaticServer(root);
   })());
 const chromium = (): Promise<Chromium> => (browser ??= setUp().then(launchChromium));

@@ -17,7 +17,7 @@ import { assertBuilt, dist, root } from '../package/helpers.js';
 import { scenariosFor, type Scenario, type Transcript } from '../shared/echo-scenarios.js';
 import { README_EXAMPLE_LOG } from '../shared/readme-example.js';
 import { RECONNECT_EXPECTED } from '../shared/reconnect-scenario.js';
-import { startWsServer, type TestWsServer } from '../shared/ws-server.js';
+import { startWsServer, type WsServer } from '../helpers/ws-server.js';
 import { recordBrowserPage } from '../matrix/suite.js';
 import { launchFirefox, type Firefox } from './firefox.js';
 import { startStaticServer, type StaticServer } from './static-server.js';
@@ -27,7 +27,7 @@ const firefoxPeer = requirePeer('firefox-esr');
 const BROWSER_TIMEOUT = 90_000;
 const SCENARIO_TIMEOUT = 20_000;
 
-let ws: TestWsServer | undefined;
+let ws: WsServer | undefined;
 let web: StaticServer | undefined;
 let launched: Promise<Firefox> | undefined;
 const pageProblems = new Map<string, string[]>();
@@ -36,7 +36,7 @@ let servers: Promise<void> | undefined;
 const setUp = (): Promise<void> =>
   (servers ??= (async () => {
     assertBuilt();
-    ws = await startWsServer();
+    ws = await startWsServer({ routes: true });
     web = await startStaticServer(root);
   })());
 const firefox = (): Promise<Firefox> => (launched ??= setUp().then(() => launchFirefox(firefoxPeer.path!)));

@@ -13,7 +13,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HandshakeError, NetworkError, ProtocolError, SocklineError } from '../../src/errors.js';
 import { ClientConnection } from '../../src/protocol/connection.js';
-import { accept, decodeFrame, type ClientFrame } from '../helpers/raw-server.js';
+import { decodeFrames } from '../helpers/frames.js';
+import { accept } from '../helpers/raw-server.js';
 import { model, toHex, type ModelEvent } from './model.js';
 import { check, runs, testTimeout } from './settings.js';
 import { chunk, chunkingArb, maxPayloadArb, serverBytesArb } from './streams.js';
@@ -53,18 +54,6 @@ function connect(maxPayload: number): Harness {
   return harness;
 }
 
-function decodeAll(bytes: Buffer): ClientFrame[] {
-  const frames: ClientFrame[] = [];
-  let offset = 0;
-  while (offset < bytes.length) {
-    const decoded = decodeFrame(bytes.subarray(offset));
-    if (!decoded) throw new Error(`partial client frame (${bytes.length - offset} bytes)`);
-    frames.push(decoded.frame);
-    offset += decoded.size;
-  }
-  return frames;
-}
-
 const responseHead = (key: string): string =>
   `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept(key)}\r\n\r\n`;
 
@@ -82,7 +71,7 @@ function feed(connection: ClientConnection, chunks: Uint8Array[], eof: boolean):
 function checkAgainstModel(h: Harness, frames: Uint8Array, maxPayload: number, eof: boolean): string {
   const expected = model(frames, maxPayload);
   const { connection } = h;
-  const sent = decodeAll(Buffer.concat(h.written));
+  const sent = decodeFrames(Buffer.concat(h.written));
   for (const f of sent) expect(f, 'every client frame is masked, final, without RSV').toMatchObject({ masked: true, fin: true, rsv: 0 });
 
   const closeEvent = expected.events.find((e) => e.type === 'close');

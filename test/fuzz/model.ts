@@ -6,6 +6,8 @@
  * stream at the first byte that cannot continue valid UTF-8 (the Unicode "maximal subpart" rule).
  */
 
+import { toHex } from '../helpers/hex.js';
+
 export type ModelEvent =
   | { type: 'text'; data: string }
   | { type: 'binary'; hex: string }
@@ -25,7 +27,8 @@ export interface ModelOutcome {
   incomplete: boolean;
 }
 
-export const toHex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+// Re-exported: the fuzz tests take it from here.
+export { toHex };
 
 /** Close codes a Close frame may carry (RFC 6455 §7.4.1, §7.4.2, IANA 1012-1014). */
 export function isWireCloseCode(code: number): boolean {

@@ -3,10 +3,10 @@
  * fragments, pings and pongs between them, an optional close, bytes after it), then mutated at the frame level
  * (opcode, RSV bits, FIN, MASK, lying or non-minimal lengths, corrupted text, random close bodies) and at the
  * byte level (bit flips, overwritten bytes, truncation, insertion, extension). Frames are encoded by
- * test/helpers/raw-server.ts `frame()`, independently of src/.
+ * test/helpers/frames.ts `frame()`, independently of src/.
  */
 import fc from 'fast-check';
-import { frame, type FrameSpec } from '../helpers/raw-server.js';
+import { frame, type FrameSpec } from '../helpers/frames.js';
 
 type Spec = FrameSpec & { payload: Uint8Array };
 

@@ -8,7 +8,8 @@ import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetworkError, ProtocolError } from '../../src/errors.js';
-import { decodeFrame, startRawServer, upgradeResponse, type ClientFrame, type RawServer } from '../helpers/raw-server.js';
+import { decodeFrames } from '../helpers/frames.js';
+import { startRawServer, upgradeResponse, type RawServer } from '../helpers/raw-server.js';
 import { withTimeout } from '../helpers/test-server.js';
 import { open } from '../node/transport-harness.js';
 import { model, toHex, type ModelEvent } from './model.js';
@@ -34,18 +35,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function decodeAll(bytes: Buffer): ClientFrame[] {
-  const frames: ClientFrame[] = [];
-  let offset = 0;
-  while (offset < bytes.length) {
-    const decoded = decodeFrame(bytes.subarray(offset));
-    if (!decoded) break; // the client may be destroyed mid-write only on a timeout, which fails below anyway
-    frames.push(decoded.frame);
-    offset += decoded.size;
-  }
-  return frames;
-}
-
 const messagesOf = (events: ModelEvent[]) => events.filter((e) => e.type === 'text' || e.type === 'binary');
 
 describe('Node transport under fuzzed servers', () => {
@@ -68,7 +57,7 @@ describe('Node transport under fuzzed servers', () => {
               const info = await withTimeout(client.closed, 5_000, 'the client to close (a hang)');
               const connection = await server.nextConnection(1_000);
               await withTimeout(connection.closed, 2_000, 'the server side to close');
-              const sent = decodeAll(connection.received());
+              const sent = decodeFrames(connection.received(), { partial: 'stop' });
               expect(client.log.filter((e) => e === 'close' || e === 'close-again'), 'exactly one close').toEqual(['close']);
               expect(
                 client.messages.map((m) => (m.binary ? { type: 'binary', hex: toHex(m.data as Uint8Array) } : { type: 'text', data: m.data })),

@@ -7,7 +7,7 @@ import { HttpResponseParser } from '../../src/protocol/http-response-parser.js';
 import type { HttpResponseParseResult } from '../../src/protocol/http-response-parser.js';
 import { startConnectProxy } from './connect-proxy.js';
 import type { ConnectProxy } from './connect-proxy.js';
-import { decodeFrame, frame } from './raw-server.js';
+import { decodeFrame, frame } from './frames.js';
 import { withTimeout } from './test-server.js';
 import { startWsServer } from './ws-server.js';
 import type { WsServer } from './ws-server.js';

@@ -4,10 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { acceptKey, validateResponse } from '../../src/protocol/handshake.js';
 import { HttpResponseParser } from '../../src/protocol/http-response-parser.js';
-import { accept, decodeFrame, frame, startRawServer, upgradeResponse } from './raw-server.js';
+import { decodeFrame, frame } from './frames.js';
+import { toHex } from './hex.js';
+import { accept, startRawServer, upgradeResponse } from './raw-server.js';
 import type { RawServer } from './raw-server.js';
 
-const hex = (data: Uint8Array): string => Buffer.from(data).toString('hex');
 const RFC_KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
 
 let server: RawServer | undefined;
@@ -18,38 +19,38 @@ afterEach(async () => {
 
 describe('frame(): RFC 6455 §5.7 examples', () => {
   it('unmasked text "Hello" → 810548656c6c6f', () => {
-    expect(hex(frame({ opcode: 0x1, payload: 'Hello' }))).toBe('810548656c6c6f');
+    expect(toHex(frame({ opcode: 0x1, payload: 'Hello' }))).toBe('810548656c6c6f');
   });
 
   it('masked text "Hello" with key 37fa213d → 818537fa213d7f9f4d5158', () => {
     const bytes = frame({ opcode: 0x1, payload: 'Hello', masked: true, maskKey: Buffer.from('37fa213d', 'hex') });
-    expect(hex(bytes)).toBe('818537fa213d7f9f4d5158');
+    expect(toHex(bytes)).toBe('818537fa213d7f9f4d5158');
   });
 
   it('fragmented "Hel" + "lo" → 010348656c and 80026c6f', () => {
-    expect(hex(frame({ fin: false, opcode: 0x1, payload: 'Hel' }))).toBe('010348656c');
-    expect(hex(frame({ opcode: 0x0, payload: 'lo' }))).toBe('80026c6f');
+    expect(toHex(frame({ fin: false, opcode: 0x1, payload: 'Hel' }))).toBe('010348656c');
+    expect(toHex(frame({ opcode: 0x0, payload: 'lo' }))).toBe('80026c6f');
   });
 
   it('256-byte binary → 827e0100…, 64 KiB binary → 827f0000000000010000…', () => {
-    expect(hex(frame({ opcode: 0x2, payload: new Uint8Array(256) }).subarray(0, 4))).toBe('827e0100');
+    expect(toHex(frame({ opcode: 0x2, payload: new Uint8Array(256) }).subarray(0, 4))).toBe('827e0100');
     const big = frame({ opcode: 0x2, payload: new Uint8Array(65536) });
-    expect(hex(big.subarray(0, 10))).toBe('827f0000000000010000');
+    expect(toHex(big.subarray(0, 10))).toBe('827f0000000000010000');
     expect(big).toHaveLength(10 + 65536);
   });
 
   it('breaks rules on request: RSV bits, reserved opcode, non-minimal length, lying length', () => {
-    expect(hex(frame({ rsv: 4, opcode: 0x3 }))).toBe('c300');
-    expect(hex(frame({ opcode: 0x1, payload: 'a', lengthForm: 64 }))).toBe('817f000000000000000161');
-    expect(hex(frame({ opcode: 0x1, payload: 'a', lengthForm: 16 }))).toBe('817e000161');
-    expect(hex(frame({ opcode: 0x2, payload: 'ab', lengthOverride: 10 }))).toBe('820a6162');
+    expect(toHex(frame({ rsv: 4, opcode: 0x3 }))).toBe('c300');
+    expect(toHex(frame({ opcode: 0x1, payload: 'a', lengthForm: 64 }))).toBe('817f000000000000000161');
+    expect(toHex(frame({ opcode: 0x1, payload: 'a', lengthForm: 16 }))).toBe('817e000161');
+    expect(toHex(frame({ opcode: 0x2, payload: 'ab', lengthOverride: 10 }))).toBe('820a6162');
     expect(() => frame({ opcode: 0x1, payload: new Uint8Array(200), lengthForm: 7 })).toThrow(RangeError);
   });
 
   it('decodeFrame unmasks what frame() masked and reports incomplete input', () => {
     const bytes = frame({ opcode: 0x8, payload: Buffer.from('03e8', 'hex'), masked: true });
     expect(decodeFrame(bytes)).toMatchObject({ size: bytes.length, frame: { fin: true, opcode: 8, masked: true } });
-    expect(hex(decodeFrame(bytes)!.frame.payload)).toBe('03e8');
+    expect(toHex(decodeFrame(bytes)!.frame.payload)).toBe('03e8');
     for (let i = 0; i < bytes.length; i++) expect(decodeFrame(bytes.subarray(0, i))).toBeNull();
   });
 });
@@ -107,7 +108,7 @@ describe('startRawServer', () => {
     const closeFrame = await connection2.readClientFrame();
     expect(closeFrame).toMatchObject({ fin: true, rsv: 0, opcode: 0x8, masked: true });
     expect(closeFrame.maskKey).toHaveLength(4);
-    expect(hex(closeFrame.payload)).toBe('03e8' + Buffer.from('bye').toString('hex'));
+    expect(toHex(closeFrame.payload)).toBe('03e8' + Buffer.from('bye').toString('hex'));
     // The script never answers the close frame; ending TCP lets ws close without its 30 s close timeout.
     const closed = new Promise((resolve) => second.once('close', resolve));
     connection2.socket.end();
@@ -125,7 +126,7 @@ describe('startRawServer', () => {
     expect(await connection.readClientFrame()).toMatchObject({ opcode: 0x9, masked: true, payload: Buffer.from('p') });
     socket.end(frame({ opcode: 0x2, payload: 'tail' }).subarray(0, 3));
     await expect(connection.readClientFrame()).rejects.toThrow(/closed before a whole client frame arrived \(3 bytes pending\)/);
-    expect(hex(await connection.allReceived())).toContain('820474');
+    expect(toHex(await connection.allReceived())).toContain('820474');
     socket.destroy();
   });
 

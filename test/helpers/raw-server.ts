@@ -14,11 +14,15 @@
  * expect(await connection.readClientFrame()).toMatchObject({ opcode: 0x8, masked: true });
  * ```
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { Socket } from 'node:net';
 import { closeServer, formatHost, listenOnLoopback, SocketTracker, withTimeout } from './test-server.js';
 import type { LoopbackHost, TestServer } from './test-server.js';
+import { decodeFrame, type ClientFrame } from './frames.js';
+
+// The frame builder and decoder moved to ./frames.ts; re-exported so existing imports keep working.
+export { decodeFrame, frame, type ClientFrame, type FrameSpec } from './frames.js';
 
 /** RFC 6455 §1.3. */
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -40,19 +44,6 @@ export interface RawRequest {
   headers: Record<string, string>;
 }
 
-/** A frame the client sent, decoded. */
-export interface ClientFrame {
-  fin: boolean;
-  /** RSV1-3 as a 3-bit number (RSV1 = 4). */
-  rsv: number;
-  opcode: number;
-  /** Whether the MASK bit was set (RFC 6455 §5.3: a client MUST mask every frame). */
-  masked: boolean;
-  /** The 4-byte masking key, or null when unmasked. */
-  maskKey: Buffer | null;
-  /** The payload, unmasked. */
-  payload: Buffer;
-}
 
 /** What a script does with one connection. It runs once the client's request head has arrived. */
 export type RawScript = (socket: Socket, request: RawRequest, connection: RawConnection) => void | Promise<void>;
@@ -245,86 +236,6 @@ export function upgradeResponse(key: string, extraHeaders: Record<string, string
     for (const v of Array.isArray(value) ? value : [value]) response += `${name}: ${v}\r\n`;
   }
   return response + '\r\n';
-}
-
-/** How to build one frame; any field may break the rules on purpose. */
-export interface FrameSpec {
-  /** @default true */
-  fin?: boolean;
-  /** RSV1-3 as a 3-bit number (RSV1 = 4). @default 0 */
-  rsv?: number;
-  /** 4 bits (0x0-0xF), reserved values included. */
-  opcode: number;
-  /** A string is UTF-8 encoded. @default empty */
-  payload?: string | Uint8Array;
-  /** Set the MASK bit and mask the payload (a server MUST NOT; RFC 6455 §5.1). @default false */
-  masked?: boolean;
-  /** Masking key when `masked`. @default 4 random bytes */
-  maskKey?: Uint8Array;
-  /** Write this in the length field instead of the payload length (a lie, for truncation/overflow tests). */
-  lengthOverride?: number | bigint;
-  /**
-   * Length encoding: 7-bit, 16-bit (126) or 64-bit (127). Default: the minimal one, as RFC 6455 §5.2 requires;
-   * choose a larger one to test non-minimal encodings.
-   */
-  lengthForm?: 7 | 16 | 64;
-}
-
-/** The bytes of one WebSocket frame as a server would send it (unmasked unless `masked`). */
-export function frame(spec: FrameSpec): Buffer {
-  const payload =
-    typeof spec.payload === 'string' ? Buffer.from(spec.payload, 'utf8') : Buffer.from(spec.payload ?? new Uint8Array(0));
-  const length = BigInt(spec.lengthOverride ?? payload.length);
-  const form = spec.lengthForm ?? (length < 126n ? 7 : length < 65536n ? 16 : 64);
-  if ((form === 7 && length > 125n) || (form === 16 && length > 0xffffn) || length < 0n || length >= 1n << 64n) {
-    throw new RangeError(`Length ${length} does not fit the ${form}-bit length form`);
-  }
-  const header = Buffer.alloc(2 + (form === 16 ? 2 : form === 64 ? 8 : 0));
-  header[0] = ((spec.fin ?? true) ? 0x80 : 0) | (((spec.rsv ?? 0) & 0b111) << 4) | (spec.opcode & 0x0f);
-  header[1] = (spec.masked ? 0x80 : 0) | (form === 7 ? Number(length) : form === 16 ? 126 : 127);
-  if (form === 16) header.writeUInt16BE(Number(length), 2);
-  if (form === 64) header.writeBigUInt64BE(length, 2);
-  if (!spec.masked) return Buffer.concat([header, payload]);
-  const maskKey = Buffer.from(spec.maskKey ?? randomBytes(4));
-  const masked = Buffer.from(payload);
-  for (let i = 0; i < masked.length; i++) masked[i] ^= maskKey[i & 3];
-  return Buffer.concat([header, maskKey, masked]);
-}
-
-/** Decodes one frame at the start of `data`: the frame and its size in bytes, or null when incomplete. */
-export function decodeFrame(data: Uint8Array): { frame: ClientFrame; size: number } | null {
-  if (data.length < 2) return null;
-  const view = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const masked = (view[1] & 0x80) !== 0;
-  let length = view[1] & 0x7f;
-  let offset = 2;
-  if (length === 126) {
-    if (view.length < 4) return null;
-    length = view.readUInt16BE(2);
-    offset = 4;
-  } else if (length === 127) {
-    if (view.length < 10) return null;
-    const big = view.readBigUInt64BE(2);
-    if (big > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`Client frame length ${big} is absurd`);
-    length = Number(big);
-    offset = 10;
-  }
-  const maskKey = masked ? view.subarray(offset, offset + 4) : null;
-  if (masked) offset += 4;
-  if (view.length < offset + length) return null;
-  const payload = Buffer.from(view.subarray(offset, offset + length));
-  if (maskKey) for (let i = 0; i < payload.length; i++) payload[i] ^= maskKey[i & 3];
-  return {
-    frame: {
-      fin: (view[0] & 0x80) !== 0,
-      rsv: (view[0] >> 4) & 0b111,
-      opcode: view[0] & 0x0f,
-      masked,
-      maskKey: maskKey ? Buffer.from(maskKey) : null,
-      payload,
-    },
-    size: offset + length,
-  };
 }
 
 function parseRequest(head: string): RawRequest {

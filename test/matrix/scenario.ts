@@ -12,14 +12,14 @@
  *
  * Self-contained (types only, plain ES2020 once types are stripped): fixture.ts transpiles it and the two shared
  * files next to the runtime entries, and every runtime imports the same copy.
- * Server paths are those of test/shared/ws-server.ts; `rejectUrl` answers every upgrade with 403.
+ * Server paths are those of test/helpers/ws-server.ts `startWsServer({ routes: true })`; `rejectUrl` answers every upgrade with 403.
  */
 import type { SocklineApi } from '../shared/echo-scenarios.js';
 import { README_EXAMPLE_LOG, readmeExample } from '../shared/readme-example.js';
 import { RECONNECT_EXPECTED, reconnectScenario, type ReconnectTranscript } from '../shared/reconnect-scenario.js';
 
 export interface MatrixConfig {
-  /** `ws://127.0.0.1:<port>` of test/shared/ws-server.ts */
+  /** `ws://127.0.0.1:<port>` of test/helpers/ws-server.ts `startWsServer({ routes: true })` */
   wsUrl: string;
   /** A server that answers every upgrade with `403 Forbidden`. */
   rejectUrl: string;

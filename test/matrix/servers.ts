@@ -1,15 +1,15 @@
-/** The matrix's local servers: test/shared/ws-server.ts, and a raw TCP server that refuses every upgrade with 403. */
+/** The matrix's local servers: test/helpers/ws-server.ts (`routes: true`), and a raw TCP server that refuses every upgrade with 403. */
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { startWsServer, type TestWsServer } from '../shared/ws-server.js';
+import { startWsServer, type WsServer } from '../helpers/ws-server.js';
 
 export interface MatrixServers {
-  ws: TestWsServer;
+  ws: WsServer;
   rejectUrl: string;
   close(): Promise<void>;
 }
 
 export async function startMatrixServers(): Promise<MatrixServers> {
-  const ws = await startWsServer();
+  const ws = await startWsServer({ routes: true });
   const sockets = new Set<Socket>();
   const reject = createServer((socket) => {
     sockets.add(socket);

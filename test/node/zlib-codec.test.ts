@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { createZlibCodec, handleWorks } from '../../src/node/zlib-codec.js';
 import { ProtocolError } from '../../src/errors.js';
 import type { DeflateCodec, MessageInflater } from '../../src/protocol/deflate-codec.js';
-import { hex, toHex } from '../protocol/frame-helpers.js';
+import { hex, toHex } from '../helpers/hex.js';
 
 const TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');

@@ -41,7 +41,7 @@ interface Block {
 }
 
 /** The fenced ```js, ```ts and ```html blocks of a Markdown text. */
-export function codeBlocks(markdown: string): Block[] {
+function codeBlocks(markdown: string): Block[] {
   const blocks: Block[] = [];
   const fence = /^```(\w*)\n([\s\S]*?)^```$/gm;
   for (const match of markdown.matchAll(fence)) {

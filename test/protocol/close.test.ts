@@ -5,7 +5,8 @@ import {
   isValidWireCloseCode,
   parseClosePayload,
 } from '../../src/protocol/close.js';
-import { hex, toHex, utf8 } from './frame-helpers.js';
+import { hex, toHex } from '../helpers/hex.js';
+import { utf8 } from './frame-helpers.js';
 import { expectProtocolError } from './frame-helpers.js';
 
 describe('isValidWireCloseCode', () => {

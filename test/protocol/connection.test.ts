@@ -3,46 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { ConnectionClosedError, HandshakeError, NetworkError, ProtocolError } from '../../src/errors.js';
 import { ClientConnection, type ConnectionOutput } from '../../src/protocol/connection.js';
 import type { ConnectionEvents, OpenInfo } from '../../src/protocol/events.js';
+import { decodeFrames } from '../helpers/frames.js';
+import { hex } from '../helpers/hex.js';
 
 const sha1 = (s: string): Uint8Array => createHash('sha1').update(s).digest();
 const accept = (key: string): string =>
   createHash('sha1').update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
-const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 const ascii = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'latin1'));
-
-interface ClientFrame {
-  fin: boolean;
-  opcode: number;
-  masked: boolean;
-  mask: Uint8Array;
-  payload: Uint8Array;
-}
-
-/** Decode the frames a client wrote (after the handshake request), unmasking them. */
-function decodeClientFrames(bytes: Uint8Array): ClientFrame[] {
-  const frames: ClientFrame[] = [];
-  let i = 0;
-  while (i < bytes.length) {
-    const fin = (bytes[i] & 0x80) !== 0;
-    const opcode = bytes[i] & 0x0f;
-    const masked = (bytes[i + 1] & 0x80) !== 0;
-    let length = bytes[i + 1] & 0x7f;
-    i += 2;
-    if (length === 126) {
-      length = (bytes[i] << 8) | bytes[i + 1];
-      i += 2;
-    } else if (length === 127) {
-      length = Number(new DataView(bytes.buffer, bytes.byteOffset + i, 8).getBigUint64(0));
-      i += 8;
-    }
-    const mask = bytes.slice(i, i + 4);
-    i += 4;
-    const payload = bytes.slice(i, i + length).map((b, j) => b ^ mask[j % 4]);
-    i += length;
-    frames.push({ fin, opcode, masked, mask, payload });
-  }
-  return frames;
-}
 
 function setup(protocols: string[] = []) {
   const written: Uint8Array[] = [];
@@ -70,7 +37,7 @@ function setup(protocols: string[] = []) {
       'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
         `Sec-WebSocket-Accept: ${accept(key)}\r\n${extra}\r\n`,
     );
-  const sent = () => decodeClientFrames(Uint8Array.from(Buffer.concat(written.splice(0))));
+  const sent = () => decodeFrames(Uint8Array.from(Buffer.concat(written.splice(0))));
   return { connection, request, response, sent, events, ends };
 }
 

@@ -1,21 +1,16 @@
 /**
- * Test helpers for the framing layer. They are written independently of the code under test:
- * frames are built and unmasked byte by byte here, the naive way.
+ * Test helpers for the FrameReader tests (recording reader, every-split pushes, ProtocolError checks). The frame
+ * builder, the client-frame decoder and the hex helpers live in test/helpers/ (frames.ts, hex.ts); they are
+ * re-exported here so existing imports keep working.
  */
 import { expect } from 'vitest';
 import { ProtocolError } from '../../src/errors.js';
 import { FrameReader, type FrameReaderOptions } from '../../src/protocol/frame-reader.js';
+import { decodeFrame, frame as buildFrame } from '../helpers/frames.js';
+import { toHex } from '../helpers/hex.js';
 
-export function hex(text: string): Uint8Array {
-  const clean = text.replace(/\s+/g, '');
-  const out = new Uint8Array(clean.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
-
-export function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
+export { decodeFrame, decodeFrames, naiveMask } from '../helpers/frames.js';
+export { hex, toHex } from '../helpers/hex.js';
 
 export function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -29,84 +24,37 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
 
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
-/** Byte-by-byte XOR, straight from RFC 6455 §5.3 ("j = i MOD 4"). */
-export function naiveMask(data: Uint8Array, mask: Uint8Array): Uint8Array {
-  const out = new Uint8Array(data.length);
-  for (let i = 0; i < data.length; i++) out[i] = data[i] ^ mask[i % 4];
-  return out;
+/**
+ * @deprecated Kept for tests written against the old positional form; use `frame({ opcode, payload, fin, ... })`
+ * from test/helpers/frames.ts.
+ */
+export function frame(
+  opcode: number,
+  payload: Uint8Array = new Uint8Array(0),
+  spec: { fin?: boolean; rsv1?: boolean; rsv2?: boolean; rsv3?: boolean; mask?: Uint8Array; lengthForm?: 7 | 16 | 64 } = {},
+): Uint8Array {
+  const rsv = (spec.rsv1 ? 4 : 0) | (spec.rsv2 ? 2 : 0) | (spec.rsv3 ? 1 : 0);
+  return buildFrame({ opcode, payload, rsv, fin: spec.fin, masked: !!spec.mask, maskKey: spec.mask, lengthForm: spec.lengthForm });
 }
 
-export interface FrameSpec {
-  fin?: boolean;
-  rsv1?: boolean;
-  rsv2?: boolean;
-  rsv3?: boolean;
-  mask?: Uint8Array;
-  /** Force a length encoding (to test non-minimal forms). */
-  lengthForm?: 7 | 16 | 64;
-}
-
-/** A frame as a server would send it (unmasked unless `mask` is given). */
-export function frame(opcode: number, payload: Uint8Array = new Uint8Array(0), spec: FrameSpec = {}): Uint8Array {
-  const { fin = true, rsv1 = false, rsv2 = false, rsv3 = false, mask } = spec;
-  const len = payload.length;
-  const form = spec.lengthForm ?? (len < 126 ? 7 : len < 65536 ? 16 : 64);
-  const header: number[] = [(fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | (rsv2 ? 0x20 : 0) | (rsv3 ? 0x10 : 0) | opcode];
-  const maskBit = mask ? 0x80 : 0;
-  if (form === 7) header.push(maskBit | len);
-  else if (form === 16) header.push(maskBit | 126, (len >> 8) & 0xff, len & 0xff);
-  else {
-    header.push(maskBit | 127);
-    const big = BigInt(len);
-    for (let shift = 56n; shift >= 0n; shift -= 8n) header.push(Number((big >> shift) & 0xffn));
-  }
-  if (mask) header.push(...mask);
-  return concat(Uint8Array.from(header), mask ? naiveMask(payload, mask) : payload);
-}
-
-export interface ParsedClientFrame {
-  fin: boolean;
-  rsv1: boolean;
-  rsv2: boolean;
-  rsv3: boolean;
-  opcode: number;
-  masked: boolean;
-  mask: Uint8Array;
-  payload: Uint8Array;
-  /** Bytes of the header, including the mask. */
-  headerSize: number;
-}
-
-/** Reference parser for one complete client frame; unmasks with `naiveMask`. */
-export function parseClientFrame(bytes: Uint8Array): ParsedClientFrame {
-  const b0 = bytes[0];
-  const b1 = bytes[1];
-  let len = b1 & 0x7f;
-  let at = 2;
-  if (len === 126) {
-    len = (bytes[2] << 8) | bytes[3];
-    at = 4;
-  } else if (len === 127) {
-    let big = 0n;
-    for (let i = 2; i < 10; i++) big = (big << 8n) | BigInt(bytes[i]);
-    len = Number(big);
-    at = 10;
-  }
-  const masked = (b1 & 0x80) !== 0;
-  const mask = masked ? bytes.slice(at, at + 4) : new Uint8Array(4);
-  if (masked) at += 4;
-  const body = bytes.subarray(at);
-  expect(body.length).toBe(len);
+/**
+ * @deprecated Kept for tests written against the old shape; use `decodeFrame()` from test/helpers/frames.ts.
+ * One complete client frame (nothing may trail it), with RSV bits as booleans and the header size.
+ */
+export function parseClientFrame(bytes: Uint8Array) {
+  const decoded = decodeFrame(bytes);
+  expect(decoded?.size).toBe(bytes.length);
+  const { frame: f } = decoded!;
   return {
-    fin: (b0 & 0x80) !== 0,
-    rsv1: (b0 & 0x40) !== 0,
-    rsv2: (b0 & 0x20) !== 0,
-    rsv3: (b0 & 0x10) !== 0,
-    opcode: b0 & 0x0f,
-    masked,
-    mask,
-    payload: naiveMask(body, mask),
-    headerSize: at,
+    fin: f.fin,
+    rsv1: (f.rsv & 4) !== 0,
+    rsv2: (f.rsv & 2) !== 0,
+    rsv3: (f.rsv & 1) !== 0,
+    opcode: f.opcode,
+    masked: f.masked,
+    mask: f.maskKey ?? new Uint8Array(4),
+    payload: f.payload,
+    headerSize: bytes.length - f.payload.length,
   };
 }
 

@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../src/errors.js';
 import { Opcode } from '../../src/protocol/constants.js';
-import { concat, frame, pushSplit, recordingReader, toHex, utf8, type ReaderEvent } from './frame-helpers.js';
+import { frame } from '../helpers/frames.js';
+import { toHex } from '../helpers/hex.js';
+import { concat, pushSplit, recordingReader, utf8, type ReaderEvent } from './frame-helpers.js';
 
 const MAX_PAYLOAD = 4096;
 
@@ -69,10 +71,10 @@ function buildStream(messages: MessageSpec[], close: { code: number; reason: str
       const start = bounds[i];
       const end = bounds[i + 1];
       const fin = i === fragmentCount - 1;
-      add(frame(i === 0 ? (isText ? Opcode.Text : Opcode.Binary) : Opcode.Continuation, payload.subarray(start, end), { fin }), end - start, isText);
+      add(frame({ opcode: i === 0 ? (isText ? Opcode.Text : Opcode.Binary) : Opcode.Continuation, payload: payload.subarray(start, end), fin }), end - start, isText);
       const control = message.controls[i];
       if (control) {
-        add(frame(control.opcode, control.payload), control.payload.length, false);
+        add(frame({ opcode: control.opcode, payload: control.payload }), control.payload.length, false);
         const event: ReaderEvent = { type: control.opcode === Opcode.Ping ? 'ping' : 'pong', data: toHex(control.payload) };
         // A control frame after the last fragment comes after the message; between fragments it comes first.
         if (fin) controlsAfter.push(event);
@@ -85,7 +87,7 @@ function buildStream(messages: MessageSpec[], close: { code: number; reason: str
   if (close) {
     // At most 20 code points: 80 bytes of UTF-8, within a control frame.
     const body = concat(Uint8Array.of(close.code >> 8, close.code & 0xff), utf8(close.reason));
-    add(frame(Opcode.Close, body), body.length, false);
+    add(frame({ opcode: Opcode.Close, payload: body }), body.length, false);
     expected.push({ type: 'close', code: close.code, reason: close.reason, data: toHex(body) });
     parts.push(Uint8Array.of(0x81, 0x01, 0x41)); // ignored: nothing after close
   }

@@ -6,14 +6,13 @@ import {
   allSplits,
   concat,
   expectProtocolError,
-  frame,
-  hex,
   pushSplit,
   recordingReader,
-  toHex,
   utf8,
   type ReaderEvent,
 } from './frame-helpers.js';
+import { frame } from '../helpers/frames.js';
+import { hex, toHex } from '../helpers/hex.js';
 
 function bytesOf(length: number): Uint8Array {
   return Uint8Array.from({ length }, (_, i) => (i * 7 + 3) & 0xff);
@@ -71,7 +70,7 @@ describe('FrameReader: valid frames', () => {
 
   it('client receives 125-byte ping, the largest control frame', () => {
     const payload = bytesOf(125);
-    expect(read(frame(Opcode.Ping, payload))).toEqual([{ type: 'ping', data: toHex(payload) }]);
+    expect(read(frame({ opcode: Opcode.Ping, payload }))).toEqual([{ type: 'ping', data: toHex(payload) }]);
   });
 
   it('client receives close 1000 (880203e8) and an empty close (8800) as 1005', () => {
@@ -81,7 +80,7 @@ describe('FrameReader: valid frames', () => {
 
   it('client receives close 4000 with a UTF-8 reason', () => {
     const body = concat(hex('0fa0'), utf8('au revoir, é'));
-    expect(read(frame(Opcode.Close, body))).toEqual([
+    expect(read(frame({ opcode: Opcode.Close, payload: body }))).toEqual([
       { type: 'close', code: 4000, reason: 'au revoir, é', data: toHex(body) },
     ]);
   });
@@ -99,8 +98,8 @@ describe('FrameReader: valid frames', () => {
   });
 
   it('client receives a non-minimal length encoding → accepts it (as ws and browsers do)', () => {
-    expect(read(frame(Opcode.Text, utf8('Hi'), { lengthForm: 16 }))).toEqual([{ type: 'text', data: 'Hi' }]);
-    expect(read(frame(Opcode.Text, utf8('Hi'), { lengthForm: 64 }))).toEqual([{ type: 'text', data: 'Hi' }]);
+    expect(read(frame({ opcode: Opcode.Text, payload: utf8('Hi'), lengthForm: 16 }))).toEqual([{ type: 'text', data: 'Hi' }]);
+    expect(read(frame({ opcode: Opcode.Text, payload: utf8('Hi'), lengthForm: 64 }))).toEqual([{ type: 'text', data: 'Hi' }]);
   });
 
   it('client receives text with a leading U+FEFF → the BOM is kept as data', () => {
@@ -173,7 +172,7 @@ describe('FrameReader: control frames between fragments', () => {
 
   it('client receives a ping split across chunks between text fragments → the ping is not UTF-8 checked', () => {
     const { reader, events } = recordingReader();
-    pushSplit(reader, concat(hex('0101e2'), frame(Opcode.Ping, hex('ff80c0')), hex('80028282')), [4, 5, 6, 7]);
+    pushSplit(reader, concat(hex('0101e2'), frame({ opcode: Opcode.Ping, payload: hex('ff80c0') }), hex('80028282')), [4, 5, 6, 7]);
     expect(events).toEqual([
       { type: 'ping', data: 'ff80c0' },
       { type: 'text', data: '₂' },
@@ -195,7 +194,7 @@ describe('FrameReader: any chunking', () => {
     hex('010348656c'), // "Hel" …
     hex('8903 010203'), // ping between fragments
     hex('80026c6f'), // … "lo"
-    frame(Opcode.Text, utf8('€😀\ufeff')), // multibyte
+    frame({ opcode: Opcode.Text, payload: utf8('€😀\ufeff') }), // multibyte
     hex('0102 e282'), // "€" split across fragments …
     hex('8a00'), // pong between fragments
     hex('8001 ac'), // … end of "€"
@@ -244,8 +243,8 @@ describe('FrameReader: any chunking', () => {
     const bytes = utf8(text);
     for (let cut = 0; cut <= bytes.length; cut++) {
       const message = concat(
-        frame(Opcode.Text, bytes.subarray(0, cut), { fin: false }),
-        frame(Opcode.Continuation, bytes.subarray(cut)),
+        frame({ opcode: Opcode.Text, payload: bytes.subarray(0, cut), fin: false }),
+        frame({ opcode: Opcode.Continuation, payload: bytes.subarray(cut) }),
       );
       expect(read(message)).toEqual([{ type: 'text', data: text }]);
       // And the same pushed one byte at a time.
@@ -283,15 +282,15 @@ describe('FrameReader: protocol violations → 1002', () => {
     expect(error).toBeInstanceOf(ProtocolError);
     expect(events).toEqual([]);
     // A full masked frame, too.
-    expectProtocolError(() => read(frame(Opcode.Text, utf8('Hello'), { mask: hex('37fa213d') })), 1002);
+    expectProtocolError(() => read(frame({ opcode: Opcode.Text, payload: utf8('Hello'), masked: true, maskKey: hex('37fa213d') })), 1002);
   });
 
   it.each([
-    ['RSV1', { rsv1: true }],
-    ['RSV2', { rsv2: true }],
-    ['RSV3', { rsv3: true }],
+    ['RSV1', { rsv: 0b100 }],
+    ['RSV2', { rsv: 0b010 }],
+    ['RSV3', { rsv: 0b001 }],
   ])('client receives %s set without a negotiated extension → fails with 1002', (_, spec) => {
-    expectProtocolError(() => read(frame(Opcode.Text, utf8('x'), spec).subarray(0, 1)), 1002);
+    expectProtocolError(() => read(frame({ opcode: Opcode.Text, payload: utf8('x'), ...spec }).subarray(0, 1)), 1002);
   });
 
   it.each([3, 4, 5, 6, 7, 0xb, 0xc, 0xd, 0xe, 0xf])('client receives reserved opcode %i → fails with 1002', (opcode) => {
@@ -306,7 +305,7 @@ describe('FrameReader: protocol violations → 1002', () => {
   ])('client receives %s with a 126-byte payload → fails with 1002 from the header', (_, opcode) => {
     expectProtocolError(() => read(Uint8Array.of(0x80 | opcode, 126)), 1002);
     expectProtocolError(() => read(Uint8Array.of(0x80 | opcode, 127)), 1002);
-    expectProtocolError(() => read(frame(opcode, bytesOf(126))), 1002);
+    expectProtocolError(() => read(frame({ opcode, payload: bytesOf(126) })), 1002);
   });
 
   it.each([
@@ -341,7 +340,7 @@ describe('FrameReader: protocol violations → 1002', () => {
   });
 
   it.each([0, 999, 1004, 1005, 1006, 1015, 2000, 5000])('client receives close with code %i → fails with 1002', (code) => {
-    expectProtocolError(() => read(frame(Opcode.Close, Uint8Array.of(code >> 8, code & 0xff))), 1002);
+    expectProtocolError(() => read(frame({ opcode: Opcode.Close, payload: Uint8Array.of(code >> 8, code & 0xff) })), 1002);
   });
 });
 
@@ -379,10 +378,10 @@ describe('FrameReader: invalid UTF-8 → 1007', () => {
     ['a code point above U+10FFFF (F4 90 80 80)', 'f4908080'],
   ])('client receives text with %s → fails with 1007', (_, bad) => {
     const payload = concat(utf8('ok '), hex(bad), utf8(' tail'));
-    expectProtocolError(() => read(frame(Opcode.Text, payload)), 1007);
+    expectProtocolError(() => read(frame({ opcode: Opcode.Text, payload })), 1007);
     // Fragmented around the bad bytes.
     expectProtocolError(
-      () => read(concat(frame(Opcode.Text, payload.subarray(0, 4), { fin: false }), frame(Opcode.Continuation, payload.subarray(4)))),
+      () => read(concat(frame({ opcode: Opcode.Text, payload: payload.subarray(0, 4), fin: false }), frame({ opcode: Opcode.Continuation, payload: payload.subarray(4) }))),
       1007,
     );
   });
@@ -434,7 +433,7 @@ describe('FrameReader: invalid UTF-8 → 1007', () => {
 
 describe('FrameReader: maxPayload → 1009 from the header', () => {
   it('client receives a frame of exactly maxPayload → accepted', () => {
-    expect(read(frame(Opcode.Binary, bytesOf(100)), { maxPayload: 100 })).toHaveLength(1);
+    expect(read(frame({ opcode: Opcode.Binary, payload: bytesOf(100) }), { maxPayload: 100 })).toHaveLength(1);
   });
 
   it('client receives only the header of a frame over maxPayload (7-bit length) → fails with 1009', () => {
@@ -453,8 +452,8 @@ describe('FrameReader: maxPayload → 1009 from the header', () => {
 
   it('client receives fragments adding up to more than maxPayload → fails with 1009 at the header of the fragment that overflows', () => {
     const { reader, events } = recordingReader({ maxPayload: 10 });
-    reader.push(frame(Opcode.Binary, bytesOf(6), { fin: false }));
-    reader.push(frame(Opcode.Continuation, bytesOf(4), { fin: false }));
+    reader.push(frame({ opcode: Opcode.Binary, payload: bytesOf(6), fin: false }));
+    reader.push(frame({ opcode: Opcode.Continuation, payload: bytesOf(4), fin: false }));
     expect(reader.bufferedBytes).toBe(10);
     expectProtocolError(() => reader.push(hex('8001')), 1009);
     expect(events).toEqual([]);
@@ -463,9 +462,9 @@ describe('FrameReader: maxPayload → 1009 from the header', () => {
   it('counts the limit per message: a new message starts from zero', () => {
     const events = read(
       concat(
-        frame(Opcode.Binary, bytesOf(6), { fin: false }),
-        frame(Opcode.Continuation, bytesOf(4)),
-        frame(Opcode.Binary, bytesOf(10)),
+        frame({ opcode: Opcode.Binary, payload: bytesOf(6), fin: false }),
+        frame({ opcode: Opcode.Continuation, payload: bytesOf(4) }),
+        frame({ opcode: Opcode.Binary, payload: bytesOf(10) }),
       ),
       { maxPayload: 10 },
     );
@@ -473,7 +472,7 @@ describe('FrameReader: maxPayload → 1009 from the header', () => {
   });
 
   it('control frames are bounded by the protocol (125), not by maxPayload', () => {
-    expect(read(frame(Opcode.Ping, bytesOf(20)), { maxPayload: 10 })).toHaveLength(1);
+    expect(read(frame({ opcode: Opcode.Ping, payload: bytesOf(20) }), { maxPayload: 10 })).toHaveLength(1);
   });
 
   it('rejects an invalid maxPayload', () => {

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { Opcode } from '../../src/protocol/constants.js';
 import { encodeText, serializeFrame, serializeMessage } from '../../src/protocol/frame-serializer.js';
-import { concat, hex, parseClientFrame, recordingReader, toHex, utf8 } from './frame-helpers.js';
+import { decodeFrame, type ClientFrame } from '../helpers/frames.js';
+import { hex, toHex } from '../helpers/hex.js';
+import { concat, recordingReader, utf8 } from './frame-helpers.js';
 
 const MASK = hex('37fa213d');
 
@@ -25,9 +27,16 @@ function countingMasks(): { next: () => Uint8Array; used: Uint8Array[] } {
   };
 }
 
+/** The one client frame in `bytes`, decoded by the reference decoder (test/helpers/frames.ts); nothing may trail it. */
+function onlyFrame(bytes: Uint8Array): ClientFrame {
+  const decoded = decodeFrame(bytes);
+  expect(decoded?.size).toBe(bytes.length);
+  return decoded!.frame;
+}
+
 /** What a server sees: the same frame, unmasked (the reader rejects masked frames, as a client must). */
 function unmaskedForReader(clientFrame: Uint8Array): Uint8Array {
-  const parsed = parseClientFrame(clientFrame);
+  const parsed = onlyFrame(clientFrame);
   const len = parsed.payload.length;
   const lengthHeader =
     len < 126 ? [len] : len < 65536 ? [126, len >> 8, len & 0xff] : [127, 0, 0, 0, 0, len >>> 24, (len >>> 16) & 0xff, (len >>> 8) & 0xff, len & 0xff];
@@ -67,10 +76,10 @@ describe('serializeFrame', () => {
     const bytes = serializeFrame(Opcode.Binary, payload, true, MASK);
     expect(bytes.length).toBe(headerSize + length);
     expect(toHex(bytes.subarray(0, headerSize - 4))).toBe(prefix);
-    const parsed = parseClientFrame(bytes);
+    const parsed = onlyFrame(bytes);
     expect(parsed.masked).toBe(true);
-    expect(toHex(parsed.mask)).toBe('37fa213d');
-    expect(parsed.headerSize).toBe(headerSize);
+    expect(toHex(parsed.maskKey!)).toBe('37fa213d');
+    expect(bytes.length - parsed.payload.length).toBe(headerSize);
     expect(toHex(parsed.payload)).toBe(toHex(payload));
   });
 
@@ -78,7 +87,7 @@ describe('serializeFrame', () => {
     for (const length of [...Array.from({ length: 301 }, (_, i) => i), 70000]) {
       const payload = payloadOf(length);
       const mask = Uint8Array.of(length & 0xff, 0xa5, (length >> 3) & 0xff, 0x5a);
-      const parsed = parseClientFrame(serializeFrame(Opcode.Binary, payload, true, mask));
+      const parsed = onlyFrame(serializeFrame(Opcode.Binary, payload, true, mask));
       expect(parsed.fin && parsed.masked && parsed.opcode === Opcode.Binary).toBe(true);
       expect(toHex(parsed.payload)).toBe(toHex(payload));
     }
@@ -90,8 +99,8 @@ describe('serializeFrame', () => {
         const payload = new Uint8Array(new ArrayBuffer(length + 4), shift, length);
         payload.set(payloadOf(length));
         const bytes = serializeFrame(Opcode.Binary, payload, true, MASK);
-        const parsed = parseClientFrame(bytes);
-        expect((bytes.byteOffset + parsed.headerSize) % 4).toBe(shift);
+        const parsed = onlyFrame(bytes);
+        expect((bytes.byteOffset + bytes.length - parsed.payload.length) % 4).toBe(shift);
         expect(bytes.buffer.byteLength - bytes.byteOffset).toBe(bytes.length);
         expect(toHex(parsed.payload)).toBe(toHex(payloadOf(length)));
       }
@@ -108,7 +117,7 @@ describe('serializeFrame', () => {
   it('masks a payload that is an unaligned view', () => {
     const backing = payloadOf(1003);
     const view = backing.subarray(3);
-    const parsed = parseClientFrame(serializeFrame(Opcode.Binary, view, true, MASK));
+    const parsed = onlyFrame(serializeFrame(Opcode.Binary, view, true, MASK));
     expect(toHex(parsed.payload)).toBe(toHex(view));
   });
 
@@ -128,7 +137,7 @@ describe('serializeMessage', () => {
       const masks = countingMasks();
       const frames = serializeMessage(Opcode.Binary, payloadOf(10), fragmentSize, masks.next);
       expect(frames.length).toBe(1);
-      const parsed = parseClientFrame(frames[0]);
+      const parsed = onlyFrame(frames[0]);
       expect(parsed.fin).toBe(true);
       expect(parsed.opcode).toBe(Opcode.Binary);
       expect(toHex(parsed.payload)).toBe(toHex(payloadOf(10)));
@@ -138,7 +147,7 @@ describe('serializeMessage', () => {
   it('client sends an empty message as one frame', () => {
     const frames = serializeMessage(Opcode.Text, new Uint8Array(0), 4, countingMasks().next);
     expect(frames.map(toHex)).toHaveLength(1);
-    expect(parseClientFrame(frames[0]).fin).toBe(true);
+    expect(onlyFrame(frames[0]).fin).toBe(true);
   });
 
   it.each([
@@ -153,13 +162,13 @@ describe('serializeMessage', () => {
     const frames = serializeMessage(Opcode.Binary, payload, size, masks.next);
     expect(frames.length).toBe(count);
     expect(masks.used.length).toBe(count);
-    const parsed = frames.map(parseClientFrame);
+    const parsed = frames.map((f) => onlyFrame(f));
     parsed.forEach((f, i) => {
       expect(f.opcode).toBe(i === 0 ? Opcode.Binary : Opcode.Continuation);
       expect(f.fin).toBe(i === count - 1);
-      expect(f.rsv1).toBe(false);
+      expect(f.rsv & 0b100).toBe(0);
       // Each frame carries its own key from nextMask().
-      expect(toHex(f.mask)).toBe(toHex(masks.used[i]));
+      expect(toHex(f.maskKey!)).toBe(toHex(masks.used[i]));
       expect(f.payload.length).toBe(i < count - 1 ? size : length - size * (count - 1));
     });
     expect(toHex(concat(...parsed.map((f) => f.payload)))).toBe(toHex(payload));

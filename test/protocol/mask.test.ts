@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { MASK_POOL_SIZE, MaskPool, maskInto } from '../../src/protocol/mask.js';
-import { hex, naiveMask, toHex } from './frame-helpers.js';
+import { naiveMask } from '../helpers/frames.js';
+import { hex, toHex } from '../helpers/hex.js';
 
 const MASK = hex('37fa213d');
 

@@ -2,15 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { HandshakeError, InvalidArgumentError } from '../../src/errors.js';
 import { SocksClient, type SocksOptions } from '../../src/protocol/socks.js';
+import { hex, toHex } from '../helpers/hex.js';
 
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
-const bytes = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ''), 'hex'));
 const client = (o: Partial<SocksOptions>) => new SocksClient({ version: 5, host: '127.0.0.1', port: 8080, shown: 'socks5://127.0.0.1:1080', ...o });
 
 /** The error `receive(reply)` throws. */
 function refusal(c: SocksClient, ...replies: string[]): HandshakeError {
   try {
-    for (const r of replies) c.receive(bytes(r));
+    for (const r of replies) c.receive(hex(r));
   } catch (error) {
     expect(error).toBeInstanceOf(HandshakeError);
     return error as HandshakeError;
@@ -21,9 +20,9 @@ function refusal(c: SocksClient, ...replies: string[]): HandshakeError {
 describe('SOCKS5 (RFC 1928)', () => {
   it('greets with "no authentication" only, then CONNECTs to an IPv4 address', () => {
     const c = client({});
-    expect(hex(c.start())).toBe('050100');
-    expect(hex(c.receive(bytes('0500')).send)).toBe('05010001' + '7f000001' + '1f90');
-    const done = c.receive(bytes('05000001 7f000001 1f90 48656c6c6f'));
+    expect(toHex(c.start())).toBe('050100');
+    expect(toHex(c.receive(hex('0500')).send)).toBe('05010001' + '7f000001' + '1f90');
+    const done = c.receive(hex('05000001 7f000001 1f90 48656c6c6f'));
     expect(done.open).toBeDefined();
     expect(Buffer.from(done.open!.rest).toString()).toBe('Hello');
   });
@@ -31,29 +30,29 @@ describe('SOCKS5 (RFC 1928)', () => {
   it('sends names as ATYP 3 (socks5h) and IPv6 literals as ATYP 4', () => {
     const name = client({ host: 'localhost', port: 443 });
     name.start();
-    expect(hex(name.receive(bytes('0500')).send)).toBe('05010003' + '09' + Buffer.from('localhost').toString('hex') + '01bb');
+    expect(toHex(name.receive(hex('0500')).send)).toBe('05010003' + '09' + Buffer.from('localhost').toString('hex') + '01bb');
     const v6 = client({ host: '::1', port: 80 });
     v6.start();
-    expect(hex(v6.receive(bytes('0500')).send)).toBe('05010004' + '00'.repeat(15) + '01' + '0050');
+    expect(toHex(v6.receive(hex('0500')).send)).toBe('05010004' + '00'.repeat(15) + '01' + '0050');
   });
 
   it('offers username/password when it has credentials and sends RFC 1929 sub-negotiation', () => {
     const c = client({ username: 'alice', password: 'pw' });
-    expect(hex(c.start())).toBe('05020002');
-    expect(hex(c.receive(bytes('0502')).send)).toBe('01' + '05' + Buffer.from('alice').toString('hex') + '02' + Buffer.from('pw').toString('hex'));
-    expect(hex(c.receive(bytes('0100')).send)).toBe('050100017f0000011f90');
-    expect(c.receive(bytes('050000017f0000011f90')).open).toBeDefined();
+    expect(toHex(c.start())).toBe('05020002');
+    expect(toHex(c.receive(hex('0502')).send)).toBe('01' + '05' + Buffer.from('alice').toString('hex') + '02' + Buffer.from('pw').toString('hex'));
+    expect(toHex(c.receive(hex('0100')).send)).toBe('050100017f0000011f90');
+    expect(c.receive(hex('050000017f0000011f90')).open).toBeDefined();
   });
 
   it('accepts the reply in any chunking, including one byte at a time and the whole exchange at once', () => {
     const c = client({});
     c.start();
-    const all = bytes('0500' + '05000003 04 686f7374 0050');
+    const all = hex('0500' + '05000003 04 686f7374 0050');
     let open;
     let sent = '';
     for (const byte of all) {
       const step = c.receive(Uint8Array.of(byte));
-      sent += hex(step.send);
+      sent += toHex(step.send);
       open ??= step.open;
     }
     expect(sent).toBe('050100017f0000011f90');
@@ -61,7 +60,7 @@ describe('SOCKS5 (RFC 1928)', () => {
     const d = client({});
     d.start();
     const step = d.receive(all);
-    expect(hex(step.send)).toBe('050100017f0000011f90');
+    expect(toHex(step.send)).toBe('050100017f0000011f90');
     expect(step.open).toBeDefined();
   });
 
@@ -112,7 +111,7 @@ describe('SOCKS5 (RFC 1928)', () => {
     c.start();
     if (message === undefined) {
       // 05 00 00 01 is a valid start of a reply: more bytes are needed, nothing thrown.
-      expect(() => replies.forEach((r) => c.receive(bytes(r)))).not.toThrow();
+      expect(() => replies.forEach((r) => c.receive(hex(r)))).not.toThrow();
       return;
     }
     const error = refusal(c, ...replies);
@@ -123,8 +122,8 @@ describe('SOCKS5 (RFC 1928)', () => {
   it('an early end says what was missing', () => {
     const c = client({});
     c.start();
-    c.receive(bytes('0500'));
-    c.receive(bytes('0500'));
+    c.receive(hex('0500'));
+    c.receive(hex('0500'));
     const error = c.receiveEof();
     expect(error).toMatchObject({ reason: 'proxy', proxyFailure: 'closed' });
     expect(error.message).toBe('SOCKS5 proxy socks5://127.0.0.1:1080 closed the connection before sending its answer to CONNECT (2 bytes of it received)');
@@ -138,15 +137,15 @@ describe('SOCKS5 (RFC 1928)', () => {
 describe('SOCKS4 and SOCKS4a', () => {
   it('SOCKS4: VN 4, CONNECT, port, IPv4, USERID, NUL', () => {
     const c = client({ version: 4, username: 'bob' });
-    expect(hex(c.start())).toBe('04011f90' + '7f000001' + Buffer.from('bob').toString('hex') + '00');
-    const done = c.receive(bytes('005a 0000 00000000 21'));
+    expect(toHex(c.start())).toBe('04011f90' + '7f000001' + Buffer.from('bob').toString('hex') + '00');
+    const done = c.receive(hex('005a 0000 00000000 21'));
     expect(done.open).toBeDefined();
-    expect(hex(done.open!.rest)).toBe('21');
+    expect(toHex(done.open!.rest)).toBe('21');
   });
 
   it('SOCKS4a: DSTIP 0.0.0.1 and the name after the USERID', () => {
     const c = client({ version: 4, host: 'localhost' });
-    expect(hex(c.start())).toBe('04011f90' + '00000001' + '00' + Buffer.from('localhost').toString('hex') + '00');
+    expect(toHex(c.start())).toBe('04011f90' + '00000001' + '00' + Buffer.from('localhost').toString('hex') + '00');
   });
 
   it.each([

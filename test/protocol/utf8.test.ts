@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeUtf8, isValidUtf8, Utf8Validator } from '../../src/protocol/utf8.js';
-import { hex, utf8 } from './frame-helpers.js';
+import { hex } from '../helpers/hex.js';
+import { utf8 } from './frame-helpers.js';
 
 const VALID: Array<[string, string]> = [
   ['empty', ''],

@@ -7,7 +7,7 @@
  * Each scenario is data; `runScenario` drives a Socket through it and returns a JSON-safe transcript
  * that the test compares with `expected`.
  *
- * Server paths are those of test/shared/ws-server.ts.
+ * Server paths are those of test/helpers/ws-server.ts `startWsServer({ routes: true })`.
  */
 
 /** The part of the public API the scenarios use: what the README example uses. */
@@ -168,7 +168,7 @@ export function runScenario(api: SocklineApi, baseUrl: string, scenario: Scenari
 }
 
 const MiB = 1024 * 1024;
-/** test/shared/ws-server.ts's /fragments pattern: byte i is i % 251. */
+/** test/helpers/ws-server.ts's /fragments pattern: byte i is i % 251. */
 const fragmentPattern = (length: number): Uint8Array => Uint8Array.from({ length }, (_, i) => i % 251);
 const closedByClient = { code: 1000, reason: 'done', wasClean: true, error: null };
 

@@ -4,7 +4,7 @@
  * in order and before anything sent from the next `open` listener, once the Socket has reconnected.
  *
  * Self-contained (types only): the Chromium tests serve it to the page, which runs the same code.
- * Server path: `/flaky` of test/shared/ws-server.ts.
+ * Server path: `/flaky` of test/helpers/ws-server.ts `startWsServer({ routes: true })`.
  */
 import type { SocklineApi } from './echo-scenarios.js';
 
