@@ -41,7 +41,8 @@ function handshake(info: HandshakeInfo | undefined): string {
 
 /** One event as a line, without its payload. */
 export function formatDebug(event: string, args: readonly unknown[], attempts: number): string {
-  const [a, b] = args as [any, any]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: each event has its own argument shapes, read by the case below
+  const [a, b] = args as [any, any];
   switch (event) {
     case 'attempt':
       return `attempt ${attempts}: ${a}${(b as string[]).length ? ` (protocols ${(b as string[]).join(', ')})` : ''}`;

@@ -30,12 +30,18 @@ function countingCodec(): DeflateCodec & { inflaters: number; deflaters: number;
     createInflater(params: Parameters<DeflateCodec['createInflater']>[0]) {
       counts.inflaters++;
       const inflater = real.createInflater(params);
-      return { inflate: inflater.inflate.bind(inflater), close: () => (counts.closed++, inflater.close()) };
+      return { inflate: inflater.inflate.bind(inflater), close: () => {
+        counts.closed++;
+        inflater.close();
+      } };
     },
     createDeflater(params: Parameters<DeflateCodec['createDeflater']>[0]) {
       counts.deflaters++;
       const deflater = real.createDeflater(params);
-      return { deflate: deflater.deflate.bind(deflater), close: () => (counts.closed++, deflater.close()) };
+      return { deflate: deflater.deflate.bind(deflater), close: () => {
+        counts.closed++;
+        deflater.close();
+      } };
     },
   });
 }

@@ -3,7 +3,7 @@
  * budget, a CDN file that defines the `Sockline` global, the exports map resolving (through
  * self-reference) to the right build for each condition, and types that compile without @types/node.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

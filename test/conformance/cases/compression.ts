@@ -9,7 +9,7 @@
  */
 import zlib from 'node:zlib';
 import { expect } from 'vitest';
-import { HandshakeError, ProtocolError } from '../../../src/errors.js';
+import { HandshakeError } from '../../../src/errors.js';
 import { quoteValue } from '../../../src/protocol/format.js';
 import type { TransportOptions } from '../../../src/transport.js';
 import { startRawServer, upgradeResponse, type ClientFrame } from '../../helpers/raw-server.js';
