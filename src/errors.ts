@@ -173,7 +173,7 @@ export class ProtocolError extends SocklineError {
   /** Which rule was broken (stable; `'protocol'` when a caller did not say). */
   declare readonly reason: ProtocolViolation;
 
-  constructor(closeCode: number, message: string, reason: ProtocolViolation = 'protocol') {
+  constructor(message: string, closeCode: number, reason: ProtocolViolation = 'protocol') {
     super(message, 'ERR_SOCKLINE_PROTOCOL');
     this.closeCode = closeCode;
     this.reason = reason;

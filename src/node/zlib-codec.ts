@@ -212,13 +212,13 @@ class CorruptDataError extends Error {}
  * not DEFLATE is that: its framing is fine, its data is not what RSV1 says it is. ws sends 1007 too.
  */
 function corrupt(detail: string): ProtocolError {
-  return new ProtocolError(CloseCode.InvalidPayload, `invalid compressed data: ${detail}`, 'invalid-compressed-data');
+  return new ProtocolError(`invalid compressed data: ${detail}`, CloseCode.InvalidPayload, 'invalid-compressed-data');
 }
 
 /** RFC 6455 §7.4.1: 1009, "a message that is too big for it to process" — measured after inflation. */
 function tooBig(limit: number): ProtocolError {
   // Lower-case and short like the frame reader's, far below the 123 bytes a close reason may have.
-  return new ProtocolError(CloseCode.MessageTooBig, `message too big - over ${limit} bytes inflated - max payload ${limit}`, 'message-too-big');
+  return new ProtocolError(`message too big - over ${limit} bytes inflated - max payload ${limit}`, CloseCode.MessageTooBig, 'message-too-big');
 }
 
 class HandleInflater implements MessageInflater {

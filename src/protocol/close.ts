@@ -67,17 +67,17 @@ export function parseClosePayload(payload: Uint8Array): { code: number; reason: 
   // RFC 6455 §7.1.5: "If this Close control frame contains no status code, _The WebSocket Connection Close Code_ is considered to be 1005."
   if (payload.length === 0) return { code: CloseCode.NoStatus, reason: '' };
   // RFC 6455 §5.5.1: "If there is a body, the first two bytes of the body MUST be a 2-byte unsigned integer".
-  if (payload.length < CODE_BYTES) throw new ProtocolError(CloseCode.ProtocolError, 'close frame too short', 'bad-close-payload');
+  if (payload.length < CODE_BYTES) throw new ProtocolError('close frame too short', CloseCode.ProtocolError, 'bad-close-payload');
   const code = payload[0] * BYTE + payload[1];
   // RFC 6455 §7.4.1: 1005, 1006, 1015 "MUST NOT be set as a status code in a Close control frame".
-  if (!isValidWireCloseCode(code)) throw new ProtocolError(CloseCode.ProtocolError, `invalid close code ${code}`, 'bad-close-code');
+  if (!isValidWireCloseCode(code)) throw new ProtocolError(`invalid close code ${code}`, CloseCode.ProtocolError, 'bad-close-code');
   if (payload.length === CODE_BYTES) return { code, reason: '' };
   let reason: string;
   try {
     reason = decodeUtf8(payload.subarray(CODE_BYTES));
   } catch {
     // RFC 6455 §5.5.1: "the body MAY contain UTF-8-encoded data"; §8.1: invalid UTF-8 MUST _Fail the WebSocket Connection_.
-    throw new ProtocolError(CloseCode.InvalidPayload, 'invalid utf-8 in close reason', 'invalid-utf8');
+    throw new ProtocolError('invalid utf-8 in close reason', CloseCode.InvalidPayload, 'invalid-utf8');
   }
   return { code, reason };
 }

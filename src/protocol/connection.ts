@@ -408,7 +408,7 @@ export class ClientConnection {
       text = deflate.decodeText(inflated);
     } catch {
       // RFC 6455 §8.1: a byte stream that "is not, in fact, a valid UTF-8 stream" MUST _Fail the WebSocket Connection_.
-      throw new ProtocolError(CloseCode.InvalidPayload, 'invalid utf-8', 'invalid-utf8');
+      throw new ProtocolError('invalid utf-8', CloseCode.InvalidPayload, 'invalid-utf8');
     }
     this.#events.onMessage(text, false);
   }

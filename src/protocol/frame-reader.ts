@@ -537,6 +537,6 @@ export class FrameReader {
   #fail(closeCode: number, reason: ProtocolViolation, message: string): ProtocolError {
     this.#state = State.Failed;
     this.#release();
-    return new ProtocolError(closeCode, message, reason);
+    return new ProtocolError(message, closeCode, reason);
   }
 }

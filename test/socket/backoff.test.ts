@@ -189,10 +189,10 @@ describe('defaultShouldReconnect', () => {
   });
 
   it('should decide a protocol error by the close code we sent', () => {
-    expect(decide(1006, new ProtocolError(1002, 'x'))).toBe(false);
-    expect(decide(1006, new ProtocolError(1007, 'x'))).toBe(false);
-    expect(decide(1006, new ProtocolError(1009, 'x'))).toBe(false);
-    expect(decide(1006, new ProtocolError(1011, 'x'))).toBe(true);
+    expect(decide(1006, new ProtocolError('x', 1002))).toBe(false);
+    expect(decide(1006, new ProtocolError('x', 1007))).toBe(false);
+    expect(decide(1006, new ProtocolError('x', 1009))).toBe(false);
+    expect(decide(1006, new ProtocolError('x', 1011))).toBe(true);
   });
 
   it('should stop on errors that will repeat', () => {

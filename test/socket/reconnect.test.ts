@@ -248,7 +248,7 @@ describe('reconnection', () => {
       const { socket, s } = createSocket();
       await settle();
       s.last.open();
-      s.last.fail(new ProtocolError(1002, 'invalid opcode 3'));
+      s.last.fail(new ProtocolError('invalid opcode 3', 1002));
       expect(socket.state).toBe('closed');
     });
 
