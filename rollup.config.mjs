@@ -77,11 +77,26 @@ const heartbeatEntry = (build) => ({
     // A (trivial) source map like every other file in dist/: the code is this one generated line.
     this.emitFile({ type: 'asset', fileName, source: `${source}//# sourceMappingURL=${fileName}.map\n` });
     // Its source is the `export { heartbeat }` line of src/exports.ts (the map has no mappings: nothing to step into).
-    const map = { version: 3, file: fileName, sources: ['../src/exports.ts'], sourcesContent: [readFileSync('src/exports.ts', 'utf8')], names: [], mappings: '' };
+    const map = {
+      version: 3,
+      file: fileName,
+      sources: ['../src/exports.ts'],
+      sourcesContent: [readFileSync('src/exports.ts', 'utf8')],
+      names: [],
+      mappings: '',
+    };
     this.emitFile({ type: 'asset', fileName: `${fileName}.map`, source: JSON.stringify(map) });
     if (build === 'node' && esm) {
-      this.emitFile({ type: 'asset', fileName: 'heartbeat.d.ts', source: "export { heartbeat, type HeartbeatOptions } from './index.js';\n" });
-      this.emitFile({ type: 'asset', fileName: 'heartbeat.d.cts', source: "export { heartbeat, type HeartbeatOptions } from './index.cjs';\n" });
+      this.emitFile({
+        type: 'asset',
+        fileName: 'heartbeat.d.ts',
+        source: "export { heartbeat, type HeartbeatOptions } from './index.js';\n",
+      });
+      this.emitFile({
+        type: 'asset',
+        fileName: 'heartbeat.d.cts',
+        source: "export { heartbeat, type HeartbeatOptions } from './index.cjs';\n",
+      });
     }
   },
 });
@@ -146,7 +161,8 @@ export default [
   {
     input: 'src/cli/main.ts',
     external: (id, importer) =>
-      cliExternal(id) || (importer !== undefined && /^\.\.?\//.test(id) && cliExternal(fileURLToPath(new URL(id, `file://${importer}`)))),
+      cliExternal(id) ||
+      (importer !== undefined && /^\.\.?\//.test(id) && cliExternal(fileURLToPath(new URL(id, `file://${importer}`)))),
     plugins: [ts(), executable()],
     output: {
       file: 'dist/cli.js',

@@ -117,8 +117,7 @@ function send() {
     }
   };
   let cpu;
-  const finish = () =>
-    report({ ok: true, values: { ...throughput((performance.now() - start) / 1000, cpu), messages: sent } });
+  const finish = () => report({ ok: true, values: { ...throughput((performance.now() - start) / 1000, cpu), messages: sent } });
   conn = open(job.url, {
     onOpen() {
       cpu = process.cpuUsage();
@@ -195,7 +194,10 @@ function connect() {
     if (done === count) {
       const seconds = (performance.now() - start) / 1000;
       const used = process.cpuUsage(cpu);
-      report({ ok: true, values: { seconds, cps: count / seconds / 1000, cpu: (used.user + used.system) / count, messages: done } });
+      report({
+        ok: true,
+        values: { seconds, cps: count / seconds / 1000, cpu: (used.user + used.system) / count, messages: done },
+      });
       return;
     }
     let opened = false;
@@ -271,6 +273,13 @@ async function memory() {
   const per = (key) => (after[key] - before[key]) / count / 1024;
   report({
     ok: true,
-    values: { heap: per('heapUsed'), rss: per('rss'), ab: per('arrayBuffers'), heapTotal: per('heapTotal'), external: per('external'), messages: conns.length },
+    values: {
+      heap: per('heapUsed'),
+      rss: per('rss'),
+      ab: per('arrayBuffers'),
+      heapTotal: per('heapTotal'),
+      external: per('external'),
+      messages: conns.length,
+    },
   });
 }

@@ -17,8 +17,12 @@ const BLOCK = 64 * 1024; // frames per write (3 bytes each)
 const server = createServer((socket) => {
   socket.once('data', (head) => {
     const key = /sec-websocket-key: *(\S+)/i.exec(head.toString('latin1'))[1];
-    const accept = createHash('sha1').update(key + GUID).digest('base64');
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    const accept = createHash('sha1')
+      .update(key + GUID)
+      .digest('base64');
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    );
     let sent = 0;
     const pump = () => {
       while (sent < FRAGMENTS) {
@@ -62,7 +66,7 @@ clearInterval(sampler);
 const seconds = ((performance.now() - start) / 1000).toFixed(1);
 const MiB = (n) => (n / 2 ** 20).toFixed(1) + ' MiB';
 console.log(`${FRAGMENTS} fragments (${MiB(FRAGMENTS)} payload): ${result} in ${seconds} s`);
-console.log(`peak RSS +${MiB(peakRss)}, peak heap +${MiB(peakHeap)} (${((peakHeap / FRAGMENTS) | 0)} B of heap per fragment)`);
+console.log(`peak RSS +${MiB(peakRss)}, peak heap +${MiB(peakHeap)} (${(peakHeap / FRAGMENTS) | 0} B of heap per fragment)`);
 socket.close();
 server.close();
 process.exit(0);

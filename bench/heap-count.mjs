@@ -19,10 +19,13 @@ import v8 from 'node:v8';
 import { CLIENTS } from './clients.mjs';
 
 const args = Object.fromEntries(
-  process.argv.slice(2).filter((a) => a.startsWith('--')).map((a) => {
-    const [k, v = 'true'] = a.slice(2).split('=');
-    return [k, v];
-  }),
+  process.argv
+    .slice(2)
+    .filter((a) => a.startsWith('--'))
+    .map((a) => {
+      const [k, v = 'true'] = a.slice(2).split('=');
+      return [k, v];
+    }),
 );
 
 if (args.child) await child(JSON.parse(args.child));
@@ -33,17 +36,23 @@ async function parent() {
   const top = Number(args.top ?? 30);
   const clients = (args.clients ?? 'sockline,ws').split(',');
   const here = (p) => fileURLToPath(new URL(p, import.meta.url));
-  const peer = fork(here('./peer.mjs'), [JSON.stringify({ mode: 'idle', size: 0, fragment: 0, count: n })], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const peer = fork(here('./peer.mjs'), [JSON.stringify({ mode: 'idle', size: 0, fragment: 0, count: n })], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const { port } = await new Promise((resolve) => peer.once('message', resolve));
   const url = `ws://127.0.0.1:${port}/`;
   const results = {};
   try {
     for (const name of clients) {
-      const c = fork(here('./heap-count.mjs'), [`--child=${JSON.stringify({ name, url, n })}`, ...(args['by-owner'] ? ['--by-owner'] : [])], {
-        execArgv: ['--expose-gc'],
-        env: { ...process.env, ...CLIENTS[name].env },
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      });
+      const c = fork(
+        here('./heap-count.mjs'),
+        [`--child=${JSON.stringify({ name, url, n })}`, ...(args['by-owner'] ? ['--by-owner'] : [])],
+        {
+          execArgv: ['--expose-gc'],
+          env: { ...process.env, ...CLIENTS[name].env },
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        },
+      );
       results[name] = await new Promise((resolve, reject) => {
         c.once('message', resolve);
         c.once('exit', (code) => code && reject(new Error(`${name} exited with ${code}`)));
@@ -60,7 +69,8 @@ async function parent() {
   }
   for (const [name, r] of Object.entries(results)) {
     console.log(`\n${name}: top ${top} (type:name → objects, bytes per connection)`);
-    for (const row of r.rows.slice(0, top)) console.log(`  ${row.key.padEnd(56)} ${fmt(row.count).padStart(7)} ${fmt(row.bytes).padStart(9)}`);
+    for (const row of r.rows.slice(0, top))
+      console.log(`  ${row.key.padEnd(56)} ${fmt(row.count).padStart(7)} ${fmt(row.bytes).padStart(9)}`);
   }
 }
 
@@ -136,7 +146,8 @@ function count() {
   const label = (i) => {
     const type = types[nodes[i + typeAt]];
     let name = strings[nodes[i + nameAt]];
-    if (type === 'string' || type === 'concatenated string' || type === 'sliced string' || type === 'number' || name.length > 40) name = '';
+    if (type === 'string' || type === 'concatenated string' || type === 'sliced string' || type === 'number' || name.length > 40)
+      name = '';
     return `${type}:${name}`;
   };
   let owner;

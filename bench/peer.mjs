@@ -42,7 +42,9 @@ function onConnection(socket) {
     const request = head.toString('latin1', 0, end);
     const rest = head.subarray(end + 4);
     const key = /^sec-websocket-key:[ \t]*(\S+)/im.exec(request)?.[1] ?? '';
-    const accept = createHash('sha1').update(key + GUID).digest('base64');
+    const accept = createHash('sha1')
+      .update(key + GUID)
+      .digest('base64');
     socket.write(
       'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
         `Sec-WebSocket-Accept: ${accept}\r\n\r\n`,

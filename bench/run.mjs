@@ -103,9 +103,13 @@ function peerConfig(scenario, count) {
 async function measure(scenario, client, count, round) {
   const deadline = deadlineFor(scenario, { quick });
   // Peer and client start side by side (the client loads its library meanwhile); the client gets the URL over IPC.
-  const peer = fork(here(scenario.peer === 'deflate' ? './deflate-peer.mjs' : './peer.mjs'), [JSON.stringify(peerConfig(scenario, count))], {
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
+  const peer = fork(
+    here(scenario.peer === 'deflate' ? './deflate-peer.mjs' : './peer.mjs'),
+    [JSON.stringify(peerConfig(scenario, count))],
+    {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    },
+  );
   const env = { ...process.env, ...CLIENTS[client].env };
   if (!CLIENTS[client].env?.WS_NO_BUFFER_UTIL) delete env.WS_NO_BUFFER_UTIL;
   const execArgv = ['--expose-gc'];
@@ -120,7 +124,11 @@ async function measure(scenario, client, count, round) {
     );
   }
   const job = { scenario: scenario.id, client, count, deadline };
-  const child = fork(here('./client.mjs'), [JSON.stringify(job)], { execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(here('./client.mjs'), [JSON.stringify(job)], {
+    execArgv,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const result = new Promise((resolve) => {
     let reported;
     const timer = setTimeout(() => {
@@ -225,8 +233,11 @@ function renderReport() {
       );
     }
   }
-  lines.push('', 'Spread = (max − min) / median of the first metric over the rounds. Ratios are value ÷ reference: ' +
-    'above 1 is faster for rates, below 1 is better for latency, CPU and memory.');
+  lines.push(
+    '',
+    'Spread = (max − min) / median of the first metric over the rounds. Ratios are value ÷ reference: ' +
+      'above 1 is faster for rates, below 1 is better for latency, CPU and memory.',
+  );
 
   lines.push('', '| target | sockline | status |', '|---|---|---|');
   for (const scenario of scenarios) {
@@ -235,7 +246,9 @@ function renderReport() {
     for (const t of targets) lines.push(targetRow(scenario, t, per));
     lines.push(undiciRow(scenario, per));
   }
-  const failures = Object.values(summaries).flatMap((per) => Object.values(per)).filter((s) => s.failed > 0);
+  const failures = Object.values(summaries)
+    .flatMap((per) => Object.values(per))
+    .filter((s) => s.failed > 0);
   if (failures.length) {
     lines.push('', 'Failed or hung measurements:');
     for (const [id, per] of Object.entries(summaries)) {
@@ -257,7 +270,7 @@ function targetRow(scenario, t, per) {
   const met = metric.better === 'higher' ? ratio >= t.ratio : ratio <= t.ratio;
   // A verdict closer to the line than half the rounds' spread could flip on another run: say so.
   const noise = Math.max(ours[`${t.metric}Spread`], ref[`${t.metric}Spread`]) / 2;
-  const close = Math.abs(ratio / t.ratio - 1) < noise ? ' (within the rounds\' spread)' : '';
+  const close = Math.abs(ratio / t.ratio - 1) < noise ? " (within the rounds' spread)" : '';
   const status = `${met ? 'met' : '**short**'}${close}`;
   return `| ${name} | ${ratio.toFixed(2)}× ${t.against === 'ceiling' ? 'ceiling' : CLIENTS[t.against].label} | ${status} |`;
 }
@@ -267,9 +280,7 @@ function undiciRow(scenario, per) {
   const ref = per.undici;
   const name = `${scenario.id}: ahead of undici`;
   if (!ours || ours.n === undefined || !ref || ref.n === undefined) return `| ${name} | – | not measured |`;
-  const behind = scenario.metrics.filter((m) =>
-    m.better === 'higher' ? ours[m.key] < ref[m.key] : ours[m.key] > ref[m.key],
-  );
+  const behind = scenario.metrics.filter((m) => (m.better === 'higher' ? ours[m.key] < ref[m.key] : ours[m.key] > ref[m.key]));
   const m = scenario.metrics[0];
   const ratio = `${(ours[m.key] / ref[m.key]).toFixed(2)}× undici (${m.label})`;
   return `| ${name} | ${ratio} | ${behind.length ? `**short** on ${behind.map((b) => b.label).join(', ')}` : 'met'} |`;
@@ -284,7 +295,13 @@ function bundleSize() {
   } catch (error) {
     // The script exits 1 when sockline is over budget, after printing its table.
     if (error.status === 1 && error.stdout) {
-      return ['Browser bundle, from `node scripts/size.mjs` (**over** the 3 KB budget):', '', '```', error.stdout.trimEnd(), '```'];
+      return [
+        'Browser bundle, from `node scripts/size.mjs` (**over** the 3 KB budget):',
+        '',
+        '```',
+        error.stdout.trimEnd(),
+        '```',
+      ];
     }
     const why = `${error.stdout ?? ''}${error.stderr ?? ''}`.trim() || String(error.message);
     return [`Browser bundle (budget 3 KB): \`node scripts/size.mjs\` failed: ${why.split('\n')[0]}`];

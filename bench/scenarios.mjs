@@ -109,7 +109,8 @@ export const CLIENT_ORDER = ['sockline', 'ws', 'ws+bufferutil', 'undici', 'ceili
 /** Clients measured in a scenario. ws+bufferutil only where ws masks (server frames are never masked). */
 export function clientsFor(scenario, available) {
   // The TCP ceiling cannot inflate, so it has no compressed rows.
-  if (scenario.peer === 'deflate') return available.filter((c) => c !== 'ceiling' && (c !== 'ws+bufferutil' || scenario.bufferutil));
+  if (scenario.peer === 'deflate')
+    return available.filter((c) => c !== 'ceiling' && (c !== 'ws+bufferutil' || scenario.bufferutil));
   return available.filter((c) => c !== 'ws+bufferutil' || scenario.bufferutil);
 }
 

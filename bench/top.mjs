@@ -6,8 +6,7 @@
 import { readFileSync } from 'node:fs';
 
 const files = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const option = (name, fallback) =>
-  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+const option = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const top = Number(option('top', 25));
 const focus = option('focus', undefined);
 /** Divide times by this many operations (e.g. connections) to print µs per operation. */
@@ -47,12 +46,14 @@ function label(node) {
   return `${f.functionName || '(anonymous)'} ${where}`.trim();
 }
 
-const pct = (v) =>
-  `${((100 * v) / total).toFixed(1).padStart(5)}%` + (per ? `${(v / per).toFixed(1).padStart(8)} µs/op` : '');
+const pct = (v) => `${((100 * v) / total).toFixed(1).padStart(5)}%` + (per ? `${(v / per).toFixed(1).padStart(8)} µs/op` : '');
 console.log(`${files.length} profile(s), ${(total / 1000).toFixed(0)} ms sampled\n\nself time:`);
 for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(v)}  ${k}`);
 const re = focus ? new RegExp(focus) : /^\S+ (dist|src|\.tmp)\//;
 console.log(`\ninclusive time (${focus ? `matching ${focus}` : 'sockline frames'}):`);
-for (const [k, v] of [...inclusive].filter(([k]) => re.test(k)).sort((a, b) => b[1] - a[1]).slice(0, top)) {
+for (const [k, v] of [...inclusive]
+  .filter(([k]) => re.test(k))
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, top)) {
   console.log(`${pct(v)}  ${k}`);
 }

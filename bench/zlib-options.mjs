@@ -134,8 +134,12 @@ async function workload(name, count, size) {
   const bytes = count * size;
   const compressed = compressAll(messages);
   const wire = compressed.reduce((n, c) => n + c.length, 0);
-  const wireNoCtx = compressAll(messages.slice(0, Math.min(count, 2000)), false).reduce((n, c) => n + c.length, 0) * (count / Math.min(count, 2000));
-  console.log(`\n${name}: ${count} × ${size} B, compressed ${(bytes / wire).toFixed(1)}× with context takeover, ${(bytes / wireNoCtx).toFixed(1)}× without`);
+  const wireNoCtx =
+    compressAll(messages.slice(0, Math.min(count, 2000)), false).reduce((n, c) => n + c.length, 0) *
+    (count / Math.min(count, 2000));
+  console.log(
+    `\n${name}: ${count} × ${size} B, compressed ${(bytes / wire).toFixed(1)}× with context takeover, ${(bytes / wireNoCtx).toFixed(1)}× without`,
+  );
 
   const check = (got, i) => {
     if (got.length !== size || !got.equals(messages[i])) throw new Error(`message ${i} differs`);

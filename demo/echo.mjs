@@ -36,7 +36,10 @@ socket.on('open', ({ protocol, extensions, handshake }) => {
   console.log('\nopening handshake');
   line('Sec-WebSocket-Key', `${handshake.key} (fresh 16-byte nonce)`);
   line('expected Accept', handshake.expectedAccept);
-  line('received Accept', `${handshake.receivedAccept} ${handshake.receivedAccept === handshake.expectedAccept ? '(match)' : '(MISMATCH)'}`);
+  line(
+    'received Accept',
+    `${handshake.receivedAccept} ${handshake.receivedAccept === handshake.expectedAccept ? '(match)' : '(MISMATCH)'}`,
+  );
   line('subprotocol', `${protocol} (offered: chat, superchat)`);
   line('extensions', extensions || '(none)');
   if (handshake.perMessageDeflate) {
@@ -53,7 +56,10 @@ let received = 0;
 socket.on('message', (data, { binary }) => {
   received++;
   if (received === 1) console.log('\nmessages');
-  line(binary ? 'binary echo' : 'text echo', binary ? `Uint8Array [${[...data].map((b) => b.toString(16)).join(' ')}]` : JSON.stringify(data));
+  line(
+    binary ? 'binary echo' : 'text echo',
+    binary ? `Uint8Array [${[...data].map((b) => b.toString(16)).join(' ')}]` : JSON.stringify(data),
+  );
   if (received === 3) socket.close(1000, 'demo done');
 });
 

@@ -56,7 +56,13 @@ export const TARGETS_16 = { 'Socket (production)': 4096, Socket: 5632 };
  */
 export const TARGETS = [
   { name: 'Socket', package: 'sockline', entry: "export { Socket } from 'sockline';", budget: { rollup: 8400, esbuild: 8800 } },
-  { name: 'Socket (production)', package: 'sockline', production: true, entry: "export { Socket } from 'sockline';", budget: { rollup: 7650, esbuild: 8050 } },
+  {
+    name: 'Socket (production)',
+    package: 'sockline',
+    production: true,
+    entry: "export { Socket } from 'sockline';",
+    budget: { rollup: 7650, esbuild: 8050 },
+  },
   {
     name: 'Socket + heartbeat',
     package: 'sockline',
@@ -70,11 +76,31 @@ export const TARGETS = [
     entry: "export { Socket } from 'sockline'; export { heartbeat } from 'sockline/heartbeat';",
     budget: { rollup: 7950, esbuild: 8350 },
   },
-  { name: 'WebSocket', package: 'sockline', entry: "export { WebSocket } from 'sockline';", budget: { rollup: 11050, esbuild: 11400 } },
-  { name: 'WebSocket (production)', package: 'sockline', production: true, entry: "export { WebSocket } from 'sockline';", budget: { rollup: 10350, esbuild: 10650 } },
+  {
+    name: 'WebSocket',
+    package: 'sockline',
+    entry: "export { WebSocket } from 'sockline';",
+    budget: { rollup: 11050, esbuild: 11400 },
+  },
+  {
+    name: 'WebSocket (production)',
+    package: 'sockline',
+    production: true,
+    entry: "export { WebSocket } from 'sockline';",
+    budget: { rollup: 10350, esbuild: 10650 },
+  },
   // The CDN file is measured as built (already minified by rollup + terser; both columns show the same file).
-  { name: 'CDN IIFE dist/sockline.min.js', package: 'sockline', file: 'dist/sockline.min.js', budget: { rollup: 13600, esbuild: 13600 } },
-  { name: 'reconnecting-websocket', package: 'reconnecting-websocket', entry: "export { default } from 'reconnecting-websocket';" },
+  {
+    name: 'CDN IIFE dist/sockline.min.js',
+    package: 'sockline',
+    file: 'dist/sockline.min.js',
+    budget: { rollup: 13600, esbuild: 13600 },
+  },
+  {
+    name: 'reconnecting-websocket',
+    package: 'reconnecting-websocket',
+    entry: "export { default } from 'reconnecting-websocket';",
+  },
   { name: 'partysocket/ws (ReconnectingWebSocket)', package: 'partysocket', entry: "export { default } from 'partysocket/ws';" },
   { name: 'partysocket (PartySocket)', package: 'partysocket', entry: "export { PartySocket } from 'partysocket';" },
 ];
@@ -228,7 +254,14 @@ export async function measureAll() {
     }
     const { min, gzip } = await measure((await bundleForBrowser(target.entry, target.production)).code);
     const esbuild = await esbuildSize(target.entry, target.production);
-    results.push({ name, installed: true, ours: target.package === 'sockline', budget, rollup: { min, gzip }, esbuild: { min: esbuild.min, gzip: esbuild.gzip } });
+    results.push({
+      name,
+      installed: true,
+      ours: target.package === 'sockline',
+      budget,
+      rollup: { min, gzip },
+      esbuild: { min: esbuild.min, gzip: esbuild.gzip },
+    });
   }
   return results;
 }
@@ -236,7 +269,11 @@ export async function measureAll() {
 /** Entries over their budget, as messages. */
 export const overBudget = (results) =>
   results.flatMap((r) =>
-    r.budget ? ['rollup', 'esbuild'].filter((b) => r[b].gzip > r.budget[b]).map((b) => `${r.name} (${b}): ${r[b].gzip} B > budget ${r.budget[b]} B`) : [],
+    r.budget
+      ? ['rollup', 'esbuild']
+          .filter((b) => r[b].gzip > r.budget[b])
+          .map((b) => `${r.name} (${b}): ${r[b].gzip} B > budget ${r.budget[b]} B`)
+      : [],
   );
 
 const n = (value) => value.toLocaleString('en-US');
@@ -261,7 +298,9 @@ export function markdownTable(results) {
   for (const r of results) {
     if (!r.installed) continue;
     const label = r.ours ? `**sockline** ${LABELS[r.name]}` : r.name;
-    lines.push(`| ${label} | ${n(r.rollup.min)} B | ${r.ours ? '**' : ''}${n(r.rollup.gzip)} B${r.ours ? '**' : ''} | ${n(r.esbuild.min)} B | ${n(r.esbuild.gzip)} B |`);
+    lines.push(
+      `| ${label} | ${n(r.rollup.min)} B | ${r.ours ? '**' : ''}${n(r.rollup.gzip)} B${r.ours ? '**' : ''} | ${n(r.esbuild.min)} B | ${n(r.esbuild.gzip)} B |`,
+    );
   }
   return lines.join('\n');
 }
@@ -280,7 +319,9 @@ async function main() {
   } else {
     const width = Math.max(...results.map((r) => r.name.length));
     console.log(`Browser bundles, min+gzip (gzip -9), eventemitter3 included; budgets per entry and bundler in scripts/size.mjs`);
-    console.log(`  ${''.padEnd(width)}  ${'rollup+terser min'.padStart(17)}  ${'gzip'.padStart(6)}  ${'esbuild min'.padStart(11)}  ${'gzip'.padStart(6)}  budget (rollup/esbuild)`);
+    console.log(
+      `  ${''.padEnd(width)}  ${'rollup+terser min'.padStart(17)}  ${'gzip'.padStart(6)}  ${'esbuild min'.padStart(11)}  ${'gzip'.padStart(6)}  budget (rollup/esbuild)`,
+    );
     for (const r of results) {
       const label = r.name.padEnd(width);
       if (!r.installed) console.log(`  ${label}  not installed (npm i -D ${r.name.split(' ')[0].split('/')[0]})`);
@@ -292,13 +333,16 @@ async function main() {
     }
     for (const [name, limit] of Object.entries(TARGETS_16)) {
       const r = results.find((x) => x.name === name);
-      console.log(`issue 16 target ${name} <= ${limit} B: ${r.rollup.gzip <= limit ? 'met' : `NOT met (${r.rollup.gzip - limit} B over; see --why and the README)`}`);
+      console.log(
+        `issue 16 target ${name} <= ${limit} B: ${r.rollup.gzip <= limit ? 'met' : `NOT met (${r.rollup.gzip - limit} B over; see --why and the README)`}`,
+      );
     }
   }
   if (process.argv.includes('--why')) {
     const { total, files } = await attribute();
     console.log(`\nsockline from src/ (min ${total.min} B, min+gzip ${total.gzip} B), by source file:`);
-    for (const f of files) console.log(`  ${f.file.padEnd(40)} min ${String(f.min).padStart(6)} B   ~gzip ${String(f.gzip).padStart(5)} B`);
+    for (const f of files)
+      console.log(`  ${f.file.padEnd(40)} min ${String(f.min).padStart(6)} B   ~gzip ${String(f.gzip).padStart(5)} B`);
   }
   if (over.length > 0) {
     console.log(`over budget:\n  ${over.join('\n  ')}`);

@@ -38,7 +38,10 @@ export function supportTable() {
     ? readdirSync(resultsDir)
         .filter((f) => f.endsWith('.json'))
         .map((f) => JSON.parse(readFileSync(join(resultsDir, f), 'utf8')))
-        .sort((a, b) => rank(a.id) - rank(b.id) || (a.module === 'ESM' ? 0 : 1) - (b.module === 'ESM' ? 0 : 1) || a.id.localeCompare(b.id))
+        .sort(
+          (a, b) =>
+            rank(a.id) - rank(b.id) || (a.module === 'ESM' ? 0 : 1) - (b.module === 'ESM' ? 0 : 1) || a.id.localeCompare(b.id),
+        )
     : [];
   return [
     '| runtime | version | loaded with | exports condition → build | Node-only options (headers, ping, handshake details) | shared scenario |',

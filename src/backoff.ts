@@ -128,7 +128,9 @@ const FINAL_PROXY = /auth|allowed|supported|identd|unknown/;
 export function defaultShouldReconnect({ lastClose, attempt, everOpened, causeHidden }: ReconnectContext): boolean {
   // Told apart by `code`, not `instanceof`, so that a browser bundle does not carry the Node-only error classes.
   // (Both classes have a `reason`, of different types: spelled out rather than intersected.)
-  const error = lastClose.error as { code?: string; status?: number; reason?: string; closeCode?: number; proxyFailure?: string } | undefined;
+  const error = lastClose.error as
+    | { code?: string; status?: number; reason?: string; closeCode?: number; proxyFailure?: string }
+    | undefined;
   const code = error?.code;
   if (code === 'ERR_SOCKLINE_HANDSHAKE') {
     const { status = 0, reason } = error!;

@@ -11,7 +11,9 @@ import { byteLength } from './send-queue.js';
  */
 export function assertCloseArgs(code: number | undefined, reason: string | undefined): void {
   if (code !== undefined && code !== 1000 && !(Number.isInteger(code) && code >= 3000 && code <= 4999)) {
-    throw new InvalidArgumentError(DEV ? `Invalid close code ${formatValue(code)}: close() accepts 1000 or 3000-4999` : brief('Invalid close code', 'methods'));
+    throw new InvalidArgumentError(
+      DEV ? `Invalid close code ${formatValue(code)}: close() accepts 1000 or 3000-4999` : brief('Invalid close code', 'methods'),
+    );
   }
   if (reason === undefined) return;
   const text = typeof reason === 'string';

@@ -14,7 +14,12 @@ interface Listener {
 }
 
 /** Call every listener of `event` with `args`; each exception goes to `failed`. Returns whether there were any. */
-export function emitEach(emitter: EventEmitter, event: string | symbol, args: unknown[], failed: (error: unknown) => void): boolean {
+export function emitEach(
+  emitter: EventEmitter,
+  event: string | symbol,
+  args: unknown[],
+  failed: (error: unknown) => void,
+): boolean {
   const key = EventEmitter.prefixed && typeof event === 'string' ? EventEmitter.prefixed + event : event;
   const stored = (emitter as unknown as { _events: Record<string | symbol, Listener | Listener[] | undefined> })._events[key];
   if (stored === undefined) return false;

@@ -47,7 +47,6 @@ export function isSocklineError(value: unknown): value is SocklineErrors {
   return (value as { [BRAND]?: unknown } | null | undefined)?.[BRAND] === true && typeof value === 'object';
 }
 
-
 /** A bad option or argument. The message names the option, the value received and what is allowed. */
 export class InvalidArgumentError extends SocklineError {
   declare readonly code: 'ERR_SOCKLINE_INVALID_ARGUMENT';

@@ -13,7 +13,15 @@ export {
   CallbackError,
   isSocklineError,
 } from './errors.js';
-export type { ErrorCode, HandshakeFailure, NetworkFailure, ProtocolViolation, ProxyFailure, SocklineErrors, TimeoutPhase } from './errors.js';
+export type {
+  ErrorCode,
+  HandshakeFailure,
+  NetworkFailure,
+  ProtocolViolation,
+  ProxyFailure,
+  SocklineErrors,
+  TimeoutPhase,
+} from './errors.js';
 export { CloseCode } from './protocol/constants.js';
 export type { CloseInfo, HandshakeInfo, OpenInfo } from './transport.js';
 // The README tells users to compose the default policy (`(c) => ... || defaultShouldReconnect(c)`).

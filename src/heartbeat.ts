@@ -51,7 +51,10 @@ export const heartbeatModule: HeartbeatModule = {
       const now = Date.now();
       const idle = now - transport.lastReceivedAt;
       if (idle > interval + timeout) {
-        return fail(idle, `nothing received for ${idle} ms, more than interval + timeout (${interval + timeout} ms); timers were suspended or the link is dead`);
+        return fail(
+          idle,
+          `nothing received for ${idle} ms, more than interval + timeout (${interval + timeout} ms); timers were suspended or the link is dead`,
+        );
       }
       // A link that is closing takes no probe (false): its close is on the way.
       if (message === undefined) transport.ping();

@@ -28,7 +28,9 @@ export const MESSAGES_DEFAULTS = Object.freeze({ messages: 1024, bytes: 16 * 102
 type Data = string | Uint8Array;
 
 function invalid(name: string, value: unknown): never {
-  throw new InvalidArgumentError(`Invalid messages() option highWaterMark${name && '.' + name}: ${String(value)} (${name ? 'a positive integer' : '{ messages, bytes }'})`);
+  throw new InvalidArgumentError(
+    `Invalid messages() option highWaterMark${name && '.' + name}: ${String(value)} (${name ? 'a positive integer' : '{ messages, bytes }'})`,
+  );
 }
 
 function limit(value: unknown, name: string, fallback: number): number {

@@ -202,7 +202,9 @@ const RULES: Record<string, readonly [min: number, max: number, integer?: 1] | 0
 };
 
 export function invalid(name: string, value: unknown, allowed: string): never {
-  throw new InvalidArgumentError(DEV ? `Invalid option ${name}: ${formatValue(value)} (expected ${allowed})` : brief('Invalid option ' + name, 'options'));
+  throw new InvalidArgumentError(
+    DEV ? `Invalid option ${name}: ${formatValue(value)} (expected ${allowed})` : brief('Invalid option ' + name, 'options'),
+  );
 }
 
 export const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -210,8 +212,16 @@ export const isObject = (value: unknown): value is Record<string, unknown> =>
 
 /** Check `value` is a number in [min, max] (an integer if `integer`) and return it. */
 export function number(name: string, value: unknown, min: number, max: number, integer?: unknown): number {
-  if (typeof value !== 'number' || !(value >= min && value <= max) || (integer && value !== Infinity && !Number.isInteger(value))) {
-    invalid(name, value, DEV ? `${integer ? 'an integer' : 'a number'} ${max === Infinity ? `>= ${min}` : `from ${min} to ${max}`}` : '');
+  if (
+    typeof value !== 'number' ||
+    !(value >= min && value <= max) ||
+    (integer && value !== Infinity && !Number.isInteger(value))
+  ) {
+    invalid(
+      name,
+      value,
+      DEV ? `${integer ? 'an integer' : 'a number'} ${max === Infinity ? `>= ${min}` : `from ${min} to ${max}`}` : '',
+    );
   }
   return value;
 }
@@ -268,7 +278,12 @@ export function merge<T extends object>(name: string, value: unknown, defaults: 
 }
 
 /** `value`'s entries, refusing keys not in `defaults` (typos would otherwise be ignored); `undefined` means "the default". */
-function known(prefix: string, value: Record<string, unknown>, defaults: object, others: readonly string[] = []): Record<string, unknown> {
+function known(
+  prefix: string,
+  value: Record<string, unknown>,
+  defaults: object,
+  others: readonly string[] = [],
+): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     if (others.includes(key)) continue;
@@ -276,7 +291,9 @@ function known(prefix: string, value: Record<string, unknown>, defaults: object,
     // Production: a typo is a programming mistake the development build reports; the key is ignored (the default applies).
     if (!Object.prototype.hasOwnProperty.call(defaults, key)) {
       if (!DEV) continue;
-      throw new InvalidArgumentError(`Unknown option ${prefix}${key} (known: ${Object.keys(defaults).concat(others).join(', ')})`);
+      throw new InvalidArgumentError(
+        `Unknown option ${prefix}${key} (known: ${Object.keys(defaults).concat(others).join(', ')})`,
+      );
     }
     if (value[key] !== undefined) result[key] = value[key];
   }
@@ -289,17 +306,28 @@ function known(prefix: string, value: Record<string, unknown>, defaults: object,
  * WHATWG constructor does (WPT `Create-protocols-repeated-case-insensitive`), so Node and browsers refuse the same lists.
  */
 export function toProtocols(value: unknown): string[] {
-  const list = typeof value === 'string' ? [value] : Array.isArray(value) ? [...value] : invalid('protocols', value, 'a string, an array of strings or a function');
+  const list =
+    typeof value === 'string'
+      ? [value]
+      : Array.isArray(value)
+        ? [...value]
+        : invalid('protocols', value, 'a string, an array of strings or a function');
   const seen = new Set<string>();
   for (const protocol of list) {
     if (typeof protocol !== 'string' || !TOKEN.test(protocol)) {
       throw new InvalidArgumentError(
-        DEV ? `Invalid subprotocol ${formatValue(protocol)}: expected a non-empty HTTP token (letters, digits, !#$%&'*+-.^_\`|~)` : brief('Invalid subprotocol', 'options'),
+        DEV
+          ? `Invalid subprotocol ${formatValue(protocol)}: expected a non-empty HTTP token (letters, digits, !#$%&'*+-.^_\`|~)`
+          : brief('Invalid subprotocol', 'options'),
       );
     }
     const folded = protocol.toLowerCase();
     if (seen.has(folded)) {
-      throw new InvalidArgumentError(DEV ? `Duplicate subprotocol ${formatValue(protocol)}: offer each once (case-insensitive)` : brief('Duplicate subprotocol', 'options'));
+      throw new InvalidArgumentError(
+        DEV
+          ? `Duplicate subprotocol ${formatValue(protocol)}: offer each once (case-insensitive)`
+          : brief('Duplicate subprotocol', 'options'),
+      );
     }
     seen.add(folded);
   }
@@ -322,15 +350,23 @@ export function toWebSocketUrl(input: unknown): URL {
   try {
     url = new URL(input as string, (globalThis as { location?: { href: string } }).location?.href);
   } catch {
-    throw new InvalidArgumentError(DEV ? `Invalid URL ${formatValue(input)}: expected an absolute ws:// or wss:// URL` : brief('Invalid URL', 'api'));
+    throw new InvalidArgumentError(
+      DEV ? `Invalid URL ${formatValue(input)}: expected an absolute ws:// or wss:// URL` : brief('Invalid URL', 'api'),
+    );
   }
   const shown = redact(url);
   url.protocol = url.protocol.replace(/^http/, 'ws');
   if (!/^wss?:$/.test(url.protocol)) {
-    throw new InvalidArgumentError(DEV ? `Invalid URL ${shown}: the scheme must be ws: or wss: (http: and https: are converted)` : brief(`Invalid URL ${shown}: scheme`, 'api'));
+    throw new InvalidArgumentError(
+      DEV
+        ? `Invalid URL ${shown}: the scheme must be ws: or wss: (http: and https: are converted)`
+        : brief(`Invalid URL ${shown}: scheme`, 'api'),
+    );
   }
   if (url.href.includes('#')) {
-    throw new InvalidArgumentError(DEV ? `Invalid URL ${shown}#…: WebSocket URLs cannot have a fragment` : brief(`Invalid URL ${shown}#…: fragment`, 'api'));
+    throw new InvalidArgumentError(
+      DEV ? `Invalid URL ${shown}#…: WebSocket URLs cannot have a fragment` : brief(`Invalid URL ${shown}#…: fragment`, 'api'),
+    );
   }
   // Checked here, not when the request is built inside the socket's 'connect' listener (issue 9 item 2).
   checkUserinfo(url, shown);
@@ -362,7 +398,10 @@ export function sendFragmentSize(options: { fragmentSize?: number } | undefined,
  * @throws InvalidArgumentError naming the option, the value received and what is allowed.
  */
 export function normalize<S extends object>(options: SocketOptions, runtime: Runtime<S>): NormalizedOptions<S> {
-  if (!isObject(options)) throw new InvalidArgumentError(DEV ? `Invalid options ${formatValue(options)}: expected an object` : brief('Invalid options', 'options'));
+  if (!isObject(options))
+    throw new InvalidArgumentError(
+      DEV ? `Invalid options ${formatValue(options)}: expected an object` : brief('Invalid options', 'options'),
+    );
   // The runtime's own options are its to check (`runtime.options` below); any other unknown key is refused.
   const o: Record<string, unknown> = { ...DEFAULTS, ...known('', options, DEFAULTS, runtime.optionNames) };
   check('', o);

@@ -46,9 +46,11 @@ export function checkUserinfo(url: URL, shown: string): void {
 const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 const isBytes = (value: unknown): boolean => typeof value === 'string' || ArrayBuffer.isView(value);
 /** `ca`, `cert`, `crl`: PEM text or bytes, or a list of them; `key`/`pfx` also take `{ pem | buf, passphrase }`. */
-const isMaterial = (withObjects: boolean) => (value: unknown): boolean =>
-  isBytes(value) ||
-  (Array.isArray(value) && value.every((item) => isBytes(item) || (withObjects && typeof item === 'object' && item !== null)));
+const isMaterial =
+  (withObjects: boolean) =>
+  (value: unknown): boolean =>
+    isBytes(value) ||
+    (Array.isArray(value) && value.every((item) => isBytes(item) || (withObjects && typeof item === 'object' && item !== null)));
 
 /** The `tls.connect` options whose type we check up front; the others are left to Node (a final error too). */
 const TLS_RULES: Record<string, [check: (value: unknown) => boolean, expected: string]> = {
@@ -76,7 +78,8 @@ export function checkTlsOptions(tls: Record<string, unknown>): Record<string, un
     const value = copy[key];
     if (value === undefined || !Object.prototype.hasOwnProperty.call(TLS_RULES, key)) continue;
     const [check, expected] = TLS_RULES[key];
-    if (!check(value)) throw new InvalidArgumentError(`Invalid option tls.${key}: expected ${expected}, got ${describeType(value)}`);
+    if (!check(value))
+      throw new InvalidArgumentError(`Invalid option tls.${key}: expected ${expected}, got ${describeType(value)}`);
   }
   const identity = copy.checkServerIdentity as ((host: string, cert: unknown) => Error | undefined) | undefined;
   if (identity) {

@@ -54,7 +54,9 @@ export function toChunk(chunk: unknown, binary: boolean): string | Uint8Array {
   } else if (ArrayBuffer.isView(chunk)) {
     return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   }
-  throw new InvalidArgumentError(`Invalid chunk ${formatValue(chunk)}: a ${binary ? 'binary sendStream() takes bytes' : 'text sendStream() takes strings'}`);
+  throw new InvalidArgumentError(
+    `Invalid chunk ${formatValue(chunk)}: a ${binary ? 'binary sendStream() takes bytes' : 'text sendStream() takes strings'}`,
+  );
 }
 
 /** Kept whole and sent on `end()` (browsers, or no open link). */
@@ -151,14 +153,20 @@ class BufferedWriter implements SendStreamWriter {
  * @throws InvalidStateError after `close()`, or while another streamed message is open.
  * @throws InvalidArgumentError for options of the wrong type.
  */
-export function openSendStream(host: StreamHost, options: SendStreamOptions | undefined, fragmented?: FragmentWriterFactory): SendStreamWriter {
+export function openSendStream(
+  host: StreamHost,
+  options: SendStreamOptions | undefined,
+  fragmented?: FragmentWriterFactory,
+): SendStreamWriter {
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new InvalidArgumentError(`Invalid sendStream() options ${formatValue(options)}: { binary }`);
   }
   const binary = options?.binary ?? false;
   if (typeof binary !== 'boolean') throw new InvalidArgumentError(`Invalid sendStream() option binary: ${formatValue(binary)}`);
   if (host.closed() || host.streaming) {
-    throw new InvalidStateError(`Cannot sendStream(): ${host.streaming ? 'another streamed message is open' : 'the socket is closed'}`);
+    throw new InvalidStateError(
+      `Cannot sendStream(): ${host.streaming ? 'another streamed message is open' : 'the socket is closed'}`,
+    );
   }
   const transport = host.transport();
   return transport?.sendFragment && fragmented ? fragmented(host, transport, binary) : new BufferedWriter(host, binary);

@@ -92,13 +92,18 @@ function toMessage(data: unknown, allowBlob: boolean, method: string): MessageDa
     if (Object.prototype.toString.call(data) === '[object ArrayBuffer]') return new Uint8Array(data as ArrayBuffer);
     if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   } catch {
-    throw new InvalidArgumentError(DEV ? `Invalid data: ${method}() got a detached ArrayBuffer (it was transferred); send a copy` : brief('Detached buffer', 'send-contract'));
+    throw new InvalidArgumentError(
+      DEV
+        ? `Invalid data: ${method}() got a detached ArrayBuffer (it was transferred); send a copy`
+        : brief('Detached buffer', 'send-contract'),
+    );
   }
   if (allowBlob && typeof Blob === 'function' && data instanceof Blob) return data;
   throw new InvalidArgumentError(
     DEV
       ? `Invalid data ${formatValue(data)}: ${method}() accepts a string, Uint8Array, ArrayBuffer or ArrayBufferView` +
-          (allowBlob ? ' or Blob' : '') + ' (for an object, send JSON.stringify(value))'
+          (allowBlob ? ' or Blob' : '') +
+          ' (for an object, send JSON.stringify(value))'
       : brief(`Invalid data for ${method}()`, 'send-contract'),
   );
 }
@@ -242,10 +247,16 @@ export class SocketCore extends EventEmitter<SocketEvents> {
   ping(data?: string | Uint8Array | ArrayBuffer | ArrayBufferView): void {
     const transport = this.#transport;
     const up = this.#up;
-    if (up && !transport!.canPing) throw new InvalidStateError(DEV ? 'Cannot ping: this runtime has no ping API; use heartbeat.message' : brief('No ping API', 'heartbeat'));
+    if (up && !transport!.canPing)
+      throw new InvalidStateError(
+        DEV ? 'Cannot ping: this runtime has no ping API; use heartbeat.message' : brief('No ping API', 'heartbeat'),
+      );
     const payload = data === undefined ? data : toMessage(data, false, 'ping');
     // Not open, or the link is closing (the transport took nothing).
-    if (!up || !transport!.ping(typeof payload === 'string' ? new TextEncoder().encode(payload) : (payload as Uint8Array | undefined))) {
+    if (
+      !up ||
+      !transport!.ping(typeof payload === 'string' ? new TextEncoder().encode(payload) : (payload as Uint8Array | undefined))
+    ) {
       throw new InvalidStateError(`Cannot ping: the socket is ${up ? 'closing its link' : this.#state}`);
     }
   }
@@ -273,7 +284,12 @@ export class SocketCore extends EventEmitter<SocketEvents> {
    */
   reconnect(code?: number, reason?: string): void {
     assertCloseArgs(code, reason);
-    if (this.#ended()) throw new InvalidStateError(DEV ? `Cannot reconnect: the socket is ${this.#state}; create a new Socket` : brief('Cannot reconnect: ' + this.#state, 'methods'));
+    if (this.#ended())
+      throw new InvalidStateError(
+        DEV
+          ? `Cannot reconnect: the socket is ${this.#state}; create a new Socket`
+          : brief('Cannot reconnect: ' + this.#state, 'methods'),
+      );
     const wasUp = this.#end(code, reason);
     const info = (this.#lastClose = closeInfo(code, reason));
     const generation = this.#generation;
@@ -292,7 +308,11 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     const data = toMessage(input, this.#runtime.acceptsBlob, 'send');
     const item: Outgoing = { data, size: 0, fragmentSize: sendFragmentSize(options, this.#options.fragmentSize), settle };
     if (this.#ended()) {
-      throw new InvalidStateError(DEV ? `Cannot send: the socket is ${this.#state}; messages sent after close() are not delivered` : brief('Cannot send: ' + this.#state, 'send-contract'));
+      throw new InvalidStateError(
+        DEV
+          ? `Cannot send: the socket is ${this.#state}; messages sent after close() are not delivered`
+          : brief('Cannot send: ' + this.#state, 'send-contract'),
+      );
     }
     const { maxBufferedAmount, highWaterMark } = this.#options.writeBuffer;
     const direct = this.#up && !this.#held && !this.#queue?.length; // #held: streams hook
@@ -306,7 +326,11 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     const limits = this.#options.queue;
     let error: SocklineError;
     if (full) {
-      error = new QueueOverflowError(`Write buffer full (maxBufferedAmount ${maxBufferedAmount}): wait for 'drain'`, 'maxBufferedAmount', data);
+      error = new QueueOverflowError(
+        `Write buffer full (maxBufferedAmount ${maxBufferedAmount}): wait for 'drain'`,
+        'maxBufferedAmount',
+        data,
+      );
     } else if (!limits) {
       error = new InvalidStateError(
         DEV
@@ -620,7 +644,10 @@ export class SocketCore extends EventEmitter<SocketEvents> {
    * a `CallbackError` (source "a 'message' listener"); without one, or when an `error` listener itself throws
    * (no recursion), it is rethrown on a microtask, as browsers report exceptions from EventTarget listeners.
    */
-  override emit<T extends EventEmitter.EventNames<SocketEvents>>(event: T, ...args: EventEmitter.EventArgs<SocketEvents, T>): boolean {
+  override emit<T extends EventEmitter.EventNames<SocketEvents>>(
+    event: T,
+    ...args: EventEmitter.EventArgs<SocketEvents, T>
+  ): boolean {
     this.#options.log?.(event, args, this); // facade (issue 11 item 2): the `debug` log sees every event (debug.ts)
     return emitEach(this as EventEmitter, event, args, (error) => {
       if (event !== 'error' && this.listenerCount('error') > 0) {
@@ -691,14 +718,19 @@ export class SocketCore extends EventEmitter<SocketEvents> {
       if (retry) {
         delay = this.#offline()
           ? 0
-          : nextDelay(attempt, policy, () => {
-              try {
-                return policy.random();
-              } catch (error) {
-                failure = new CallbackError('reconnect.random', error);
-                return NaN;
-              }
-            }, this.#runtime.retryAfter(info));
+          : nextDelay(
+              attempt,
+              policy,
+              () => {
+                try {
+                  return policy.random();
+                } catch (error) {
+                  failure = new CallbackError('reconnect.random', error);
+                  return NaN;
+                }
+              },
+              this.#runtime.retryAfter(info),
+            );
       }
       if (generation !== this.#generation) return; // a callback called close() or reconnect()
     }

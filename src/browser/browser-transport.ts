@@ -4,7 +4,6 @@ import { redact } from '../options.js';
 import { handshakeErrorFromEvent } from './handshake-error-from-event.js';
 import type { CloseInfo, OutgoingData, TransportFactory, TransportOptions } from '../transport.js';
 
-
 /** RFC 6455 §7.1.5: "the connection was closed abnormally", what a browser reports for every failure. */
 const ABNORMAL = 1006;
 
@@ -26,7 +25,11 @@ const ABNORMAL = 1006;
  * @throws InvalidArgumentError when the native constructor rejects the URL or subprotocols
  *   (`SyntaxError`), or the page may not open it (`SecurityError`, e.g. `ws://` from an `https://` page).
  */
-export const connectBrowser: TransportFactory<TransportOptions & { headers?: Record<string, string> }> = (url, { protocols, headers }, handler) => {
+export const connectBrowser: TransportFactory<TransportOptions & { headers?: Record<string, string> }> = (
+  url,
+  { protocols, headers },
+  handler,
+) => {
   const Native = (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
   if (typeof Native !== 'function') {
     // No runtime sniffing here (issue 16): the runtimes without a WebSocket global are the ones the Node build is for.
@@ -110,12 +113,12 @@ export const connectBrowser: TransportFactory<TransportOptions & { headers?: Rec
       // attempt with close() is not a network failure, whatever the browser says.
       error:
         (errored || code === ABNORMAL) && (opened || !closeRequested)
-          ? refused ??
+          ? (refused ??
             new NetworkError(
               `${opened ? 'Lost the connection to' : 'Could not connect to'} ${redact(url)} (cause in the browser console)`,
               // The native `error` event as the cause: the standard WebSocket class fires `error` only for a failed connection.
               errored,
-            )
+            ))
           : undefined,
     });
   };

@@ -8,5 +8,9 @@ import type { DebugHook, Logger } from '../report.js';
 export const browserDebug = (enabled: boolean | undefined, logger: Logger | false): DebugHook | undefined =>
   enabled && logger
     ? (event, args) =>
-        (logger.debug ?? logger.warn).call(logger, 'sockline: ' + event, ...(event === 'message' ? [] : event === 'drop' ? [(args[0] as { error: unknown }).error] : args))
+        (logger.debug ?? logger.warn).call(
+          logger,
+          'sockline: ' + event,
+          ...(event === 'message' ? [] : event === 'drop' ? [(args[0] as { error: unknown }).error] : args),
+        )
     : undefined;

@@ -5,7 +5,7 @@ export const COMMAND_HELP = [
   '/ping [text]            send a ping (the pong is shown)',
   '/close [code] [reason]  close with code (default 1000) and reason, then exit',
   '/reconnect              drop the link and connect again now',
-  '/stats                  the Socket\'s counters',
+  "/stats                  the Socket's counters",
   '/quit                   same as /close 1000',
   '/help                   this list (//text sends "/text")',
 ];
@@ -33,7 +33,9 @@ export function runCommand(line: string, session: Session, note: (line: string) 
         return;
       case 'stats': {
         const stats = socket.stats;
-        const counters = Object.entries(stats).map(([key, value]) => `${key} ${value}`).join(', ');
+        const counters = Object.entries(stats)
+          .map(([key, value]) => `${key} ${value}`)
+          .join(', ');
         return note(`state ${socket.state}, ${counters}, bufferedAmount ${socket.bufferedAmount}`);
       }
       case 'help':

@@ -5,8 +5,7 @@
 import type { SocklineError } from '../index.node.js';
 import type { Paint } from './colors.js';
 
-export const hex = (bytes: Uint8Array): string =>
-  Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join(' ');
+export const hex = (bytes: Uint8Array): string => Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join(' ');
 
 /** A binary message or control payload for people: `<binary 4 bytes> de ad be ef`. */
 export function describeBinary(bytes: Uint8Array, kind = 'binary'): string {
@@ -47,8 +46,7 @@ export function describeError(error: SocklineError): string {
   return `${error.name} ${error.code}: ${error.message}${details.length ? ` (${details.join(', ')})` : ''}`;
 }
 
-export const describeClose = (code: number, reason: string): string =>
-  `${code}${reason ? ` ${JSON.stringify(reason)}` : ''}`;
+export const describeClose = (code: number, reason: string): string => `${code}${reason ? ` ${JSON.stringify(reason)}` : ''}`;
 
 export interface HandshakeView {
   url: string;

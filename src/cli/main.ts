@@ -108,7 +108,9 @@ function usageError(error: unknown): number {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`sockline: internal error: ${error instanceof Error ? error.message : String(error)} (please report it)\n`);
+    process.stderr.write(
+      `sockline: internal error: ${error instanceof Error ? error.message : String(error)} (please report it)\n`,
+    );
     process.exit(ExitCode.internal);
   },
 );

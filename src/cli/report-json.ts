@@ -30,8 +30,12 @@ export function jsonReporter(screen: Screen): Reporter {
     reconnecting: ({ attempt, delay, lastClose }) => emit('reconnecting', { attempt, delay, lastCode: lastClose.code }),
     error: (error) => emit('error', errorFields(error)),
     drop: ({ data, error }) =>
-      emit('drop', { ...(typeof data === 'string' || data instanceof Uint8Array ? messageFields(data) : {}), error: errorFields(error) }),
-    close: ({ code, reason, wasClean, unsent }, exitCode) => emit('close', { code, reason, wasClean, unsent: unsent.length, exitCode }),
+      emit('drop', {
+        ...(typeof data === 'string' || data instanceof Uint8Array ? messageFields(data) : {}),
+        error: errorFields(error),
+      }),
+    close: ({ code, reason, wasClean, unsent }, exitCode) =>
+      emit('close', { code, reason, wasClean, unsent: unsent.length, exitCode }),
     unsentInput: (lines) => emit('unsent-input', { lines }),
     note: () => {},
   };

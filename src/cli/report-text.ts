@@ -29,7 +29,9 @@ export function textReporter(screen: Screen, options: TextReportOptions): Report
       info(attempt === 0 ? `connecting to ${url}` : `connecting to ${url} (retry ${attempt})`);
     },
     open(event, url, offered) {
-      const what = event.reconnected ? `reconnected (after ${event.attempt} ${event.attempt === 1 ? 'retry' : 'retries'})` : 'connected';
+      const what = event.reconnected
+        ? `reconnected (after ${event.attempt} ${event.attempt === 1 ? 'retry' : 'retries'})`
+        : 'connected';
       info(err.green(`${what} to ${url}`));
       for (const line of handshakeLines({ url, offered, ...event }, err)) info(line);
     },
@@ -40,7 +42,8 @@ export function textReporter(screen: Screen, options: TextReportOptions): Report
     },
     ping: (data) => info(`ping from the server: ${describeControl(data)} (answered)`),
     pong: (data) => info(`pong: ${describeControl(data)}`),
-    disconnect: (close) => info(err.yellow(`disconnected: ${describeClose(close.code, close.reason)}${close.wasClean ? '' : ' (not clean)'}`)),
+    disconnect: (close) =>
+      info(err.yellow(`disconnected: ${describeClose(close.code, close.reason)}${close.wasClean ? '' : ' (not clean)'}`)),
     reconnecting: (event) => info(err.yellow(`reconnecting in ${event.delay} ms (retry ${event.attempt})`)),
     error: (error) => warn(describeError(error)),
     drop: (event) => {

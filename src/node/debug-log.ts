@@ -26,7 +26,9 @@ export function debugFromEnv(env: Env): boolean {
 }
 
 const size = (data: unknown): string =>
-  typeof data === 'string' ? `text ${new TextEncoder().encode(data).byteLength} B` : `binary ${(data as Uint8Array).byteLength} B`;
+  typeof data === 'string'
+    ? `text ${new TextEncoder().encode(data).byteLength} B`
+    : `binary ${(data as Uint8Array).byteLength} B`;
 
 const failure = (error: SocklineError | undefined): string => (error ? `; ${error.name} ${error.code}: ${error.message}` : '');
 
@@ -75,5 +77,6 @@ export function nodeDebug(enabled: boolean | undefined, logger: Logger | false, 
   if (!logger || !(enabled ?? debugFromEnv(env))) return undefined;
   // The default logger: stderr, as NODE_DEBUG and the debug package write (stdout may be the app's output).
   const write = logger === console ? console.error : (logger.debug ?? logger.warn).bind(logger);
-  return (event, args, socket) => write(`sockline ${new Date().toISOString().slice(11, 23)} ${formatDebug(event, args, socket.stats.attempts)}`);
+  return (event, args, socket) =>
+    write(`sockline ${new Date().toISOString().slice(11, 23)} ${formatDebug(event, args, socket.stats.attempts)}`);
 }

@@ -138,12 +138,21 @@ class Dialer implements DialHandle {
     this.#proxy = proxy;
     if (!proxy) {
       if (secure) this.#startTls(undefined);
-      else this.#connectTcp(host, port, socketPath, (socket) => this.#ready(socket), (error) => this.#directError(error));
+      else
+        this.#connectTcp(
+          host,
+          port,
+          socketPath,
+          (socket) => this.#ready(socket),
+          (error) => this.#directError(error),
+        );
       return;
     }
     // socks5:// and socks4:// resolve the name here ("local DNS"); socks5h:// and socks4a:// let the proxy do it.
     if ((proxy.kind === 'socks5' || proxy.kind === 'socks4') && isIP(host) === 0) {
-      this.#resolve(host, proxy.kind === 'socks4' ? 4 : (this.#options.family ?? 0), (address) => this.#connectProxy(proxy, address));
+      this.#resolve(host, proxy.kind === 'socks4' ? 4 : (this.#options.family ?? 0), (address) =>
+        this.#connectProxy(proxy, address),
+      );
     } else {
       this.#connectProxy(proxy, host);
     }
@@ -178,7 +187,13 @@ class Dialer implements DialHandle {
     };
   }
 
-  #connectTcp(host: string, port: number, path: string | undefined, onConnect: (socket: Socket) => void, onError: (error: Error) => void): void {
+  #connectTcp(
+    host: string,
+    port: number,
+    path: string | undefined,
+    onConnect: (socket: Socket) => void,
+    onError: (error: Error) => void,
+  ): void {
     let socket: Socket;
     try {
       socket = netConnect(this.#netOptions(host, port, path));
@@ -238,7 +253,13 @@ class Dialer implements DialHandle {
     const { port } = this.#target;
     this.#handshake =
       proxy.kind === 'http' || proxy.kind === 'https'
-        ? new HttpConnectClient({ host: targetHost, port, username: proxy.username, password: proxy.password, shown: proxy.shown })
+        ? new HttpConnectClient({
+            host: targetHost,
+            port,
+            username: proxy.username,
+            password: proxy.password,
+            shown: proxy.shown,
+          })
         : new SocksClient({
             version: proxy.kind === 'socks4' || proxy.kind === 'socks4a' ? 4 : 5,
             host: targetHost,

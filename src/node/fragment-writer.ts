@@ -15,7 +15,13 @@ const BUFFER_POLL = 10;
 const EMPTY = new Uint8Array(0);
 
 function closedError(info: CloseInfo, detail: string): ConnectionClosedError {
-  return new ConnectionClosedError(`The link closed (code ${info.code}) ${detail}`, info.code, info.reason, info.wasClean, info.error);
+  return new ConnectionClosedError(
+    `The link closed (code ${info.code}) ${detail}`,
+    info.code,
+    info.reason,
+    info.wasClean,
+    info.error,
+  );
 }
 
 /** Fragments straight to one open link. */
@@ -31,7 +37,13 @@ export class FragmentWriter implements SendStreamWriter {
   #fragments = 0;
   /** Writes waiting for the write buffer to go down: rejected if the link goes first. */
   readonly #waiting = new Set<(error: SocklineError) => void>();
-  readonly #onLost = (info: CloseInfo): void => this.#lose(closedError(info, `in the middle of a streamed message, after ${this.#fragments} fragments (${this.#bytes} bytes): the message is lost`));
+  readonly #onLost = (info: CloseInfo): void =>
+    this.#lose(
+      closedError(
+        info,
+        `in the middle of a streamed message, after ${this.#fragments} fragments (${this.#bytes} bytes): the message is lost`,
+      ),
+    );
 
   constructor(host: StreamHost, transport: Transport, binary: boolean) {
     this.#host = host;
@@ -68,7 +80,8 @@ export class FragmentWriter implements SendStreamWriter {
 
   #send(input: unknown, fin: boolean): Promise<void> {
     if (this.#error) return Promise.reject(this.#error);
-    if (this.#over) return Promise.reject(new InvalidStateError('The streamed message has ended: open another with sendStream()'));
+    if (this.#over)
+      return Promise.reject(new InvalidStateError('The streamed message has ended: open another with sendStream()'));
     let chunk: string | Uint8Array;
     try {
       chunk = toChunk(input, this.#binary);
@@ -78,10 +91,19 @@ export class FragmentWriter implements SendStreamWriter {
     // A string chunk is whole code points: encoded on its own, no UTF-8 sequence spans two fragments.
     const bytes = typeof chunk === 'string' ? encodeText(chunk) : chunk;
     return new Promise<void>((resolve, reject) => {
-      const taken = this.#host.transport() === this.#transport &&
+      const taken =
+        this.#host.transport() === this.#transport &&
         this.#transport.sendFragment!(bytes, this.#binary, this.#first, fin, (error) => {
           if (error) {
-            this.#lose(new ConnectionClosedError(`A fragment of the streamed message could not be sent: ${error.message}`, 1006, '', false, error));
+            this.#lose(
+              new ConnectionClosedError(
+                `A fragment of the streamed message could not be sent: ${error.message}`,
+                1006,
+                '',
+                false,
+                error,
+              ),
+            );
             reject(this.#error);
           } else if (fin) {
             resolve();
@@ -90,7 +112,14 @@ export class FragmentWriter implements SendStreamWriter {
           }
         });
       if (!taken) {
-        this.#lose(new ConnectionClosedError(`The link is closing: the streamed message was cut off after ${this.#fragments} fragments (${this.#bytes} bytes)`, 1006, '', false));
+        this.#lose(
+          new ConnectionClosedError(
+            `The link is closing: the streamed message was cut off after ${this.#fragments} fragments (${this.#bytes} bytes)`,
+            1006,
+            '',
+            false,
+          ),
+        );
         reject(this.#error);
         return;
       }
@@ -136,4 +165,3 @@ export class FragmentWriter implements SendStreamWriter {
     host.hold(false);
   }
 }
-

@@ -52,7 +52,10 @@ export interface NetworkSocketOptions {
  * The network option names, for the shared option table (which refuses unknown keys, and refuses these in
  * browsers). One string: this is in every browser bundle. The defaults are applied by `networkTransportOptions`.
  */
-export const NETWORK_OPTIONS = 'proxy proxyTls followRedirects maxRedirects sensitiveHeaders socketPath family localAddress lookup autoSelectFamily'.split(' ');
+export const NETWORK_OPTIONS =
+  'proxy proxyTls followRedirects maxRedirects sensitiveHeaders socketPath family localAddress lookup autoSelectFamily'.split(
+    ' ',
+  );
 
 /** Defaults of the network options that have a value (the others are absent by default). */
 export const NETWORK_DEFAULTS = Object.freeze({ followRedirects: false, maxRedirects: 10 });
@@ -105,7 +108,8 @@ export function networkTransportOptions(
     result.proxy = false;
   }
   if (o.proxyTls !== undefined) {
-    if (typeof o.proxyTls !== 'object' || o.proxyTls === null || Array.isArray(o.proxyTls)) invalid('proxyTls', `${kind(o.proxyTls)} (expected an object of tls.connect options)`);
+    if (typeof o.proxyTls !== 'object' || o.proxyTls === null || Array.isArray(o.proxyTls))
+      invalid('proxyTls', `${kind(o.proxyTls)} (expected an object of tls.connect options)`);
     result.proxyTls = { ...(o.proxyTls as Record<string, unknown>) };
   }
   o = { ...o };
@@ -114,13 +118,15 @@ export function networkTransportOptions(
   if (typeof o.followRedirects !== 'boolean') invalid('followRedirects', `${kind(o.followRedirects)} (expected true or false)`);
   result.followRedirects = o.followRedirects;
   const max = o.maxRedirects;
-  if (typeof max !== 'number' || !Number.isInteger(max) || max < 0 || max > 1000) invalid('maxRedirects', `${kind(max)}${typeof max === 'number' ? ` ${max}` : ''} (expected an integer from 0 to 1000)`);
+  if (typeof max !== 'number' || !Number.isInteger(max) || max < 0 || max > 1000)
+    invalid('maxRedirects', `${kind(max)}${typeof max === 'number' ? ` ${max}` : ''} (expected an integer from 0 to 1000)`);
   result.maxRedirects = max;
   if (o.sensitiveHeaders !== undefined) {
     const list = o.sensitiveHeaders;
     if (!Array.isArray(list)) invalid('sensitiveHeaders', `${kind(list)} (expected an array of header names)`);
     result.sensitiveHeaders = list.map((name, i) => {
-      if (typeof name !== 'string' || !TOKEN.test(name)) invalid(`sensitiveHeaders[${i}]`, `${kind(name)} (expected a header name)`);
+      if (typeof name !== 'string' || !TOKEN.test(name))
+        invalid(`sensitiveHeaders[${i}]`, `${kind(name)} (expected a header name)`);
       return name.toLowerCase();
     });
   }
@@ -131,12 +137,14 @@ export function networkTransportOptions(
     result.socketPath = o.socketPath;
   }
   if (o.family !== undefined) {
-    if (o.family !== 0 && o.family !== 4 && o.family !== 6) invalid('family', `${kind(o.family)}${typeof o.family === 'number' ? ` ${o.family}` : ''} (expected 0, 4 or 6)`);
+    if (o.family !== 0 && o.family !== 4 && o.family !== 6)
+      invalid('family', `${kind(o.family)}${typeof o.family === 'number' ? ` ${o.family}` : ''} (expected 0, 4 or 6)`);
     result.family = o.family;
   }
   if (o.localAddress !== undefined) {
     const ip = typeof o.localAddress === 'string' ? parseIp(o.localAddress) : undefined;
-    if (!ip || o.localAddress !== String(o.localAddress).replace(/^\[|\]$/g, '')) invalid('localAddress', `${kind(o.localAddress)} (expected an IPv4 or IPv6 address without brackets)`);
+    if (!ip || o.localAddress !== String(o.localAddress).replace(/^\[|\]$/g, ''))
+      invalid('localAddress', `${kind(o.localAddress)} (expected an IPv4 or IPv6 address without brackets)`);
     result.localAddress = o.localAddress as string;
   }
   if (o.lookup !== undefined) {
@@ -144,7 +152,8 @@ export function networkTransportOptions(
     result.lookup = o.lookup as LookupFunction;
   }
   if (o.autoSelectFamily !== undefined) {
-    if (typeof o.autoSelectFamily !== 'boolean') invalid('autoSelectFamily', `${kind(o.autoSelectFamily)} (expected true or false)`);
+    if (typeof o.autoSelectFamily !== 'boolean')
+      invalid('autoSelectFamily', `${kind(o.autoSelectFamily)} (expected true or false)`);
     result.autoSelectFamily = o.autoSelectFamily;
   }
   return result;

@@ -9,7 +9,12 @@ import { DEFAULT_MAX_PAYLOAD } from '../protocol/constants.js';
 import { validateHeaders } from '../protocol/handshake-request.js';
 import { resolvePerMessageDeflate, type PerMessageDeflateOptions } from '../protocol/permessage-deflate.js';
 import type { TransportOptions } from '../transport.js';
-import { NETWORK_OPTIONS, networkTransportOptions, type NetworkSocketOptions, type NetworkTransportOptions } from './network-options.js';
+import {
+  NETWORK_OPTIONS,
+  networkTransportOptions,
+  type NetworkSocketOptions,
+  type NetworkTransportOptions,
+} from './network-options.js';
 import { checkOrigin, checkSingleOrigin, checkTlsOptions } from '../request-checks.js';
 
 /** The options the Node transport honours and browsers refuse (the native WebSocket cannot apply them). */

@@ -4,7 +4,14 @@
  * SHA-1/CSPRNG/UTF-8 helpers are in node-crypto.ts, the large-frame buffer pool in frame-pool.ts.
  */
 import type { Socket } from 'node:net';
-import { ConnectionClosedError, InvalidArgumentError, isSocklineError, NetworkError, TimeoutError, type SocklineError } from '../errors.js';
+import {
+  ConnectionClosedError,
+  InvalidArgumentError,
+  isSocklineError,
+  NetworkError,
+  TimeoutError,
+  type SocklineError,
+} from '../errors.js';
 import { checkSingleOrigin } from '../request-checks.js';
 import { ClientConnection, type ConnectionOptions, type ConnectionOutput } from '../protocol/connection.js';
 import { resolvePerMessageDeflate, type DeflateSettings } from '../protocol/permessage-deflate.js';
@@ -29,7 +36,8 @@ type OwnedSocket = Socket & { [kTransport]?: NodeTransport };
  * Node's own argument checks (`tls.connect` options our up-front check does not know, issue 9 item 17): the attempt
  * would fail the same way every time, so it is an `InvalidArgumentError` (never retried), not a `NetworkError`.
  */
-const INVALID_ARGUMENT_CODES = /^ERR_(INVALID_ARG_TYPE|INVALID_ARG_VALUE|OUT_OF_RANGE|TLS_INVALID_PROTOCOL_VERSION|TLS_PROTOCOL_VERSION_CONFLICT)$/;
+const INVALID_ARGUMENT_CODES =
+  /^ERR_(INVALID_ARG_TYPE|INVALID_ARG_VALUE|OUT_OF_RANGE|TLS_INVALID_PROTOCOL_VERSION|TLS_PROTOCOL_VERSION_CONFLICT)$/;
 
 function startFailure(error: unknown): unknown {
   const code = (error as { code?: unknown } | null)?.code;
@@ -48,7 +56,10 @@ function startFailure(error: unknown): unknown {
 function deflateOption(value: NodeTransportOptions['perMessageDeflate']): ConnectionOptions['deflate'] {
   if (value === false) return undefined;
   // The default (`true`) shares one settings object: every open connection keeps a reference, not a copy.
-  const settings = value === true || value === undefined ? (defaultDeflate ??= Object.freeze(resolvePerMessageDeflate(true)!)) : resolvePerMessageDeflate(value);
+  const settings =
+    value === true || value === undefined
+      ? (defaultDeflate ??= Object.freeze(resolvePerMessageDeflate(true)!))
+      : resolvePerMessageDeflate(value);
   return settings ? { settings, codec: zlibCodec() } : undefined;
 }
 
@@ -255,7 +266,9 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
     } catch (error) {
       // Runs inside the socket's 'connect' listener: a throw there would be uncaught (issue 9). The Socket checks
       // every input up front, so this is a last line of defence: the attempt fails with the typed error.
-      this.#connection.receiveEof(isSocklineError(error) ? error : new NetworkError(`Could not start the handshake: ${String(error)}`, error));
+      this.#connection.receiveEof(
+        isSocklineError(error) ? error : new NetworkError(`Could not start the handshake: ${String(error)}`, error),
+      );
       socket.destroy();
     }
   }

@@ -137,10 +137,15 @@ export function bypassesProxy(host: string, port: number, list: NoProxyList): bo
         if (ip && inCidr(ip, rule.ip, rule.prefix)) return true;
         break;
       case 'ip':
-        if (ip && ip.version === rule.ip.version && ip.value === rule.ip.value && (rule.port === undefined || rule.port === port)) return true;
+        if (ip && ip.version === rule.ip.version && ip.value === rule.ip.value && (rule.port === undefined || rule.port === port))
+          return true;
         break;
       case 'domain':
-        if (rule.domain !== '' && (name === rule.domain || name.endsWith('.' + rule.domain)) && (rule.port === undefined || rule.port === port)) {
+        if (
+          rule.domain !== '' &&
+          (name === rule.domain || name.endsWith('.' + rule.domain)) &&
+          (rule.port === undefined || rule.port === port)
+        ) {
           return true;
         }
         break;
@@ -153,7 +158,12 @@ export function bypassesProxy(host: string, port: number, list: NoProxyList): bo
  * The proxy for a connection to `host`:`port` (`secure` for `wss:`), or undefined to connect directly.
  * `host` is the URL's host name (IPv6 without brackets).
  */
-export function proxyFromEnvironment(host: string, port: number, secure: boolean, env: ProxyEnvironment): ProxyEndpoint | undefined {
+export function proxyFromEnvironment(
+  host: string,
+  port: number,
+  secure: boolean,
+  env: ProxyEnvironment,
+): ProxyEndpoint | undefined {
   const proxy = (secure ? env.https : env.http) ?? env.all;
   if (proxy === undefined || bypassesProxy(host, port, env.noProxy)) return undefined;
   return proxy;

@@ -61,13 +61,16 @@ export function parseProxyUrl(value: unknown, source: string): ProxyEndpoint {
   }
   const kind = url.protocol.slice(0, -1).toLowerCase();
   if (!KINDS.includes(kind)) {
-    return fail(`unsupported scheme ${JSON.stringify(url.protocol)} in ${shownInput} (supported: ${KINDS.map((k) => k + ':').join(', ')})`);
+    return fail(
+      `unsupported scheme ${JSON.stringify(url.protocol)} in ${shownInput} (supported: ${KINDS.map((k) => k + ':').join(', ')})`,
+    );
   }
   // WHATWG URL drops a default port (http://h:80 → port ''), so the port is read from the authority as written.
   const authority = withScheme.slice(withScheme.indexOf('//') + 2).split(/[/?#]/, 1)[0];
   const hostPort = authority.slice(authority.lastIndexOf('@') + 1);
   const port = /:(\d{1,5})$/.exec(hostPort);
-  if (!port) return fail(`${shownInput} has no port (write it explicitly, e.g. ${kind}://host:${kind.startsWith('socks') ? 1080 : 3128})`);
+  if (!port)
+    return fail(`${shownInput} has no port (write it explicitly, e.g. ${kind}://host:${kind.startsWith('socks') ? 1080 : 3128})`);
   const portNumber = Number(port[1]);
   if (portNumber < 1 || portNumber > 65535) return fail(`port ${portNumber} in ${shownInput} is out of range (1-65535)`);
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
@@ -86,7 +89,8 @@ export function parseProxyUrl(value: unknown, source: string): ProxyEndpoint {
     }
     if (kind === 'http' || kind === 'https') {
       // RFC 7617 §2: "a user-id containing a colon character is invalid".
-      if (username.includes(':')) return fail(`the user name in ${shownInput} contains ":", which Basic authentication cannot carry`);
+      if (username.includes(':'))
+        return fail(`the user name in ${shownInput} contains ":", which Basic authentication cannot carry`);
     } else if (kind === 'socks4' || kind === 'socks4a') {
       if (password !== '') return fail(`SOCKS4 has no passwords: give only a user id (socks4://user@host:port) in ${shownInput}`);
       if (username.includes('\0')) return fail(`the user id in ${shownInput} contains a NUL character`);

@@ -56,11 +56,16 @@ export function explainRedirect(info: CloseInfo, from: URL): CloseInfo {
     }
   }
   const message = `Server answered the opening handshake with a ${error.status} redirect (${where}); redirects are not followed unless followRedirects: true`;
-  return { ...info, error: new HandshakeError(message, 'status', { status: error.status, headers: error.headers, cause: error }) };
+  return {
+    ...info,
+    error: new HandshakeError(message, 'status', { status: error.status, headers: error.headers, cause: error }),
+  };
 }
 
 /** What to do with a 3xx: the next URL and headers, or the error that ends the attempt. */
-export type RedirectDecision = { url: URL; headers: Record<string, string>; socketPath: string | undefined } | { error: SocklineError };
+export type RedirectDecision =
+  | { url: URL; headers: Record<string, string>; socketPath: string | undefined }
+  | { error: SocklineError };
 
 /**
  * Pure rule for one redirect. `from` is the URL that answered (as the user wrote it, `ws+unix:` included),
@@ -78,7 +83,8 @@ export function nextHop(
     error: new HandshakeError(message, 'status', { status, headers: error.headers, cause: error }),
   });
   const location = error.headers?.location;
-  if (location === undefined || location.trim() === '') return fail(`Server answered with a ${status} redirect without a Location header (from ${shown(from)})`);
+  if (location === undefined || location.trim() === '')
+    return fail(`Server answered with a ${status} redirect without a Location header (from ${shown(from)})`);
   const max = options.maxRedirects ?? 10;
   // A relative Location stays on the same server; for a unix socket, on the same socket.
   const relative = !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(location) && !location.startsWith('//');
@@ -100,19 +106,27 @@ export function nextHop(
   else if (next.protocol === 'https:') next.protocol = 'wss:';
   next.hash = '';
   if (next.protocol !== 'ws:' && next.protocol !== 'wss:') {
-    return fail(`Server redirected to ${JSON.stringify(next.protocol)} (${status} from ${shown(from)}): only ws:, wss:, http: and https: can be followed`);
+    return fail(
+      `Server redirected to ${JSON.stringify(next.protocol)} (${status} from ${shown(from)}): only ws:, wss:, http: and https: can be followed`,
+    );
   }
   const wasSecure = from.protocol === 'wss:' || from.protocol === 'wss+unix:';
   if (wasSecure && next.protocol === 'ws:') {
-    return fail(`Refused a ${status} redirect from ${shown(from)} to ${shown(next)}: it would downgrade wss: to ws: and send the request in clear text`);
+    return fail(
+      `Refused a ${status} redirect from ${shown(from)} to ${shown(next)}: it would downgrade wss: to ws: and send the request in clear text`,
+    );
   }
   if (hops >= max) {
-    return fail(`Too many redirects: more than maxRedirects (${max}); the last was a ${status} from ${shown(from)} to ${shown(next)}`);
+    return fail(
+      `Too many redirects: more than maxRedirects (${max}); the last was a ${status} from ${shown(from)} to ${shown(next)}`,
+    );
   }
   // A user socketPath serves the URL's host only; a redirect elsewhere connects over TCP.
   if (next.host !== base.host) socketPath = undefined;
   if (visited.has(visitKey(next, socketPath))) {
-    return fail(`Redirect loop: ${shown(from)} redirected (${status}) back to ${shown(next)}, which was already requested in this attempt`);
+    return fail(
+      `Redirect loop: ${shown(from)} redirected (${status}) back to ${shown(next)}, which was already requested in this attempt`,
+    );
   }
   const headers = { ...options.headers };
   // Another host (name or port, or leaving a unix socket): credentials meant for the first server must not
@@ -124,7 +138,6 @@ export function nextHop(
   }
   return { url: next, headers, socketPath };
 }
-
 
 /**
  * A transport that follows redirects: it forwards to the current hop's transport, and when one fails with a

@@ -3,7 +3,13 @@ import { retryAfterOf } from '../backoff.js';
 import { heartbeatModule } from '../heartbeat.js';
 import { resolveProvider } from '../provider.js';
 import type { Runtime } from '../runtime.js';
-import { NODE_OPTION_NAMES, normalizeNodeOptions, toHeaders, type NodeSettings, type NodeTransportOptions } from './node-options.js';
+import {
+  NODE_OPTION_NAMES,
+  normalizeNodeOptions,
+  toHeaders,
+  type NodeSettings,
+  type NodeTransportOptions,
+} from './node-options.js';
 import { connectNode } from './node-transport.js';
 import { FragmentWriter } from './fragment-writer.js';
 import { toWebSocketUrl } from '../options.js';

@@ -54,8 +54,7 @@ const BROKEN = new Set([
   'CRL_SIGNATURE_FAILURE',
 ]);
 
-const FINAL =
-  'This fails the same way on every attempt, so the default reconnection policy does not retry it.';
+const FINAL = 'This fails the same way on every attempt, so the default reconnection policy does not retry it.';
 
 /**
  * The `NetworkError` for a TLS failure connecting to `target` (`host:port`), or `undefined` when `error` is

@@ -19,10 +19,14 @@ export function unixTarget(url: URL): { socketPath: string; url: URL } {
     throw new InvalidArgumentError(`Invalid URL ${url.protocol}//${rawPath}: the socket path has broken percent-encoding`);
   }
   if (socketPath === '' || socketPath.includes('\0')) {
-    throw new InvalidArgumentError(`Invalid URL ${url.protocol}//${rawPath}: expected ${url.protocol}///path/to/socket.sock:/request/path`);
+    throw new InvalidArgumentError(
+      `Invalid URL ${url.protocol}//${rawPath}: expected ${url.protocol}///path/to/socket.sock:/request/path`,
+    );
   }
   if (!requestPath.startsWith('/')) {
-    throw new InvalidArgumentError(`Invalid URL ${url.protocol}//${rawPath}:${requestPath}: the request path after ":" must start with "/"`);
+    throw new InvalidArgumentError(
+      `Invalid URL ${url.protocol}//${rawPath}:${requestPath}: the request path after ":" must start with "/"`,
+    );
   }
   const scheme = url.protocol === 'wss+unix:' ? 'wss:' : 'ws:';
   return { socketPath, url: new URL(`${scheme}//localhost${requestPath}${url.search}`) };
@@ -37,8 +41,12 @@ export function toNodeWebSocketUrl(input: unknown, shared: (input: unknown) => U
     const text = String(input);
     if (/^wss?\+unix:/i.test(text)) {
       const url = new URL(text);
-      if (url.hash || text.includes('#')) throw new InvalidArgumentError(`Invalid URL ${url.protocol}//…: WebSocket URLs cannot have a fragment`);
-      if (url.host !== '') throw new InvalidArgumentError(`Invalid URL ${url.protocol}//${url.host}…: expected ${url.protocol}///path/to/socket.sock:/request/path (no host)`);
+      if (url.hash || text.includes('#'))
+        throw new InvalidArgumentError(`Invalid URL ${url.protocol}//…: WebSocket URLs cannot have a fragment`);
+      if (url.host !== '')
+        throw new InvalidArgumentError(
+          `Invalid URL ${url.protocol}//${url.host}…: expected ${url.protocol}///path/to/socket.sock:/request/path (no host)`,
+        );
       unixTarget(url);
       return url;
     }

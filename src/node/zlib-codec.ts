@@ -18,7 +18,13 @@ import zlib from 'node:zlib';
 import { ProtocolError } from '../errors.js';
 import { CloseCode } from '../protocol/constants.js';
 import { DEFLATE_TAIL } from '../protocol/deflate-codec.js';
-import type { DeflateCodec, DeflaterParams, InflaterParams, MessageDeflater, MessageInflater } from '../protocol/deflate-codec.js';
+import type {
+  DeflateCodec,
+  DeflaterParams,
+  InflaterParams,
+  MessageDeflater,
+  MessageInflater,
+} from '../protocol/deflate-codec.js';
 
 const { Z_SYNC_FLUSH } = zlib.constants;
 const EMPTY = new Uint8Array(0);
@@ -43,7 +49,15 @@ let deflateScratch: Buffer | undefined;
 
 /** node:zlib's native handle, as `processChunkSync` drives it. */
 interface NativeHandle {
-  writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void;
+  writeSync(
+    flush: number,
+    input: Uint8Array,
+    inOff: number,
+    inLen: number,
+    out: Uint8Array,
+    outOff: number,
+    outLen: number,
+  ): void;
 }
 interface StreamInternals {
   _handle?: NativeHandle | null;
@@ -82,7 +96,7 @@ export function handleWorks(): boolean {
 }
 
 function requireHandle(): true {
-  if (!handleWorks()) throw new Error('this runtime\'s node:zlib streams have no usable native handle (_handle.writeSync)');
+  if (!handleWorks()) throw new Error("this runtime's node:zlib streams have no usable native handle (_handle.writeSync)");
   return true;
 }
 
@@ -218,7 +232,11 @@ function corrupt(detail: string): ProtocolError {
 /** RFC 6455 §7.4.1: 1009, "a message that is too big for it to process" — measured after inflation. */
 function tooBig(limit: number): ProtocolError {
   // Lower-case and short like the frame reader's, far below the 123 bytes a close reason may have.
-  return new ProtocolError(`message too big - over ${limit} bytes inflated - max payload ${limit}`, CloseCode.MessageTooBig, 'message-too-big');
+  return new ProtocolError(
+    `message too big - over ${limit} bytes inflated - max payload ${limit}`,
+    CloseCode.MessageTooBig,
+    'message-too-big',
+  );
 }
 
 class HandleInflater implements MessageInflater {
@@ -255,7 +273,10 @@ class HandleInflater implements MessageInflater {
       // RFC 7692 §7.2.2: "Append 4 octets of 0x00 0x00 0xff 0xff to the tail end of the payload of the message."
       if (fin && piece.length <= JOIN_MAX_BYTES) {
         // A small last piece and the tail in one native call (copying them costs less than a second call).
-        const input = (joinScratch ??= new Uint8Array(JOIN_MAX_BYTES + DEFLATE_TAIL.length)).subarray(0, piece.length + DEFLATE_TAIL.length);
+        const input = (joinScratch ??= new Uint8Array(JOIN_MAX_BYTES + DEFLATE_TAIL.length)).subarray(
+          0,
+          piece.length + DEFLATE_TAIL.length,
+        );
         input.set(piece, 0);
         input.set(DEFLATE_TAIL, piece.length);
         this.#feed(context, input, room, output, DEFLATE_TAIL.length);
@@ -326,7 +347,9 @@ class HandleDeflater implements MessageDeflater {
 
   deflate(message: Uint8Array): Uint8Array {
     const { level, memLevel, windowBits, noContextTakeover } = this.#params;
-    const context = (this.#context ??= open(zlib.createDeflateRaw({ level, memLevel, windowBits: deflateWindowBits(windowBits) })));
+    const context = (this.#context ??= open(
+      zlib.createDeflateRaw({ level, memLevel, windowBits: deflateWindowBits(windowBits) }),
+    ));
     const output = deflateOutput();
     try {
       run(context, message, Infinity, output);
@@ -437,7 +460,12 @@ class OneShotDeflater implements MessageDeflater {
 
   deflate(message: Uint8Array): Uint8Array {
     const { level, memLevel, windowBits } = this.#params;
-    const data = zlib.deflateRawSync(message, { level, memLevel, windowBits: deflateWindowBits(windowBits), finishFlush: Z_SYNC_FLUSH });
+    const data = zlib.deflateRawSync(message, {
+      level,
+      memLevel,
+      windowBits: deflateWindowBits(windowBits),
+      finishFlush: Z_SYNC_FLUSH,
+    });
     return new Uint8Array(data.buffer, data.byteOffset, Math.max(1, data.length - DEFLATE_TAIL.length));
   }
 

@@ -39,9 +39,7 @@ export function isValidWireCloseCode(code: number): boolean {
 export function encodeClosePayload(code?: number, reason?: string): Uint8Array {
   if (code === undefined || code === CloseCode.NoStatus) return EMPTY.slice();
   if (!isValidWireCloseCode(code)) {
-    throw new InvalidArgumentError(
-      `Invalid close code ${code}: a Close frame carries 1000-1003, 1007-1014 or 3000-4999`,
-    );
+    throw new InvalidArgumentError(`Invalid close code ${code}: a Close frame carries 1000-1003, 1007-1014 or 3000-4999`);
   }
   encoder ??= new TextEncoder();
   const text = reason === undefined || reason === '' ? EMPTY : encoder.encode(reason);
@@ -70,7 +68,8 @@ export function parseClosePayload(payload: Uint8Array): { code: number; reason: 
   if (payload.length < CODE_BYTES) throw new ProtocolError('close frame too short', CloseCode.ProtocolError, 'bad-close-payload');
   const code = payload[0] * BYTE + payload[1];
   // RFC 6455 §7.4.1: 1005, 1006, 1015 "MUST NOT be set as a status code in a Close control frame".
-  if (!isValidWireCloseCode(code)) throw new ProtocolError(`invalid close code ${code}`, CloseCode.ProtocolError, 'bad-close-code');
+  if (!isValidWireCloseCode(code))
+    throw new ProtocolError(`invalid close code ${code}`, CloseCode.ProtocolError, 'bad-close-code');
   if (payload.length === CODE_BYTES) return { code, reason: '' };
   let reason: string;
   try {

@@ -15,7 +15,15 @@
  * It never throws into the transport because of the peer: a violation fails the connection
  * (RFC 6455 §7.1.7) and is kept as `error`.
  */
-import { ConnectionClosedError, HandshakeError, InvalidStateError, isSocklineError, NetworkError, ProtocolError, SocklineError } from '../errors.js';
+import {
+  ConnectionClosedError,
+  HandshakeError,
+  InvalidStateError,
+  isSocklineError,
+  NetworkError,
+  ProtocolError,
+  SocklineError,
+} from '../errors.js';
 import { encodeClosePayload } from './close.js';
 import { CloseCode, MAX_CLOSE_REASON_BYTES, Opcode } from './constants.js';
 import type { CloseInfo, ConnectionEvents, HandshakeInfo } from './events.js';
@@ -242,7 +250,9 @@ export class ClientConnection {
     const continuing = opcode === Opcode.Continuation;
     if (continuing !== this.#fragmenting) {
       throw new InvalidStateError(
-        continuing ? 'A continuation fragment needs a message started with a text or binary fragment' : 'A fragmented message is still open: end it (fin) before starting another',
+        continuing
+          ? 'A continuation fragment needs a message started with a text or binary fragment'
+          : 'A fragmented message is still open: end it (fin) before starting another',
       );
     }
     if (!this.#canSend()) return false;
@@ -272,7 +282,12 @@ export class ClientConnection {
   sendClose(code?: number, reason = ''): void {
     if (this.#state === 'connecting') {
       // Nothing to close politely yet: drop the handshake (the WHATWG close() on CONNECTING fails the connection).
-      this.#error ??= new ConnectionClosedError('Connection closed before the opening handshake completed', CloseCode.Abnormal, '', false);
+      this.#error ??= new ConnectionClosedError(
+        'Connection closed before the opening handshake completed',
+        CloseCode.Abnormal,
+        '',
+        false,
+      );
       this.#state = 'closed';
       this.#output.end(true);
       return;
@@ -328,7 +343,8 @@ export class ClientConnection {
     if (this.#state === 'connecting') {
       return new HandshakeError('Server closed the connection before completing the opening handshake', 'malformed');
     }
-    if (this.#reader.inMessage && !this.#closeReceived) return new NetworkError('Server closed the connection in the middle of a frame');
+    if (this.#reader.inMessage && !this.#closeReceived)
+      return new NetworkError('Server closed the connection in the middle of a frame');
     return new NetworkError('Connection closed without a closing handshake');
   }
 
@@ -469,5 +485,4 @@ export class ClientConnection {
   #canSendMessage(): boolean {
     return this.#canSend() && !this.#fragmenting;
   }
-
 }

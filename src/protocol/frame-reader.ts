@@ -272,7 +272,10 @@ export class FrameReader {
             this.#remaining = need - available;
             if (this.#frame !== undefined) {
               this.#frame.set(piece, this.#pieceBytes);
-            } else if (this.#pieceBytes === 0 && (this.#opcode >= Opcode.Close || (this.#fin && this.#messageOpcode === NO_MESSAGE))) {
+            } else if (
+              this.#pieceBytes === 0 &&
+              (this.#opcode >= Opcode.Close || (this.#fin && this.#messageOpcode === NO_MESSAGE))
+            ) {
               // The first part of a frame delivered whole (a single-frame message or a control frame): its buffer
               // is allocated once, from the length in its header (`need`: nothing of it was read before; bounded
               // by maxPayload, checked already).
@@ -322,12 +325,14 @@ export class FrameReader {
       if (rsv1) throw this.#fail(CloseCode.ProtocolError, 'reserved-bits', 'reserved bits set');
     } else if (opcode === Opcode.Continuation) {
       // RFC 6455 §5.4: a fragmented message starts with "a single frame with the FIN bit clear and an opcode other than 0".
-      if (this.#messageOpcode === NO_MESSAGE) throw this.#fail(CloseCode.ProtocolError, 'unexpected-continuation', 'unexpected continuation frame');
+      if (this.#messageOpcode === NO_MESSAGE)
+        throw this.#fail(CloseCode.ProtocolError, 'unexpected-continuation', 'unexpected continuation frame');
       // RFC 7692 §6: "An endpoint MUST NOT set the "Per-Message Compressed" bit of [...] non-first fragments".
       if (rsv1) throw this.#fail(CloseCode.ProtocolError, 'reserved-bits', 'reserved bits set');
     } else if (opcode <= Opcode.Binary) {
       // RFC 6455 §5.4: "The fragments of one message MUST NOT be interleaved between the fragments of another message".
-      if (this.#messageOpcode !== NO_MESSAGE) throw this.#fail(CloseCode.ProtocolError, 'expected-continuation', 'expected continuation frame');
+      if (this.#messageOpcode !== NO_MESSAGE)
+        throw this.#fail(CloseCode.ProtocolError, 'expected-continuation', 'expected continuation frame');
     } else {
       // RFC 6455 §5.2: "%x3-7 are reserved for further non-control frames".
       throw this.#fail(CloseCode.ProtocolError, 'bad-opcode', `invalid opcode ${opcode}`);
@@ -344,7 +349,11 @@ export class FrameReader {
     const length = byte & LENGTH_BITS;
     // RFC 6455 §5.5: "All control frames MUST have a payload length of 125 bytes or less".
     if (this.#opcode >= Opcode.Close && length > MAX_CONTROL_PAYLOAD) {
-      throw this.#fail(CloseCode.ProtocolError, 'control-frame-too-long', `control frame too long - ${length} bytes - max ${MAX_CONTROL_PAYLOAD}`);
+      throw this.#fail(
+        CloseCode.ProtocolError,
+        'control-frame-too-long',
+        `control frame too long - ${length} bytes - max ${MAX_CONTROL_PAYLOAD}`,
+      );
     }
     if (length === LENGTH_16 || length === LENGTH_64) {
       this.#lengthBytesLeft = length === LENGTH_16 ? LENGTH_16_BYTES : LENGTH_64_BYTES;
@@ -372,7 +381,11 @@ export class FrameReader {
       // RFC 6455 §7.4.1: "1009 indicates that an endpoint is terminating the connection because it has received a message that is too big for it to process."
       if (total > this.#maxPayload || total > Number.MAX_SAFE_INTEGER) {
         // The sizes make the message actionable (lower-case, far below the 123 bytes a close reason may have).
-        throw this.#fail(CloseCode.MessageTooBig, 'message-too-big', `message too big - ${total} bytes - ${total > this.#maxPayload ? `max payload ${this.#maxPayload}` : 'over the largest safe integer'}`);
+        throw this.#fail(
+          CloseCode.MessageTooBig,
+          'message-too-big',
+          `message too big - ${total} bytes - ${total > this.#maxPayload ? `max payload ${this.#maxPayload}` : 'over the largest safe integer'}`,
+        );
       }
       this.#messageLength = total;
       if (opcode === Opcode.Continuation) {
@@ -436,7 +449,8 @@ export class FrameReader {
       return;
     }
     // RFC 6455 §5.6: "the whole message MUST contain valid UTF-8": a sequence cut off at the end is invalid.
-    if (this.#checkUtf8 && !(this.#utf8 as Utf8Validator).end()) throw this.#fail(CloseCode.InvalidPayload, 'invalid-utf8', 'invalid utf-8');
+    if (this.#checkUtf8 && !(this.#utf8 as Utf8Validator).end())
+      throw this.#fail(CloseCode.InvalidPayload, 'invalid-utf8', 'invalid utf-8');
     let text: string;
     try {
       text = this.#decodeText(data);

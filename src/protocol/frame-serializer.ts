@@ -146,7 +146,14 @@ export function serializeMessage(
     const end = Math.min(start + size, length);
     frames.push(
       // RFC 7692 §6.1: the "Per-Message Compressed" bit is set on the first frame of the message only.
-      serializeFrame(start === 0 ? opcode : Opcode.Continuation, payload.subarray(start, end), end === length, nextMask(), rsv1 && start === 0, allocate),
+      serializeFrame(
+        start === 0 ? opcode : Opcode.Continuation,
+        payload.subarray(start, end),
+        end === length,
+        nextMask(),
+        rsv1 && start === 0,
+        allocate,
+      ),
     );
   }
   return frames;

@@ -37,7 +37,6 @@ const RESERVED_HEADERS: Readonly<Record<string, string>> = {
   'transfer-encoding': 'the handshake request has no body',
 };
 
-
 /**
  * A fresh `Sec-WebSocket-Key`.
  *
@@ -161,7 +160,6 @@ export function buildRequest(options: RequestOptions): string {
   return lines.join('\r\n') + '\r\n\r\n';
 }
 
-
 /**
  * Checks user-supplied request headers.
  *
@@ -208,13 +206,11 @@ export function validateHeaders(headers: Record<string, string>): void {
   }
 }
 
-
 /** RFC 6455 §4.1 Host: hostname (IPv6 already bracketed by WHATWG URL) plus ":port" when not the default. */
 function hostHeader(url: URL): string {
   const port = url.port;
   return port === '' || port === DEFAULT_PORTS[url.protocol] ? url.hostname : `${url.hostname}:${port}`;
 }
-
 
 /** Throws when a value would inject a line or a non-ASCII byte into the request. */
 function assertSafeValue(name: string, value: string): void {
@@ -228,4 +224,3 @@ function assertSafeValue(name: string, value: string): void {
     );
   }
 }
-

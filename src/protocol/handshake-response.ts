@@ -262,13 +262,11 @@ function checkExtensions(value: string | undefined, offered: string[], fail: Fai
   return used.size > 0 ? value : '';
 }
 
-
 function countHeader(head: HttpResponseHead, lowerName: string): number {
   let count = 0;
   for (const [name] of head.rawHeaders) if (name.toLowerCase() === lowerName) count++;
   return count;
 }
-
 
 /** A foreign value inside a sentence, escaped like `quoteValue` but without the quotes. */
 function escapeText(value: string): string {

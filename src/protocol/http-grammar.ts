@@ -25,7 +25,6 @@ export function splitList(value: string): string[] {
     .filter((item) => item !== '');
 }
 
-
 /** Base64 (RFC 4648 §4, with padding) without `Buffer` or `btoa`. */
 export function encodeBase64(bytes: Uint8Array): string {
   let out = '';
@@ -44,7 +43,6 @@ export function encodeBase64(bytes: Uint8Array): string {
   }
   return out;
 }
-
 
 /**
  * The value of an `Authorization` or `Proxy-Authorization` header for Basic credentials taken from a URL.

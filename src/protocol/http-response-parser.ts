@@ -114,9 +114,7 @@ export class HttpResponseParser {
   push(chunk: Uint8Array): HttpResponseParseResult | null {
     if (this.#error) throw this.#error;
     if (this.#done) {
-      throw new InvalidStateError(
-        'HttpResponseParser already returned the response head: pass later bytes to the frame parser',
-      );
+      throw new InvalidStateError('HttpResponseParser already returned the response head: pass later bytes to the frame parser');
     }
     try {
       return this.#consume(chunk);

@@ -74,22 +74,82 @@ function simdModuleBytes(): Uint8Array<ArrayBuffer> {
   const V128_XOR = 0x51;
   /** memarg: alignment 2^4 = 16 bytes, then the static offset. */
   const xorAt = (offset: number): number[] => [
-    LOCAL_GET, 0, LOCAL_GET, 0, SIMD, V128_LOAD, 4, offset, LOCAL_GET, 3, SIMD, V128_XOR, SIMD, V128_STORE, 4, offset,
+    LOCAL_GET,
+    0,
+    LOCAL_GET,
+    0,
+    SIMD,
+    V128_LOAD,
+    4,
+    offset,
+    LOCAL_GET,
+    3,
+    SIMD,
+    V128_XOR,
+    SIMD,
+    V128_STORE,
+    4,
+    offset,
   ];
   const body = [
-    0x02, 0x01, 0x7b, 0x01, 0x7f, // locals: 1 × v128 ($k), 1 × i32 ($end)
-    LOCAL_GET, 2, SIMD, I32X4_SPLAT, 0x21, 3, // $k = i32x4.splat($key)
-    LOCAL_GET, 0, LOCAL_GET, 1, 0x6a, 0x21, 4, // $end = $at + $length
-    0x02, 0x40, 0x03, 0x40, // block, loop
-    LOCAL_GET, 0, LOCAL_GET, 4, 0x4f, 0x0d, 1, // br_if 1 ($at >= $end)
-    ...xorAt(0), ...xorAt(16), ...xorAt(32), ...xorAt(48),
-    LOCAL_GET, 0, 0x41, 0xc0, 0x00, 0x6a, 0x21, 0, // $at += 64
-    0x0c, 0, 0x0b, 0x0b, 0x0b, // br 0, end loop, end block, end func
+    0x02,
+    0x01,
+    0x7b,
+    0x01,
+    0x7f, // locals: 1 × v128 ($k), 1 × i32 ($end)
+    LOCAL_GET,
+    2,
+    SIMD,
+    I32X4_SPLAT,
+    0x21,
+    3, // $k = i32x4.splat($key)
+    LOCAL_GET,
+    0,
+    LOCAL_GET,
+    1,
+    0x6a,
+    0x21,
+    4, // $end = $at + $length
+    0x02,
+    0x40,
+    0x03,
+    0x40, // block, loop
+    LOCAL_GET,
+    0,
+    LOCAL_GET,
+    4,
+    0x4f,
+    0x0d,
+    1, // br_if 1 ($at >= $end)
+    ...xorAt(0),
+    ...xorAt(16),
+    ...xorAt(32),
+    ...xorAt(48),
+    LOCAL_GET,
+    0,
+    0x41,
+    0xc0,
+    0x00,
+    0x6a,
+    0x21,
+    0, // $at += 64
+    0x0c,
+    0,
+    0x0b,
+    0x0b,
+    0x0b, // br 0, end loop, end block, end func
   ];
   const section = (id: number, bytes: number[]): number[] => [id, bytes.length, ...bytes];
   const name = (text: string): number[] => [text.length, ...Array.from(text, (c) => c.charCodeAt(0))];
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00, // "\0asm", version 1
     ...section(1, [0x01, 0x60, 0x03, 0x7f, 0x7f, 0x7f, 0x00]), // type 0: (i32, i32, i32) -> ()
     ...section(3, [0x01, 0x00]), // function 0 has type 0
     ...section(5, [0x01, 0x00, 0x01]), // one memory, at least 1 page

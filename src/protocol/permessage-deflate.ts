@@ -153,7 +153,9 @@ export function resolvePerMessageDeflate(value: unknown, name = 'perMessageDefla
   settings.serverMaxWindowBits = integer('serverMaxWindowBits', MIN_WINDOW_BITS, MAX_WINDOW_BITS, windowWhat);
   const client = options.clientMaxWindowBits;
   settings.clientMaxWindowBits =
-    typeof client === 'boolean' ? client : (integer('clientMaxWindowBits', MIN_WINDOW_BITS, MAX_WINDOW_BITS, `${windowWhat}, or true/false`) ?? true);
+    typeof client === 'boolean'
+      ? client
+      : (integer('clientMaxWindowBits', MIN_WINDOW_BITS, MAX_WINDOW_BITS, `${windowWhat}, or true/false`) ?? true);
   const threshold = options.threshold;
   if (threshold !== undefined) {
     if (typeof threshold !== 'number' || !(threshold >= 0)) {
@@ -182,7 +184,8 @@ export function deflateOffer(settings: DeflateSettings): string {
   // to 15 inclusive indicating the base-2 logarithm of the LZ77 sliding window size" — offered so that a server
   // short of memory may lower our window.
   if (settings.clientMaxWindowBits === true) params.push([CLIENT_MAX_WINDOW_BITS, true]);
-  else if (typeof settings.clientMaxWindowBits === 'number') params.push([CLIENT_MAX_WINDOW_BITS, String(settings.clientMaxWindowBits)]);
+  else if (typeof settings.clientMaxWindowBits === 'number')
+    params.push([CLIENT_MAX_WINDOW_BITS, String(settings.clientMaxWindowBits)]);
   return formatExtension({ name: PERMESSAGE_DEFLATE, params });
 }
 
@@ -240,7 +243,11 @@ export function acceptDeflateResponse(
   return checkDeflateParams(accepted as ExtensionParam[], settings as DeflateSettings, fail);
 }
 
-function checkDeflateParams(params: ExtensionParam[], settings: DeflateSettings, fail: (problem: string) => never): DeflateParams {
+function checkDeflateParams(
+  params: ExtensionParam[],
+  settings: DeflateSettings,
+  fail: (problem: string) => never,
+): DeflateParams {
   const seen = new Set<string>();
   let serverNoContextTakeover = false;
   let clientNoContextTakeover = false;
@@ -254,7 +261,8 @@ function checkDeflateParams(params: ExtensionParam[], settings: DeflateSettings,
       case SERVER_NO_CONTEXT_TAKEOVER:
       case CLIENT_NO_CONTEXT_TAKEOVER:
         // RFC 7692 §7.1.1.1 / §7.1.1.2: "This parameter has no value."
-        if (value !== true) return fail(`parameter ${quoteValue(name)} must have no value, got ${quoteValue(value)} (RFC 7692 §7.1.1)`);
+        if (value !== true)
+          return fail(`parameter ${quoteValue(name)} must have no value, got ${quoteValue(value)} (RFC 7692 §7.1.1)`);
         if (name === SERVER_NO_CONTEXT_TAKEOVER) serverNoContextTakeover = true;
         else clientNoContextTakeover = true;
         break;
@@ -266,7 +274,9 @@ function checkDeflateParams(params: ExtensionParam[], settings: DeflateSettings,
         // accepted by the response didn't include" it — but always with a value 8–15.
         const bits = windowBits(name, value, fail);
         if (settings.serverMaxWindowBits !== undefined && bits > settings.serverMaxWindowBits) {
-          return fail(`${SERVER_MAX_WINDOW_BITS}=${bits} is above the ${settings.serverMaxWindowBits} we offered (RFC 7692 §7.1.2.1)`);
+          return fail(
+            `${SERVER_MAX_WINDOW_BITS}=${bits} is above the ${settings.serverMaxWindowBits} we offered (RFC 7692 §7.1.2.1)`,
+          );
         }
         serverMaxWindowBits = bits;
         break;
@@ -282,14 +292,18 @@ function checkDeflateParams(params: ExtensionParam[], settings: DeflateSettings,
         const bits = windowBits(name, value, fail);
         // "... with a value smaller than or equal to the value in the offer."
         if (typeof settings.clientMaxWindowBits === 'number' && bits > settings.clientMaxWindowBits) {
-          return fail(`${CLIENT_MAX_WINDOW_BITS}=${bits} is above the ${settings.clientMaxWindowBits} we offered (RFC 7692 §7.1.2.2)`);
+          return fail(
+            `${CLIENT_MAX_WINDOW_BITS}=${bits} is above the ${settings.clientMaxWindowBits} we offered (RFC 7692 §7.1.2.2)`,
+          );
         }
         clientMaxWindowBits = bits;
         break;
       }
       default:
         // RFC 7692 §5 (1): "an extension parameter not defined for use in a response".
-        return fail(`unknown parameter ${quoteValue(name)} (RFC 7692 §5: only ${SERVER_NO_CONTEXT_TAKEOVER}, ${CLIENT_NO_CONTEXT_TAKEOVER}, ${SERVER_MAX_WINDOW_BITS} and ${CLIENT_MAX_WINDOW_BITS})`);
+        return fail(
+          `unknown parameter ${quoteValue(name)} (RFC 7692 §5: only ${SERVER_NO_CONTEXT_TAKEOVER}, ${CLIENT_NO_CONTEXT_TAKEOVER}, ${SERVER_MAX_WINDOW_BITS} and ${CLIENT_MAX_WINDOW_BITS})`,
+        );
     }
   }
   // RFC 7692 §7.1.1.1: "A server accepts an extension negotiation offer that includes the
@@ -310,7 +324,8 @@ function checkDeflateParams(params: ExtensionParam[], settings: DeflateSettings,
     clientNoContextTakeover: clientNoContextTakeover || settings.clientNoContextTakeover,
     serverMaxWindowBits: serverMaxWindowBits ?? MAX_WINDOW_BITS,
     // A value we offered is a promise to use no more, whatever the server answered.
-    clientMaxWindowBits: clientMaxWindowBits ?? (typeof settings.clientMaxWindowBits === 'number' ? settings.clientMaxWindowBits : MAX_WINDOW_BITS),
+    clientMaxWindowBits:
+      clientMaxWindowBits ?? (typeof settings.clientMaxWindowBits === 'number' ? settings.clientMaxWindowBits : MAX_WINDOW_BITS),
   };
 }
 
@@ -319,7 +334,9 @@ function windowBits(name: string, value: string | true, fail: (problem: string) 
   if (value === true) return fail(`parameter ${quoteValue(name)} needs a value from 8 to 15 (RFC 7692 §7.1.2)`);
   const bits = WINDOW_BITS_VALUE.test(value) ? Number(value) : NaN;
   if (!(bits >= MIN_WINDOW_BITS && bits <= MAX_WINDOW_BITS)) {
-    return fail(`parameter ${quoteValue(name)} has value ${quoteValue(value)} (expected 8 to 15 without leading zeroes; RFC 7692 §7.1.2)`);
+    return fail(
+      `parameter ${quoteValue(name)} has value ${quoteValue(value)} (expected 8 to 15 without leading zeroes; RFC 7692 §7.1.2)`,
+    );
   }
   return bits;
 }

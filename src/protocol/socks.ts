@@ -118,9 +118,16 @@ export class SocksClient {
       throw new InvalidArgumentError(`Invalid SOCKS target port ${options.port}`);
     }
     if (options.version === 4 && ipv6Bytes(options.host)) {
-      throw new InvalidArgumentError(`SOCKS4 proxy ${options.shown} cannot reach the IPv6 address ${options.host}: use socks5:// or socks5h://`);
+      throw new InvalidArgumentError(
+        `SOCKS4 proxy ${options.shown} cannot reach the IPv6 address ${options.host}: use socks5:// or socks5h://`,
+      );
     }
-    if (options.version === 5 && !ipv4Bytes(options.host) && !ipv6Bytes(options.host) && encoder.encode(options.host).length > 255) {
+    if (
+      options.version === 5 &&
+      !ipv4Bytes(options.host) &&
+      !ipv6Bytes(options.host) &&
+      encoder.encode(options.host).length > 255
+    ) {
       throw new InvalidArgumentError('SOCKS5 host names are at most 255 bytes (RFC 1928 §5)');
     }
   }
@@ -147,7 +154,8 @@ export class SocksClient {
 
   /** The proxy's bytes. @throws HandshakeError (`reason: 'proxy'`) when it refused or broke the protocol. */
   receive(chunk: Uint8Array): SocksStep {
-    if (this.#phase === 'open' || this.#phase === 'failed') throw new Error(`SocksClient.receive() after the handshake ${this.#phase === 'open' ? 'completed' : 'failed'}`);
+    if (this.#phase === 'open' || this.#phase === 'failed')
+      throw new Error(`SocksClient.receive() after the handshake ${this.#phase === 'open' ? 'completed' : 'failed'}`);
     this.#buffer = concat(this.#buffer, chunk);
     const out: Uint8Array[] = [];
     for (;;) {
@@ -177,7 +185,11 @@ export class SocksClient {
     switch (this.#phase) {
       case 'method': {
         if (b.length < 2) return undefined;
-        if (b[0] !== 5) this.#fail('malformed', `answered the SOCKS5 greeting with version ${hex(b[0])} (expected 0x05): is it a SOCKS5 proxy?`);
+        if (b[0] !== 5)
+          this.#fail(
+            'malformed',
+            `answered the SOCKS5 greeting with version ${hex(b[0])} (expected 0x05): is it a SOCKS5 proxy?`,
+          );
         const method = b[1];
         this.#consume(2);
         if (method === NO_ACCEPTABLE_METHODS) {
@@ -209,8 +221,16 @@ export class SocksClient {
         if (b.length < 2) return undefined;
         const [version, status] = b;
         this.#consume(2);
-        if (version !== 1) this.#fail('malformed', `answered username/password authentication with version ${hex(version)} (expected 0x01, RFC 1929)`);
-        if (status !== 0) this.#fail('auth-failed', `refused the username/password (RFC 1929 status ${hex(status)}): check the credentials in the proxy URL`);
+        if (version !== 1)
+          this.#fail(
+            'malformed',
+            `answered username/password authentication with version ${hex(version)} (expected 0x01, RFC 1929)`,
+          );
+        if (status !== 0)
+          this.#fail(
+            'auth-failed',
+            `refused the username/password (RFC 1929 status ${hex(status)}): check the credentials in the proxy URL`,
+          );
         this.#phase = 'reply';
         return { send: this.#socks5Request() };
       }

@@ -132,7 +132,8 @@ export class WebSocketCore extends EventTargetBase {
     if (typeof o !== 'object') refuse('options', 'expected an object of sockline options');
     if (o.protocols !== undefined) refuse('protocols', 'pass the subprotocols as the second argument, as the standard does');
     const reconnect = o.reconnect !== undefined && o.reconnect !== false;
-    if (!reconnect && o.queue !== undefined) refuse('queue', 'the standard WebSocket never queues; queue applies with reconnect only');
+    if (!reconnect && o.queue !== undefined)
+      refuse('queue', 'the standard WebSocket never queues; queue applies with reconnect only');
     super();
     this.#url = parsed.href;
     this.#reconnect = reconnect;
@@ -378,7 +379,10 @@ export class WebSocketCore extends EventTargetBase {
           },
           (error: unknown) => {
             waiting.shift();
-            this.#fireDrop(head.data, isSocklineError(error) ? error : domException(`Could not read the Blob: ${String(error)}`, 'NotReadableError'));
+            this.#fireDrop(
+              head.data,
+              isSocklineError(error) ? error : domException(`Could not read the Blob: ${String(error)}`, 'NotReadableError'),
+            );
             this.#pump();
           },
         );
@@ -386,7 +390,8 @@ export class WebSocketCore extends EventTargetBase {
       }
       waiting.shift();
       // The link may have closed while the Blob was read: then, as for any send after close, it stays counted.
-      if (this.#readyState === OPEN || (this.#readyState === CONNECTING && this.#queueWhileDown)) this.#transmit(head.data, head.size);
+      if (this.#readyState === OPEN || (this.#readyState === CONNECTING && this.#queueWhileDown))
+        this.#transmit(head.data, head.size);
     }
     this.#waiting = undefined;
   }
@@ -460,7 +465,9 @@ export class WebSocketCore extends EventTargetBase {
     // `close()` (or the signal) while connecting: "fail the WebSocket connection" too, with no cause to report.
     const failed = !established || failure !== undefined;
     if (!established && !failure && isSocklineError(event.error)) failure = event.error;
-    const init = established ? { code: event.code, reason: event.reason, wasClean: event.wasClean } : { code: 1006, reason: '', wasClean: false };
+    const init = established
+      ? { code: event.code, reason: event.reason, wasClean: event.wasClean }
+      : { code: 1006, reason: '', wasClean: false };
     this.#run(() => {
       this.#readyState = CLOSED;
       if (failed) this.#fireError(failure);

@@ -23,28 +23,32 @@ function open(url: string, options: Partial<TransportOptions> = {}) {
   const opened = new Promise<OpenInfo>((resolve) => (onOpen = resolve));
   const closed = new Promise<CloseInfo>((resolve) => (onClose = resolve));
   let messageWaiter: (() => void) | undefined;
-  const transport: Transport = connectBrowser(new URL(url), { ...OPTIONS, ...options }, {
-    onOpen(info) {
-      calls.push('open');
-      onOpen(info);
+  const transport: Transport = connectBrowser(
+    new URL(url),
+    { ...OPTIONS, ...options },
+    {
+      onOpen(info) {
+        calls.push('open');
+        onOpen(info);
+      },
+      onMessage(data, binary) {
+        calls.push('message');
+        messages.push({ data, binary });
+        messageWaiter?.();
+      },
+      onPing() {
+        calls.push('ping');
+      },
+      onPong() {
+        calls.push('pong');
+      },
+      onClose(info) {
+        calls.push('close');
+        closes.push(info);
+        onClose(info);
+      },
     },
-    onMessage(data, binary) {
-      calls.push('message');
-      messages.push({ data, binary });
-      messageWaiter?.();
-    },
-    onPing() {
-      calls.push('ping');
-    },
-    onPong() {
-      calls.push('pong');
-    },
-    onClose(info) {
-      calls.push('close');
-      closes.push(info);
-      onClose(info);
-    },
-  });
+  );
   /** Resolves once `n` messages have arrived in total. */
   const nextMessages = (n: number) =>
     new Promise<Received[]>((resolve) => {

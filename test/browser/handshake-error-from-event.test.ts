@@ -16,7 +16,11 @@ const event = (message: string): Event => Object.assign(new Event('error'), { me
 describe('handshakeErrorFromEvent', () => {
   it.each([
     ['Deno', 'NetworkError: failed to connect to WebSocket: Invalid status code: 403', 403],
-    ['workerd', 'Uncaught TypeError: Failed to establish the WebSocket connection: expected server to reply with HTTP status code 101 (switching protocols), but received 403 instead.', 403],
+    [
+      'workerd',
+      'Uncaught TypeError: Failed to establish the WebSocket connection: expected server to reply with HTTP status code 101 (switching protocols), but received 403 instead.',
+      403,
+    ],
     ['Bun', "WebSocket connection to 'ws://127.0.0.1:4000/' failed: Expected 101 status code: 503", 503],
   ])('reads the status from %s', (_runtime, message, status) => {
     const error = handshakeErrorFromEvent(event(message));
@@ -38,7 +42,12 @@ describe('handshakeErrorFromEvent', () => {
     const decide = (status: number): boolean =>
       defaultShouldReconnect({
         attempt: 1,
-        lastClose: { code: 1006, reason: '', wasClean: false, error: handshakeErrorFromEvent(event(`Invalid status code: ${status}`)) },
+        lastClose: {
+          code: 1006,
+          reason: '',
+          wasClean: false,
+          error: handshakeErrorFromEvent(event(`Invalid status code: ${status}`)),
+        },
       } as Parameters<typeof defaultShouldReconnect>[0]);
     expect(decide(403)).toBe(false);
     expect(decide(503)).toBe(true);
@@ -54,7 +63,10 @@ describe('the browser transport with a runtime that names the status', () => {
     onmessage: unknown = null;
     onerror: ((e: Event) => void) | null = null;
     onclose: ((e: CloseEvent) => void) | null = null;
-    constructor(readonly url: string, message: string) {
+    constructor(
+      readonly url: string,
+      message: string,
+    ) {
       super();
       setTimeout(() => {
         this.onerror?.(event(message));
@@ -74,11 +86,15 @@ describe('the browser transport with a runtime that names the status', () => {
     };
     try {
       return new Promise((resolve) => {
-        connectBrowser(new URL('ws://127.0.0.1:1/'), { protocols: [] } as never, {
-          onOpen: () => {},
-          onMessage: () => {},
-          onClose: resolve,
-        } as never);
+        connectBrowser(
+          new URL('ws://127.0.0.1:1/'),
+          { protocols: [] } as never,
+          {
+            onOpen: () => {},
+            onMessage: () => {},
+            onClose: resolve,
+          } as never,
+        );
       });
     } finally {
       globalThis.WebSocket = saved;

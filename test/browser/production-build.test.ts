@@ -19,7 +19,9 @@ beforeAll(async () => {
   assertBuilt();
   server = await startWsServer();
   builds = await Promise.all(
-    ['browser.js', 'browser.production.js'].map(async (file) => [file, (await import(pathToFileURL(dist(file)).href)) as SocklineApi] as [string, SocklineApi]),
+    ['browser.js', 'browser.production.js'].map(
+      async (file) => [file, (await import(pathToFileURL(dist(file)).href)) as SocklineApi] as [string, SocklineApi],
+    ),
   );
 });
 afterAll(async () => {
@@ -50,7 +52,11 @@ describe.each(FILES)('dist/%s under happy-dom', (file) => {
       }
       return undefined;
     };
-    expect(thrown({ headers: { authorization: 'x' } })).toMatchObject({ name: 'InvalidArgumentError', code: 'ERR_SOCKLINE_INVALID_ARGUMENT', message: expect.stringMatching(/^Option headers is not supported in browsers/) });
+    expect(thrown({ headers: { authorization: 'x' } })).toMatchObject({
+      name: 'InvalidArgumentError',
+      code: 'ERR_SOCKLINE_INVALID_ARGUMENT',
+      message: expect.stringMatching(/^Option headers is not supported in browsers/),
+    });
     expect(thrown({ heartbeat: { message: 'ping' } })?.message).toContain('sockline/heartbeat');
     expect(thrown({ heartbeat: heartbeat({ message: 'ping' }) })).toBeUndefined();
   });
@@ -66,7 +72,10 @@ describe('production messages', () => {
       }
       return undefined;
     });
-    expect(messages[0]).toMatchObject({ name: 'InvalidArgumentError', message: 'Invalid option reconnect.minDelay: -1 (expected a number from 0 to 2147483647)' });
+    expect(messages[0]).toMatchObject({
+      name: 'InvalidArgumentError',
+      message: 'Invalid option reconnect.minDelay: -1 (expected a number from 0 to 2147483647)',
+    });
     expect(messages[1]).toMatchObject({
       name: 'InvalidArgumentError',
       code: 'ERR_SOCKLINE_INVALID_ARGUMENT',
@@ -75,7 +84,9 @@ describe('production messages', () => {
   });
 
   it('should leave out the static checks: an unknown option name is ignored in production only', () => {
-    const [dev, production] = FILES.map((file) => () => new (build(file).Socket)(`${server.url}/echo`, { reconect: false }).close());
+    const [dev, production] = FILES.map(
+      (file) => () => new (build(file).Socket)(`${server.url}/echo`, { reconect: false }).close(),
+    );
     expect(dev).toThrow('Unknown option reconect');
     expect(production).not.toThrow();
   });

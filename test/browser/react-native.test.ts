@@ -43,7 +43,8 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const opened = (socket: { once(event: 'open', fn: () => void): unknown }) => new Promise<void>((resolve) => socket.once('open', resolve));
+const opened = (socket: { once(event: 'open', fn: () => void): unknown }) =>
+  new Promise<void>((resolve) => socket.once('open', resolve));
 
 describe('React Native build', () => {
   it('passes headers as the native constructor third argument', async () => {
@@ -61,7 +62,10 @@ describe('React Native build', () => {
     await opened(socket);
     socket.reconnect();
     await opened(socket);
-    expect(StandIn.made.map((made) => made.options)).toEqual([{ headers: { 'x-attempt': '1' } }, { headers: { 'x-attempt': '2' } }]);
+    expect(StandIn.made.map((made) => made.options)).toEqual([
+      { headers: { 'x-attempt': '1' } },
+      { headers: { 'x-attempt': '2' } },
+    ]);
     socket.close();
   });
 

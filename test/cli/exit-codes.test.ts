@@ -84,9 +84,9 @@ describe('sockline exit codes', () => {
 
   it('should close with 1000 on SIGINT while connected and exit 0', async () => {
     const ws = (wsServer = await startWsServer());
-    const closed = ws.nextConnection().then(
-      ({ ws: peer }) => new Promise<number>((resolve) => peer.once('close', (code) => resolve(code))),
-    );
+    const closed = ws
+      .nextConnection()
+      .then(({ ws: peer }) => new Promise<number>((resolve) => peer.once('close', (code) => resolve(code))));
     const cli = startCli([ws.url]);
     await cli.waitFor('stderr', /connected to/);
     cli.child.kill('SIGINT');
@@ -115,7 +115,10 @@ describe('sockline exit codes', () => {
     [['ws://127.0.0.1:1', '-H', 'bad name: x'], /^sockline: Invalid header name "bad name"/m],
     [['ws://127.0.0.1:1', '--wait', '1s'], /^sockline: --wait expects a whole number/m],
     [['ws://127.0.0.1:1', '--binary', 'base32'], /^sockline: --binary expects hex or raw/m],
-    [['ws://127.0.0.1:1', '--ca', '/nonexistent/ca.pem'], /^sockline: cannot read the --ca file "\/nonexistent\/ca.pem" \(ENOENT\)$/m],
+    [
+      ['ws://127.0.0.1:1', '--ca', '/nonexistent/ca.pem'],
+      /^sockline: cannot read the --ca file "\/nonexistent\/ca.pem" \(ENOENT\)$/m,
+    ],
     [['ftp://127.0.0.1:1'], /^sockline: Invalid URL/m],
     [['ws://127.0.0.1:1', '-s', 'not a token'], /^sockline: .*subprotocol/im],
   ])('should exit 2 with a one-line error and the usage for %j', async (args, message) => {

@@ -99,7 +99,8 @@ export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; dea
           else if (done) finish(new Error(`The CLI exited before ${pattern} appeared on ${stream}:\n${stdout}\n---\n${stderr}`));
         };
         const timer = setTimeout(
-          () => finish(new Error(`Timed out after ${timeoutMs} ms waiting for ${pattern} on ${stream}:\n${stdout}\n---\n${stderr}`)),
+          () =>
+            finish(new Error(`Timed out after ${timeoutMs} ms waiting for ${pattern} on ${stream}:\n${stdout}\n---\n${stderr}`)),
           timeoutMs,
         );
         const finish = (error?: Error): void => {
@@ -116,7 +117,10 @@ export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; dea
 }
 
 /** Runs the CLI to completion with `input` on stdin (ended at once; none: stdin is ended empty). */
-export function runCli(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv; deadlineMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv; deadlineMs?: number } = {},
+): Promise<CliResult> {
   const cli = startCli(args, options);
   cli.child.stdin.end(options.input ?? '');
   return cli.exited;

@@ -52,7 +52,17 @@ function startInTmux(args: string[], env = 'NO_COLOR=1'): { exitFile: string } {
   const exitFile = join(scratch, 'exit');
   const quoted = [process.execPath, CLI, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
   // The pane stays after the CLI exits (sleep), so its last screen can be read; afterEach kills the server.
-  tmux('new-session', '-d', '-x', '120', '-y', '30', '-s', 'cli', `env -u FORCE_COLOR ${env} ${quoted}; echo $? > ${exitFile}; sleep 20`);
+  tmux(
+    'new-session',
+    '-d',
+    '-x',
+    '120',
+    '-y',
+    '30',
+    '-s',
+    'cli',
+    `env -u FORCE_COLOR ${env} ${quoted}; echo $? > ${exitFile}; sleep 20`,
+  );
   return { exitFile };
 }
 
@@ -65,7 +75,8 @@ const press = (key: string): void => void tmux('send-keys', '-t', 'cli', key);
 
 beforeAll(() => assertCliBuilt());
 afterEach(async () => {
-  for (const socket of tmuxSockets.splice(0)) spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore', timeout: 5000 });
+  for (const socket of tmuxSockets.splice(0))
+    spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore', timeout: 5000 });
   tmuxSocket = undefined;
   for (const dir of scratches.splice(0)) rmSync(dir, { recursive: true, force: true });
   await server?.close();
@@ -168,7 +179,9 @@ describe.skipIf(!hasTmux)('sockline in a terminal (tmux)', () => {
     await until('the handshake', () => /received Accept .* \(match\)/.test(screen()));
     type('/stats');
     press('Enter');
-    await until('the stats', () => /\* state open, attempts 1, reconnects 0, queued 0, dropped 0, sent 0, received \d+/.test(screen()));
+    await until('the stats', () =>
+      /\* state open, attempts 1, reconnects 0, queued 0, dropped 0, sent 0, received \d+/.test(screen()),
+    );
     type('/nope');
     press('Enter');
     await until('the unknown command', () => /unknown command \/nope; \/help lists the commands/.test(screen()));

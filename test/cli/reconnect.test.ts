@@ -60,7 +60,15 @@ describe('sockline reconnection', () => {
     expect(result.code).toBe(0);
     const list = events(result.stdout);
     expect(list.map((e) => e.event)).toEqual([
-      'connecting', 'open', 'error', 'disconnect', 'reconnecting', 'connecting', 'open', 'disconnect', 'close',
+      'connecting',
+      'open',
+      'error',
+      'disconnect',
+      'reconnecting',
+      'connecting',
+      'open',
+      'disconnect',
+      'close',
     ]);
     expect(list[2]).toMatchObject({ name: 'NetworkError' });
     expect(list[3]).toMatchObject({ code: 1006, wasClean: false });

@@ -146,7 +146,9 @@ export class Session {
     const socket = this.peer.socket;
     if (socket.destroyed || !socket.writable) return;
     this.writes++;
-    await new Promise<void>((resolve, reject) => socket.write(Buffer.concat(chunks), (error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      socket.write(Buffer.concat(chunks), (error) => (error ? reject(error) : resolve())),
+    );
   }
 
   /**
@@ -195,14 +197,19 @@ export class Session {
       // Compare without printing megabytes on failure.
       const data = message.data as string;
       if (data !== expected) {
-        expect.fail(`text differs: got ${data.length} code units (${JSON.stringify(data.slice(0, 40))}…), expected ${expected.length} (${JSON.stringify(expected.slice(0, 40))}…)`);
+        expect.fail(
+          `text differs: got ${data.length} code units (${JSON.stringify(data.slice(0, 40))}…), expected ${expected.length} (${JSON.stringify(expected.slice(0, 40))}…)`,
+        );
       }
     } else {
       expect(message.binary, 'a binary message').toBe(true);
       expect(message.data).toBeInstanceOf(Uint8Array);
       const data = message.data as Uint8Array;
       expect(data.length, 'binary length').toBe(expected.length);
-      expect(Buffer.compare(Buffer.from(data.buffer, data.byteOffset, data.byteLength), Buffer.from(expected)), 'binary content').toBe(0);
+      expect(
+        Buffer.compare(Buffer.from(data.buffer, data.byteOffset, data.byteLength), Buffer.from(expected)),
+        'binary content',
+      ).toBe(0);
     }
   }
 
@@ -263,4 +270,3 @@ function encodedSize(clientFrame: ClientFrame): number {
   const lengthBytes = length < 126 ? 0 : length < 65536 ? 2 : 8;
   return 2 + lengthBytes + (clientFrame.masked ? 4 : 0) + length;
 }
-

@@ -49,7 +49,10 @@ const setUp = (): Promise<void> =>
 const chromium = (): Promise<Chromium> => (browser ??= setUp().then(launchChromium));
 
 afterAll(async () => {
-  await browser?.then((b) => b.close(), () => {});
+  await browser?.then(
+    (b) => b.close(),
+    () => {},
+  );
   await web?.close();
   await ws?.close();
 }, BROWSER_TIMEOUT);
@@ -66,9 +69,13 @@ async function openPage(path: '/cdn.html' | '/esm.html' | '/esm-production.html'
   page.setDefaultTimeout(SCENARIO_TIMEOUT);
   await page.goto(web!.origin + path);
   try {
-    await page.waitForFunction(() => (window as { ready?: boolean; loadError?: string }).ready || (window as { loadError?: string }).loadError, null, {
-      timeout: SCENARIO_TIMEOUT,
-    });
+    await page.waitForFunction(
+      () => (window as { ready?: boolean; loadError?: string }).ready || (window as { loadError?: string }).loadError,
+      null,
+      {
+        timeout: SCENARIO_TIMEOUT,
+      },
+    );
   } catch (error) {
     throw new Error(`${path} did not load sockline (404s: ${web!.notFound.join(', ') || 'none'}; ${problems.join('; ')})`, {
       cause: error,
@@ -102,7 +109,11 @@ let flakyId = 0;
 const flakyUrl = (): string => `${ws!.url}/flaky?id=${++flakyId}&drops=1`;
 
 function reconnectInPage(page: Page): Promise<unknown> {
-  return inPage(page, 'reconnect-scenario', `module.reconnectScenario(window.Sockline, ${JSON.stringify(flakyUrl())}, ${SCENARIO_TIMEOUT - 2_000})`);
+  return inPage(
+    page,
+    'reconnect-scenario',
+    `module.reconnectScenario(window.Sockline, ${JSON.stringify(flakyUrl())}, ${SCENARIO_TIMEOUT - 2_000})`,
+  );
 }
 
 function readmeInPage(page: Page): Promise<string[]> {
@@ -123,7 +134,9 @@ describe('Node build (dist/node.js)', () => {
     expect(await readmeExample(await nodeBuild(), `${ws!.url}/echo`)).toEqual(README_EXAMPLE_LOG);
   });
 
-  it('should reconnect after the server drops the link and deliver what was queued, in order', { timeout: SCENARIO_TIMEOUT }, async () => {
+  it('should reconnect after the server drops the link and deliver what was queued, in order', {
+    timeout: SCENARIO_TIMEOUT,
+  }, async () => {
     expect(await reconnectScenario(await nodeBuild(), flakyUrl(), SCENARIO_TIMEOUT - 2_000)).toEqual(RECONNECT_EXPECTED);
   });
 });
@@ -144,18 +157,29 @@ describe.skipIf(chromiumPeer.skip).each([
   });
   afterAll(async () => {
     if (opened) {
-      const version = (await browser?.then((b) => b.context.browser()?.version() ?? '', () => '')) ?? '';
+      const version =
+        (await browser?.then(
+          (b) => b.context.browser()?.version() ?? '',
+          () => '',
+        )) ?? '';
       const cdn = path === '/cdn.html';
       const production = path === '/esm-production.html';
       recordBrowserPage(
         `chromium-${path.slice(1, -5)}`,
         `Chromium ${version}`,
-        cdn ? 'CDN `<script src>`' : production ? '`<script type="module">`, import map, production build' : '`<script type="module">`, import map',
+        cdn
+          ? 'CDN `<script src>`'
+          : production
+            ? '`<script type="module">`, import map, production build'
+            : '`<script type="module">`, import map',
         cdn ? 'dist/sockline.min.js' : production ? 'dist/browser.production.js' : 'dist/browser.js',
         failed,
       );
     }
-    await opened?.then((p) => p.close(), () => {});
+    await opened?.then(
+      (p) => p.close(),
+      () => {},
+    );
   }, BROWSER_TIMEOUT);
 
   it('should run in a real Chromium, with the exports of the Node build', { timeout: BROWSER_TIMEOUT }, async () => {
@@ -176,7 +200,9 @@ describe.skipIf(chromiumPeer.skip).each([
     expect(await readmeInPage(await page())).toEqual(README_EXAMPLE_LOG);
   });
 
-  it('should reconnect after the server drops the link and deliver what was queued, in order', { timeout: SCENARIO_TIMEOUT }, async () => {
+  it('should reconnect after the server drops the link and deliver what was queued, in order', {
+    timeout: SCENARIO_TIMEOUT,
+  }, async () => {
     expect(await reconnectInPage(await page())).toEqual(RECONNECT_EXPECTED);
   });
 
@@ -190,7 +216,9 @@ describe.skipIf(chromiumPeer.skip).each([
 
   // Issue 16: the heartbeat is opt-in code in the browser build (heartbeat() from 'sockline/heartbeat', also on the
   // main entry); its timers must work with browsers' numeric timer ids (Node's refresh() does not exist there).
-  it('should run an application heartbeat passed as heartbeat({ message }), swallowing the echoed pings', { timeout: SCENARIO_TIMEOUT }, async () => {
+  it('should run an application heartbeat passed as heartbeat({ message }), swallowing the echoed pings', {
+    timeout: SCENARIO_TIMEOUT,
+  }, async () => {
     const result = await (await page()).evaluate(`new Promise((resolve) => {
       const { Socket, heartbeat } = window.Sockline;
       const socket = new Socket(${JSON.stringify(`${ws!.url}/echo`)}, {

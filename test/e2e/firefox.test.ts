@@ -42,7 +42,10 @@ const setUp = (): Promise<void> =>
 const firefox = (): Promise<Firefox> => (launched ??= setUp().then(() => launchFirefox(firefoxPeer.path!)));
 
 afterAll(async () => {
-  await launched?.then((f) => f.close(), () => {});
+  await launched?.then(
+    (f) => f.close(),
+    () => {},
+  );
   await web?.close();
   await ws?.close();
 }, BROWSER_TIMEOUT);
@@ -58,11 +61,16 @@ async function openPage(path: '/cdn.html' | '/esm.html'): Promise<Page> {
   page.setDefaultTimeout(SCENARIO_TIMEOUT);
   await page.goto(web!.origin + path);
   try {
-    await page.waitForFunction(() => (window as { ready?: boolean; loadError?: string }).ready || (window as { loadError?: string }).loadError, {
-      timeout: SCENARIO_TIMEOUT,
-    });
+    await page.waitForFunction(
+      () => (window as { ready?: boolean; loadError?: string }).ready || (window as { loadError?: string }).loadError,
+      {
+        timeout: SCENARIO_TIMEOUT,
+      },
+    );
   } catch (error) {
-    throw new Error(`${path} did not load sockline (404s: ${web!.notFound.join(', ') || 'none'}; ${problems.join('; ')})`, { cause: error });
+    throw new Error(`${path} did not load sockline (404s: ${web!.notFound.join(', ') || 'none'}; ${problems.join('; ')})`, {
+      cause: error,
+    });
   }
   const loadError = await page.evaluate(() => (window as { loadError?: string }).loadError);
   if (loadError) throw new Error(`${path} failed to load sockline: ${loadError}; 404s: ${web!.notFound.join(', ')}`);
@@ -101,9 +109,18 @@ describe.skipIf(firefoxPeer.skip).each([
   afterAll(async () => {
     if (opened) {
       version ||= (await (await firefox()).browser.version().catch(() => '')).replace(/^firefox\//, '');
-      recordBrowserPage(`firefox-${path.slice(1, -5)}`, `Firefox ESR ${version}`, path === '/cdn.html' ? 'CDN `<script src>`' : '`<script type="module">`, import map', path === '/cdn.html' ? 'dist/sockline.min.js' : 'dist/browser.js', failed);
+      recordBrowserPage(
+        `firefox-${path.slice(1, -5)}`,
+        `Firefox ESR ${version}`,
+        path === '/cdn.html' ? 'CDN `<script src>`' : '`<script type="module">`, import map',
+        path === '/cdn.html' ? 'dist/sockline.min.js' : 'dist/browser.js',
+        failed,
+      );
     }
-    await opened?.then((p) => p.close(), () => {});
+    await opened?.then(
+      (p) => p.close(),
+      () => {},
+    );
   }, BROWSER_TIMEOUT);
 
   it('should run in a real Firefox, with the exports of the Node build', { timeout: BROWSER_TIMEOUT }, async () => {
@@ -121,14 +138,20 @@ describe.skipIf(firefoxPeer.skip).each([
   });
 
   it('should run the README example unchanged', { timeout: SCENARIO_TIMEOUT }, async () => {
-    expect(await inPage(await page(), 'readme-example', `module.readmeExample(window.Sockline, ${JSON.stringify(`${ws!.url}/echo`)})`)).toEqual(
-      README_EXAMPLE_LOG,
-    );
+    expect(
+      await inPage(await page(), 'readme-example', `module.readmeExample(window.Sockline, ${JSON.stringify(`${ws!.url}/echo`)})`),
+    ).toEqual(README_EXAMPLE_LOG);
   });
 
-  it('should reconnect after the server drops the link and deliver what was queued, in order', { timeout: SCENARIO_TIMEOUT }, async () => {
+  it('should reconnect after the server drops the link and deliver what was queued, in order', {
+    timeout: SCENARIO_TIMEOUT,
+  }, async () => {
     expect(
-      await inPage(await page(), 'reconnect-scenario', `module.reconnectScenario(window.Sockline, ${JSON.stringify(flakyUrl())}, ${SCENARIO_TIMEOUT - 2_000})`),
+      await inPage(
+        await page(),
+        'reconnect-scenario',
+        `module.reconnectScenario(window.Sockline, ${JSON.stringify(flakyUrl())}, ${SCENARIO_TIMEOUT - 2_000})`,
+      ),
     ).toEqual(RECONNECT_EXPECTED);
   });
 

@@ -85,7 +85,9 @@ function loopInPage(p: Page, url: string, messages: number, delay: number): Prom
 }
 
 describe.skipIf(chromiumPeer.skip)('messages() in Chromium (browser build)', () => {
-  it('a lagging loop ends with QueueOverflowError after the messages that fit; the Socket stays open', { timeout: TIMEOUT }, async () => {
+  it('a lagging loop ends with QueueOverflowError after the messages that fit; the Socket stays open', {
+    timeout: TIMEOUT,
+  }, async () => {
     const p = await page();
     const outcome = await loopInPage(p, ws!.url, 10, 50);
     expect(outcome.error).toMatchObject({ name: 'QueueOverflowError', limit: 'maxMessages' });

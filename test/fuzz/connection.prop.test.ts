@@ -44,7 +44,8 @@ function connect(maxPayload: number): Harness {
     },
     {
       onOpen: () => harness.opened++,
-      onMessage: (data, binary) => events.push(binary ? { type: 'binary', hex: toHex(data as Uint8Array) } : { type: 'text', data: data as string }),
+      onMessage: (data, binary) =>
+        events.push(binary ? { type: 'binary', hex: toHex(data as Uint8Array) } : { type: 'text', data: data as string }),
       onPing: (payload) => events.push({ type: 'ping', hex: toHex(payload) }),
       onPong: (payload) => events.push({ type: 'pong', hex: toHex(payload) }),
     },
@@ -72,7 +73,8 @@ function checkAgainstModel(h: Harness, frames: Uint8Array, maxPayload: number, e
   const expected = model(frames, maxPayload);
   const { connection } = h;
   const sent = decodeFrames(Buffer.concat(h.written));
-  for (const f of sent) expect(f, 'every client frame is masked, final, without RSV').toMatchObject({ masked: true, fin: true, rsv: 0 });
+  for (const f of sent)
+    expect(f, 'every client frame is masked, final, without RSV').toMatchObject({ masked: true, fin: true, rsv: 0 });
 
   const closeEvent = expected.events.find((e) => e.type === 'close');
   expect(h.events, 'messages, pings and pongs as the model says').toEqual(expected.events.filter((e) => e.type !== 'close'));
@@ -82,7 +84,10 @@ function checkAgainstModel(h: Harness, frames: Uint8Array, maxPayload: number, e
   const pongs = sent.filter((f) => f.opcode === 0xa).map((f) => toHex(f.payload));
   expect(pongs).toEqual(pings);
   const closes = sent.filter((f) => f.opcode === 0x8);
-  expect(sent.filter((f) => f.opcode !== 0x8 && f.opcode !== 0xa), 'no data frames').toEqual([]);
+  expect(
+    sent.filter((f) => f.opcode !== 0x8 && f.opcode !== 0xa),
+    'no data frames',
+  ).toEqual([]);
   expect(closes.length, 'at most one close frame').toBeLessThanOrEqual(1);
   if (closes.length === 1) expect(sent[sent.length - 1].opcode, 'the close frame is the last').toBe(0x8);
 
@@ -129,17 +134,24 @@ describe('ClientConnection under fuzzed server input', () => {
     async () => {
       const outcomes = new Set<string>();
       await check(
-          'connection: streams',
-        fc.property(serverBytesArb, maxPayloadArb, chunkingArb(), fc.boolean(), fc.boolean(), (frames, maxPayload, chunking, eof, together) => {
-          const h = connect(maxPayload);
-          const head = Buffer.from(responseHead(h.connection.key), 'latin1');
-          // The head and the first frames in one chunk (as a server usually sends them), or the head alone first.
-          const stream = together ? Buffer.concat([head, frames]) : frames;
-          if (!together) feed(h.connection, chunk(head, chunking), false);
-          feed(h.connection, chunk(stream, chunking), eof);
-          expect(h.opened).toBe(1);
-          outcomes.add(checkAgainstModel(h, frames, maxPayload, eof));
-        }),
+        'connection: streams',
+        fc.property(
+          serverBytesArb,
+          maxPayloadArb,
+          chunkingArb(),
+          fc.boolean(),
+          fc.boolean(),
+          (frames, maxPayload, chunking, eof, together) => {
+            const h = connect(maxPayload);
+            const head = Buffer.from(responseHead(h.connection.key), 'latin1');
+            // The head and the first frames in one chunk (as a server usually sends them), or the head alone first.
+            const stream = together ? Buffer.concat([head, frames]) : frames;
+            if (!together) feed(h.connection, chunk(head, chunking), false);
+            feed(h.connection, chunk(stream, chunking), eof);
+            expect(h.opened).toBe(1);
+            outcomes.add(checkAgainstModel(h, frames, maxPayload, eof));
+          },
+        ),
         runs(400),
       );
       expect([...outcomes].sort()).toEqual(['close', 'fail 1002', 'fail 1007', 'fail 1009', 'open']);
@@ -152,7 +164,7 @@ describe('ClientConnection under fuzzed server input', () => {
     async () => {
       const outcomes = new Set<string>();
       await check(
-          'connection: handshake',
+        'connection: handshake',
         fc.property(
           fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 3 }),
           fc.option(fc.nat(), { nil: undefined }),
@@ -191,12 +203,22 @@ describe('ClientConnection under fuzzed server input', () => {
     'random bytes after a valid handshake: never throws, fails only as the model says',
     async () => {
       await check(
-          'connection: random bytes',
-        fc.property(fc.uint8Array({ maxLength: 80 }), maxPayloadArb, chunkingArb(), fc.boolean(), (frames, maxPayload, chunking, eof) => {
-          const h = connect(maxPayload);
-          feed(h.connection, chunk(Buffer.concat([Buffer.from(responseHead(h.connection.key), 'latin1'), frames]), chunking), eof);
-          checkAgainstModel(h, frames, maxPayload, eof);
-        }),
+        'connection: random bytes',
+        fc.property(
+          fc.uint8Array({ maxLength: 80 }),
+          maxPayloadArb,
+          chunkingArb(),
+          fc.boolean(),
+          (frames, maxPayload, chunking, eof) => {
+            const h = connect(maxPayload);
+            feed(
+              h.connection,
+              chunk(Buffer.concat([Buffer.from(responseHead(h.connection.key), 'latin1'), frames]), chunking),
+              eof,
+            );
+            checkAgainstModel(h, frames, maxPayload, eof);
+          },
+        ),
         runs(300),
       );
     },

@@ -35,20 +35,25 @@ interface Message {
 }
 
 /** Text as valid UTF-8 (compressible or not), binary as arbitrary bytes or a repeated pattern. */
-const messageArb: fc.Arbitrary<Message> = fc.record({
-  binary: fc.boolean(),
-  text: fc.oneof(fc.string({ unit: 'grapheme', maxLength: 300 }), fc.string({ maxLength: 20 }).map((s) => s.repeat(200))),
-  raw: fc.uint8Array({ maxLength: 2000 }),
-  compressed: fc.boolean(),
-  fragment: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 700 })),
-  ping: fc.boolean(),
-}).map(({ binary, text, raw, compressed, fragment, ping }) => ({
-  binary,
-  bytes: binary ? raw : new TextEncoder().encode(text),
-  compressed,
-  fragment,
-  ping,
-}));
+const messageArb: fc.Arbitrary<Message> = fc
+  .record({
+    binary: fc.boolean(),
+    text: fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 300 }),
+      fc.string({ maxLength: 20 }).map((s) => s.repeat(200)),
+    ),
+    raw: fc.uint8Array({ maxLength: 2000 }),
+    compressed: fc.boolean(),
+    fragment: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 700 })),
+    ping: fc.boolean(),
+  })
+  .map(({ binary, text, raw, compressed, fragment, ping }) => ({
+    binary,
+    bytes: binary ? raw : new TextEncoder().encode(text),
+    compressed,
+    fragment,
+    ping,
+  }));
 
 function header(first: boolean, fin: boolean, opcode: number, rsv1: boolean, length: number): Buffer {
   const b0 = (fin ? 0x80 : 0) | (rsv1 && first ? 0x40 : 0) | (first ? opcode : 0);
@@ -151,8 +156,17 @@ describe('permessage-deflate streams (fuzz)', () => {
       check(
         'deflate mutated streams',
         fc.property(
-          fc.array(messageArb.map((m) => ({ ...m, compressed: true })), { minLength: 1, maxLength: 5 }),
-          fc.array(fc.record({ at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), xor: fc.integer({ min: 1, max: 255 }) }), { minLength: 1, maxLength: 6 }),
+          fc.array(
+            messageArb.map((m) => ({ ...m, compressed: true })),
+            { minLength: 1, maxLength: 5 },
+          ),
+          fc.array(
+            fc.record({
+              at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+              xor: fc.integer({ min: 1, max: 255 }),
+            }),
+            { minLength: 1, maxLength: 6 },
+          ),
           chunkingArb(),
           fc.boolean(),
           (messages, mutations, chunking, eof) => {
@@ -165,7 +179,8 @@ describe('permessage-deflate streams (fuzz)', () => {
             if (error instanceof ProtocolError) expect([1002, 1007, 1009]).toContain(error.closeCode);
             else if (error !== undefined) expect(eof, `only EOF may fail otherwise: ${error.message}`).toBe(true);
             // Every message delivered is within maxPayload, inflated.
-            for (const { data } of run.received) expect(typeof data === 'string' ? data.length : data.length).toBeLessThanOrEqual(MAX_PAYLOAD);
+            for (const { data } of run.received)
+              expect(typeof data === 'string' ? data.length : data.length).toBeLessThanOrEqual(MAX_PAYLOAD);
           },
         ),
         runs(200),

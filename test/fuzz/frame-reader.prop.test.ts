@@ -27,7 +27,8 @@ function read(bytes: Uint8Array, chunks: Uint8Array[], maxPayload: number): Read
   const events: ModelEvent[] = [];
   const reader = new FrameReader(
     {
-      onMessage: (data, binary) => events.push(binary ? { type: 'binary', hex: toHex(data as Uint8Array) } : { type: 'text', data: data as string }),
+      onMessage: (data, binary) =>
+        events.push(binary ? { type: 'binary', hex: toHex(data as Uint8Array) } : { type: 'text', data: data as string }),
       onPing: (payload) => events.push({ type: 'ping', hex: toHex(payload) }),
       onPong: (payload) => events.push({ type: 'pong', hex: toHex(payload) }),
       onClose: (code, reason) => events.push({ type: 'close', code, reason }),
@@ -55,7 +56,7 @@ describe('FrameReader vs the reference model', () => {
     async () => {
       const outcomes = new Set<string>();
       await check(
-          'model agreement',
+        'model agreement',
         fc.property(serverBytesArb, maxPayloadArb, chunkingArb(), (bytes, maxPayload, chunking) => {
           const expected = model(bytes, maxPayload);
           const actual = read(bytes, chunk(bytes, chunking), maxPayload);
@@ -91,7 +92,13 @@ describe('FrameReader vs the reference model', () => {
         'utf-8 edges',
         fc.property(edgyTextArb, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 3 }), (text, cuts) => {
           const bounds = [0, ...cuts.map((c) => Math.floor(c * text.length)).sort((a, b) => a - b), text.length];
-          const bytes = encode(bounds.slice(1).map((end, i) => ({ opcode: i === 0 ? 0x1 : 0x0, fin: i === bounds.length - 2, payload: text.subarray(bounds[i], end) })));
+          const bytes = encode(
+            bounds.slice(1).map((end, i) => ({
+              opcode: i === 0 ? 0x1 : 0x0,
+              fin: i === bounds.length - 2,
+              payload: text.subarray(bounds[i], end),
+            })),
+          );
           const expected = model(bytes, 1024);
           const actual = read(bytes, chunk(bytes, { mode: 'bytes', cuts: [] }), 1024);
           expect(actual.unexpected).toBeUndefined();
@@ -111,7 +118,7 @@ describe('FrameReader vs the reference model', () => {
     'random bytes: only ProtocolError 1002/1007/1009, as the model says',
     async () => {
       await check(
-          'random bytes',
+        'random bytes',
         fc.property(fc.uint8Array({ maxLength: 64 }), maxPayloadArb, chunkingArb(), (bytes, maxPayload, chunking) => {
           const expected = model(bytes, maxPayload);
           const actual = read(bytes, chunk(bytes, chunking), maxPayload);

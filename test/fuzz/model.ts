@@ -76,7 +76,13 @@ export function model(bytes: Uint8Array, maxPayload: number): ModelOutcome {
   /** All text bytes of the current text message so far, to find the first bad byte exactly. */
   let messageText: number[] = [];
 
-  const fail = (failure: 1002 | 1007 | 1009, at: number): ModelOutcome => ({ events, failure, failAt: at, closed: false, incomplete: false });
+  const fail = (failure: 1002 | 1007 | 1009, at: number): ModelOutcome => ({
+    events,
+    failure,
+    failAt: at,
+    closed: false,
+    incomplete: false,
+  });
   const incomplete = (): ModelOutcome => ({ events, failure: null, failAt: -1, closed: false, incomplete: true });
 
   let pos = 0;

@@ -48,12 +48,22 @@ export function testTimeout(normalMs: number): number {
  * `fc.assert` that also says how many runs it made (useful under `npm run fuzz`, where the time limit may stop a
  * property early). Throws fast-check's usual report, with the seed and path to replay, on a counterexample.
  */
-export async function check<Ts>(name: string, property: fc.IProperty<Ts> | fc.IAsyncProperty<Ts>, parameters: fc.Parameters<Ts>): Promise<void> {
+export async function check<Ts>(
+  name: string,
+  property: fc.IProperty<Ts> | fc.IAsyncProperty<Ts>,
+  parameters: fc.Parameters<Ts>,
+): Promise<void> {
   const start = performance.now();
   const details = await fc.check(property as fc.IAsyncProperty<Ts>, parameters);
-  if (details.failed) throw new Error((fc.defaultReportMessage(details) ?? `Property "${name}" failed`) + `\n${String((details.errorInstance as Error | undefined)?.stack ?? details.errorInstance)}`);
+  if (details.failed)
+    throw new Error(
+      (fc.defaultReportMessage(details) ?? `Property "${name}" failed`) +
+        `\n${String((details.errorInstance as Error | undefined)?.stack ?? details.errorInstance)}`,
+    );
   if (fuzzing) {
     const seconds = ((performance.now() - start) / 1000).toFixed(1);
-    console.log(`[fuzz] ${name}: ${details.numRuns} runs in ${seconds} s${details.interrupted ? ' (stopped by the time limit)' : ''}, seed ${details.seed}`);
+    console.log(
+      `[fuzz] ${name}: ${details.numRuns} runs in ${seconds} s${details.interrupted ? ' (stopped by the time limit)' : ''}, seed ${details.seed}`,
+    );
   }
 }

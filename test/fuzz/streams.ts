@@ -18,12 +18,18 @@ const textArb = fc.oneof(
 
 const controlArb = fc.record({
   opcode: fc.constantFrom(0x9, 0xa),
-  payload: fc.oneof({ weight: 4, arbitrary: fc.uint8Array({ maxLength: 12 }) }, { weight: 1, arbitrary: fc.uint8Array({ minLength: 120, maxLength: 125 }) }),
+  payload: fc.oneof(
+    { weight: 4, arbitrary: fc.uint8Array({ maxLength: 12 }) },
+    { weight: 1, arbitrary: fc.uint8Array({ minLength: 120, maxLength: 125 }) },
+  ),
 });
 
 const messageArb = fc.record({
   text: fc.option(textArb, { nil: null }),
-  binary: fc.oneof({ weight: 5, arbitrary: fc.uint8Array({ maxLength: 40 }) }, { weight: 1, arbitrary: fc.uint8Array({ minLength: 120, maxLength: 400 }) }),
+  binary: fc.oneof(
+    { weight: 5, arbitrary: fc.uint8Array({ maxLength: 40 }) },
+    { weight: 1, arbitrary: fc.uint8Array({ minLength: 120, maxLength: 400 }) },
+  ),
   /** Fragment boundaries as fractions of the payload (duplicates make empty fragments). */
   cuts: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 4 }),
   /** Control frames after each fragment. */
@@ -50,7 +56,11 @@ export const streamArb: fc.Arbitrary<Spec[]> = fc
       const payload = isText ? new TextEncoder().encode(m.text as string) : m.binary;
       const bounds = [0, ...m.cuts.map((c) => Math.floor(c * payload.length)).sort((a, b) => a - b), payload.length];
       for (let i = 0; i < bounds.length - 1; i++) {
-        specs.push({ opcode: i === 0 ? (isText ? 0x1 : 0x2) : 0x0, fin: i === bounds.length - 2, payload: payload.subarray(bounds[i], bounds[i + 1]) });
+        specs.push({
+          opcode: i === 0 ? (isText ? 0x1 : 0x2) : 0x0,
+          fin: i === bounds.length - 2,
+          payload: payload.subarray(bounds[i], bounds[i + 1]),
+        });
         const control = m.controls[i];
         if (control) specs.push({ opcode: control.opcode, payload: control.payload });
       }
@@ -72,7 +82,29 @@ const at = fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true });
  */
 export const utf8EdgeArb: fc.Arbitrary<number[]> = fc
   .tuple(
-    fc.constantFrom(0x41, 0x7f, 0x80, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xec, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xf8, 0xff),
+    fc.constantFrom(
+      0x41,
+      0x7f,
+      0x80,
+      0xbf,
+      0xc0,
+      0xc1,
+      0xc2,
+      0xdf,
+      0xe0,
+      0xe1,
+      0xec,
+      0xed,
+      0xee,
+      0xef,
+      0xf0,
+      0xf1,
+      0xf3,
+      0xf4,
+      0xf5,
+      0xf8,
+      0xff,
+    ),
     fc.array(fc.constantFrom(0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0), { minLength: 3, maxLength: 3 }),
     fc.integer({ min: 0, max: 3 }),
   )
@@ -83,7 +115,9 @@ export const edgyTextArb: fc.Arbitrary<Uint8Array> = fc
   .array(
     fc.oneof(
       utf8EdgeArb,
-      fc.constantFrom('a', 'é', '\u07ff', '\u0800', '€', '\ud7ff', '\ue000', '\uffff', '\u{10000}', '😀', '\u{10ffff}').map((c) => [...new TextEncoder().encode(c)]),
+      fc
+        .constantFrom('a', 'é', '\u07ff', '\u0800', '€', '\ud7ff', '\ue000', '\uffff', '\u{10000}', '😀', '\u{10ffff}')
+        .map((c) => [...new TextEncoder().encode(c)]),
     ),
     { minLength: 1, maxLength: 6 },
   )
@@ -184,10 +218,18 @@ export function encode(specs: FrameSpec[]): Uint8Array {
 export const serverBytesArb: fc.Arbitrary<Uint8Array> = fc
   .record({
     specs: streamArb,
-    frameMutations: fc.oneof({ weight: 1, arbitrary: fc.constant<FrameMutation[]>([]) }, { weight: 3, arbitrary: fc.array(frameMutationArb, { minLength: 1, maxLength: 3 }) }),
-    byteMutations: fc.oneof({ weight: 2, arbitrary: fc.constant<ByteMutation[]>([]) }, { weight: 1, arbitrary: fc.array(byteMutationArb, { minLength: 1, maxLength: 3 }) }),
+    frameMutations: fc.oneof(
+      { weight: 1, arbitrary: fc.constant<FrameMutation[]>([]) },
+      { weight: 3, arbitrary: fc.array(frameMutationArb, { minLength: 1, maxLength: 3 }) },
+    ),
+    byteMutations: fc.oneof(
+      { weight: 2, arbitrary: fc.constant<ByteMutation[]>([]) },
+      { weight: 1, arbitrary: fc.array(byteMutationArb, { minLength: 1, maxLength: 3 }) },
+    ),
   })
-  .map(({ specs, frameMutations, byteMutations }) => applyByteMutations(encode(applyFrameMutations(specs, frameMutations)), byteMutations));
+  .map(({ specs, frameMutations, byteMutations }) =>
+    applyByteMutations(encode(applyFrameMutations(specs, frameMutations)), byteMutations),
+  );
 
 /** Limits to run with: small ones reach 1009 often; the default reaches it only through lying lengths. */
 export const maxPayloadArb = fc.constantFrom(0, 16, 100, 1024, 64 * 1024, 100 * 1024 * 1024);

@@ -43,7 +43,7 @@ describe('Node transport under fuzzed servers', () => {
     async () => {
       const outcomes = new Set<string>();
       await check(
-          'transport: end to end',
+        'transport: end to end',
         fc.asyncProperty(
           fc.oneof({ weight: 4, arbitrary: serverBytesArb }, { weight: 1, arbitrary: fc.uint8Array({ maxLength: 60 }) }),
           fc.constantFrom(16, 1024, 100 * 1024 * 1024),
@@ -51,16 +51,26 @@ describe('Node transport under fuzzed servers', () => {
           async (bytes, maxPayload, chunking) => {
             const expected = model(bytes, maxPayload);
             // Byte-per-write is slow over TCP: keep it for short streams.
-            script = { chunks: chunk(bytes, chunking.mode === 'bytes' && bytes.length > 200 ? { mode: 'random', cuts: [0.3, 0.6] } : chunking) };
+            script = {
+              chunks: chunk(
+                bytes,
+                chunking.mode === 'bytes' && bytes.length > 200 ? { mode: 'random', cuts: [0.3, 0.6] } : chunking,
+              ),
+            };
             const client = open(server.url, { maxPayload, closeTimeout: 1_000 });
             try {
               const info = await withTimeout(client.closed, 5_000, 'the client to close (a hang)');
               const connection = await server.nextConnection(1_000);
               await withTimeout(connection.closed, 2_000, 'the server side to close');
               const sent = decodeFrames(connection.received(), { partial: 'stop' });
-              expect(client.log.filter((e) => e === 'close' || e === 'close-again'), 'exactly one close').toEqual(['close']);
               expect(
-                client.messages.map((m) => (m.binary ? { type: 'binary', hex: toHex(m.data as Uint8Array) } : { type: 'text', data: m.data })),
+                client.log.filter((e) => e === 'close' || e === 'close-again'),
+                'exactly one close',
+              ).toEqual(['close']);
+              expect(
+                client.messages.map((m) =>
+                  m.binary ? { type: 'binary', hex: toHex(m.data as Uint8Array) } : { type: 'text', data: m.data },
+                ),
               ).toEqual(messagesOf(expected.events));
               const closes = sent.filter((f) => f.opcode === 0x8);
               if (expected.failure !== null) {

@@ -68,15 +68,13 @@ describe('startConnectProxy', () => {
     const key = createNonce();
     socket.write(buildRequest({ url: new URL(target.url), key, protocols: [] }));
     const upgrade = await readHead(socket);
-    expect(validateResponse(upgrade.head, { key, expectedAccept: acceptKey(key, sha1), protocols: [], extensions: [] }))
-      .toEqual({ protocol: '', extensions: '' });
+    expect(validateResponse(upgrade.head, { key, expectedAccept: acceptKey(key, sha1), protocols: [], extensions: [] })).toEqual({
+      protocol: '',
+      extensions: '',
+    });
 
     socket.write(frame({ opcode: 0x1, payload: 'through the tunnel', masked: true }));
-    const echoed = await withTimeout(
-      new Promise<Buffer>((resolve) => socket.once('data', resolve)),
-      5000,
-      'the echo',
-    );
+    const echoed = await withTimeout(new Promise<Buffer>((resolve) => socket.once('data', resolve)), 5000, 'the echo');
     expect(decodeFrame(Buffer.concat([upgrade.rest, echoed]))?.frame.payload.toString()).toBe('through the tunnel');
     expect(proxy.requests).toMatchObject([{ target: `127.0.0.1:${target.port}`, status: 200 }]);
   });

@@ -22,7 +22,9 @@ export function summaryLines(records: readonly SkipRecord[]): string[] {
     const skipped = [...new Set(list.map((r) => r.suite || r.file))].sort().join(', ');
     lines.push(`[peers] SKIPPED ${skipped}: ${first.what} (${peer}) is missing (${first.detail}); install: ${first.install}`);
   }
-  lines.push(`[peers] install every missing peer: ${installCommand([...byPeer.keys()].sort())} (CI=true makes a missing peer a failure)`);
+  lines.push(
+    `[peers] install every missing peer: ${installCommand([...byPeer.keys()].sort())} (CI=true makes a missing peer a failure)`,
+  );
   return lines;
 }
 

@@ -11,11 +11,18 @@ import { root } from '../package/helpers.js';
 import { readRecords, summaryLines } from './peer-summary-reporter.js';
 import { HIDE_ENV, installCommand, installHint, PEERS, probePeer, requirePeer, SKIPS_DIR_ENV, type PeerName } from './peers.js';
 
-const SUITES = ['test/interop/nginx.interop.test.ts', 'test/interop/python.interop.test.ts', 'test/e2e/chromium.test.ts', 'test/matrix/other-runtimes.test.ts'];
+const SUITES = [
+  'test/interop/nginx.interop.test.ts',
+  'test/interop/python.interop.test.ts',
+  'test/e2e/chromium.test.ts',
+  'test/matrix/other-runtimes.test.ts',
+];
 
 /** Runs vitest on `files` in a child process with `env` added (and our own CI / VITEST variables removed). */
 function runVitest(files: string[], env: Record<string, string>): { status: number | null; output: string } {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(VITEST|CI$|NODE_OPTIONS$|SOCKLINE_)/.test(key)));
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^(VITEST|CI$|NODE_OPTIONS$|SOCKLINE_)/.test(key)),
+  );
   const run = spawnSync(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--maxWorkers=1', ...files], {
     cwd: root,
     env: { ...base, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
@@ -26,7 +33,9 @@ function runVitest(files: string[], env: Record<string, string>): { status: numb
 }
 
 describe('a missing system peer', () => {
-  it('is skipped, not failed, and the run ends with one line per missing peer and its install command', { timeout: 70_000 }, () => {
+  it('is skipped, not failed, and the run ends with one line per missing peer and its install command', {
+    timeout: 70_000,
+  }, () => {
     const { status, output } = runVitest(SUITES, { [HIDE_ENV]: 'all' });
     expect(output).toMatch(/Tests\s+\d+ passed \| \d+ skipped/);
     expect(status, output).toBe(0);
@@ -42,7 +51,9 @@ describe('a missing system peer', () => {
       `[peers] SKIPPED the runtime matrix's workerd: workerd (Cloudflare Workers runtime) (workerd) ${hidden}; install: ${installHint('workerd')}`,
       '[peers] install every missing peer: apt-get install -y chromium nginx python3-websockets && npm install (CI=true makes a missing peer a failure)',
     ]);
-    expect(installHint('bun')).toMatch(/^npm install \(the bun devDependency; npm install should have installed it — the binary ships in the optional dependency @oven\/bun-/);
+    expect(installHint('bun')).toMatch(
+      /^npm install \(the bun devDependency; npm install should have installed it — the binary ships in the optional dependency @oven\/bun-/,
+    );
   });
 
   it('fails the run under CI=true, naming the peer and the command .ci/run must run', { timeout: 70_000 }, () => {
@@ -94,7 +105,9 @@ describe('requirePeer', () => {
   it('throws under CI=true', () => {
     vi.stubEnv(HIDE_ENV, 'microsocks');
     vi.stubEnv('CI', 'true');
-    expect(() => requirePeer('microsocks')).toThrow(/CI=true and microsocks \(SOCKS5 proxy\) \(microsocks\) is missing.*apt-get install -y microsocks/);
+    expect(() => requirePeer('microsocks')).toThrow(
+      /CI=true and microsocks \(SOCKS5 proxy\) \(microsocks\) is missing.*apt-get install -y microsocks/,
+    );
   });
 
   it('returns the binary of a peer that is there', () => {

@@ -51,7 +51,13 @@ interface PeerSpec {
 
 /** The first executable among `names` on PATH, /usr/sbin, /usr/bin, /sbin. */
 function findBinary(...names: string[]): Probe {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/local/sbin', '/usr/sbin', '/usr/bin', '/sbin'];
+  const dirs = [
+    ...(process.env.PATH ?? '').split(delimiter).filter(Boolean),
+    '/usr/local/sbin',
+    '/usr/sbin',
+    '/usr/bin',
+    '/sbin',
+  ];
   for (const name of names) {
     const candidates = name.startsWith('/') ? [name] : dirs.map((dir) => join(dir, name));
     for (const candidate of candidates) {
@@ -124,15 +130,55 @@ const nodeRuntime = (major: number): PeerSpec => ({
 });
 
 export const PEERS = {
-  chromium: { what: 'Debian Chromium', source: 'apt', packageName: 'chromium', probe: () => explicitPath('SOCKLINE_CHROMIUM', '/usr/bin/chromium') },
-  'firefox-esr': { what: 'Debian Firefox ESR', source: 'apt', packageName: 'firefox-esr', probe: () => explicitPath('SOCKLINE_FIREFOX', '/usr/bin/firefox-esr') },
+  chromium: {
+    what: 'Debian Chromium',
+    source: 'apt',
+    packageName: 'chromium',
+    probe: () => explicitPath('SOCKLINE_CHROMIUM', '/usr/bin/chromium'),
+  },
+  'firefox-esr': {
+    what: 'Debian Firefox ESR',
+    source: 'apt',
+    packageName: 'firefox-esr',
+    probe: () => explicitPath('SOCKLINE_FIREFOX', '/usr/bin/firefox-esr'),
+  },
   nginx: { what: 'nginx', source: 'apt', packageName: 'nginx', probe: () => findBinary('nginx') },
-  'python3-websockets': { what: 'Python websockets', source: 'apt', packageName: 'python3-websockets', probe: () => pythonModule('websockets') },
-  'python3-autobahn': { what: 'Autobahn-Python', source: 'apt', packageName: 'python3-autobahn', probe: () => pythonModule('autobahn') },
-  tinyproxy: { what: 'tinyproxy (HTTP CONNECT proxy)', source: 'apt', packageName: 'tinyproxy', probe: () => findBinary('tinyproxy') },
-  microsocks: { what: 'microsocks (SOCKS5 proxy)', source: 'apt', packageName: 'microsocks', probe: () => findBinary('microsocks') },
-  'dante-server': { what: 'Dante (SOCKS proxy, danted)', source: 'apt', packageName: 'dante-server', probe: () => findBinary('danted', 'sockd') },
-  stunnel4: { what: 'stunnel (TLS tunnel)', source: 'apt', packageName: 'stunnel4', probe: () => findBinary('stunnel4', 'stunnel') },
+  'python3-websockets': {
+    what: 'Python websockets',
+    source: 'apt',
+    packageName: 'python3-websockets',
+    probe: () => pythonModule('websockets'),
+  },
+  'python3-autobahn': {
+    what: 'Autobahn-Python',
+    source: 'apt',
+    packageName: 'python3-autobahn',
+    probe: () => pythonModule('autobahn'),
+  },
+  tinyproxy: {
+    what: 'tinyproxy (HTTP CONNECT proxy)',
+    source: 'apt',
+    packageName: 'tinyproxy',
+    probe: () => findBinary('tinyproxy'),
+  },
+  microsocks: {
+    what: 'microsocks (SOCKS5 proxy)',
+    source: 'apt',
+    packageName: 'microsocks',
+    probe: () => findBinary('microsocks'),
+  },
+  'dante-server': {
+    what: 'Dante (SOCKS proxy, danted)',
+    source: 'apt',
+    packageName: 'dante-server',
+    probe: () => findBinary('danted', 'sockd'),
+  },
+  stunnel4: {
+    what: 'stunnel (TLS tunnel)',
+    source: 'apt',
+    packageName: 'stunnel4',
+    probe: () => findBinary('stunnel4', 'stunnel'),
+  },
   tmux: { what: 'tmux', source: 'apt', packageName: 'tmux', probe: () => findBinary('tmux') },
   openssl: { what: 'the openssl CLI', source: 'apt', packageName: 'openssl', probe: () => findBinary('openssl') },
   node18: nodeRuntime(18),
@@ -144,21 +190,42 @@ export const PEERS = {
     source: 'npm',
     packageName: 'bun',
     npmNote: `the binary ships in the optional dependency ${BUN_PLATFORM}: do not --omit=optional`,
-    probe: () => npmBinary([[BUN_PLATFORM, 'bin/bun'], ['bun', 'bin/bun.exe']], 'bun'),
+    probe: () =>
+      npmBinary(
+        [
+          [BUN_PLATFORM, 'bin/bun'],
+          ['bun', 'bin/bun.exe'],
+        ],
+        'bun',
+      ),
   },
   deno: {
     what: 'Deno runtime',
     source: 'npm',
     packageName: 'deno',
     npmNote: `the binary ships in the optional dependency ${DENO_PLATFORM}: do not --omit=optional`,
-    probe: () => npmBinary([[DENO_PLATFORM, 'deno'], ['deno', 'deno']], 'deno'),
+    probe: () =>
+      npmBinary(
+        [
+          [DENO_PLATFORM, 'deno'],
+          ['deno', 'deno'],
+        ],
+        'deno',
+      ),
   },
   workerd: {
     what: 'workerd (Cloudflare Workers runtime)',
     source: 'npm',
     packageName: 'workerd',
     npmNote: `the binary ships in the optional dependency ${WORKERD_PLATFORM}: do not --omit=optional`,
-    probe: () => npmBinary([[WORKERD_PLATFORM, 'bin/workerd'], ['workerd', 'bin/workerd']], 'workerd'),
+    probe: () =>
+      npmBinary(
+        [
+          [WORKERD_PLATFORM, 'bin/workerd'],
+          ['workerd', 'bin/workerd'],
+        ],
+        'workerd',
+      ),
   },
 } satisfies Record<string, PeerSpec>;
 

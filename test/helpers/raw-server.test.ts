@@ -74,9 +74,9 @@ describe('accept() / upgradeResponse()', () => {
   });
 
   it('extra headers replace defaults in place, null removes, arrays repeat', () => {
-    expect(
-      upgradeResponse(RFC_KEY, { connection: 'keep-alive', 'Sec-WebSocket-Accept': null, 'X-A': ['1', '2'] }),
-    ).toBe('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nconnection: keep-alive\r\nX-A: 1\r\nX-A: 2\r\n\r\n');
+    expect(upgradeResponse(RFC_KEY, { connection: 'keep-alive', 'Sec-WebSocket-Accept': null, 'X-A': ['1', '2'] })).toBe(
+      'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nconnection: keep-alive\r\nX-A: 1\r\nX-A: 2\r\n\r\n',
+    );
   });
 });
 
@@ -165,9 +165,12 @@ describe('startRawServer', () => {
   });
 
   it('binds ::1 on request', async () => {
-    server = await startRawServer((socket, { key }) => {
-      socket.end(upgradeResponse(key));
-    }, { host: '::1' });
+    server = await startRawServer(
+      (socket, { key }) => {
+        socket.end(upgradeResponse(key));
+      },
+      { host: '::1' },
+    );
     expect(server.url).toBe(`ws://[::1]:${server.port}`);
     const client = new WebSocket(server.url);
     await new Promise((resolve, reject) => {

@@ -44,7 +44,6 @@ export interface RawRequest {
   headers: Record<string, string>;
 }
 
-
 /** What a script does with one connection. It runs once the client's request head has arrived. */
 export type RawScript = (socket: Socket, request: RawRequest, connection: RawConnection) => void | Promise<void>;
 
@@ -206,7 +205,9 @@ export async function startRawServer(script: RawScript, options: { host?: Loopba
 
 /** `Sec-WebSocket-Accept` for `key`: base64(SHA-1(key + GUID)) (RFC 6455 §4.2.2), computed independently of src/. */
 export function accept(key: string): string {
-  return createHash('sha1').update(key + GUID).digest('base64');
+  return createHash('sha1')
+    .update(key + GUID)
+    .digest('base64');
 }
 
 /**

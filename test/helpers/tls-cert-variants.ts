@@ -30,8 +30,21 @@ export function generateWrongHostCert(): TestCert {
   return inTempDir((dir) => {
     openssl(
       [
-        'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=other.test',
-        '-addext', 'subjectAltName=DNS:other.test', '-keyout', 'key.pem', '-out', 'cert.pem',
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=other.test',
+        '-addext',
+        'subjectAltName=DNS:other.test',
+        '-keyout',
+        'key.pem',
+        '-out',
+        'cert.pem',
       ],
       dir,
     );
@@ -48,20 +61,49 @@ export function generateExpiredCert(): TestCert {
     writeFileSync(
       join(dir, 'ca.cnf'),
       [
-        '[ca]', 'default_ca = local',
-        '[local]', 'dir = .', 'database = index.txt', 'new_certs_dir = .', 'serial = serial', 'default_md = sha256',
-        'policy = any', 'unique_subject = no',
-        '[any]', 'commonName = supplied',
-        '[ext]', 'subjectAltName = DNS:localhost,IP:127.0.0.1', 'basicConstraints = critical,CA:TRUE',
+        '[ca]',
+        'default_ca = local',
+        '[local]',
+        'dir = .',
+        'database = index.txt',
+        'new_certs_dir = .',
+        'serial = serial',
+        'default_md = sha256',
+        'policy = any',
+        'unique_subject = no',
+        '[any]',
+        'commonName = supplied',
+        '[ext]',
+        'subjectAltName = DNS:localhost,IP:127.0.0.1',
+        'basicConstraints = critical,CA:TRUE',
       ].join('\n'),
     );
     writeFileSync(join(dir, 'index.txt'), '');
     writeFileSync(join(dir, 'serial'), '01\n');
-    openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', 'key.pem', '-out', 'req.csr'], dir);
+    openssl(
+      ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', 'key.pem', '-out', 'req.csr'],
+      dir,
+    );
     openssl(
       [
-        'ca', '-selfsign', '-batch', '-notext', '-config', 'ca.cnf', '-extensions', 'ext', '-keyfile', 'key.pem',
-        '-in', 'req.csr', '-out', 'cert.pem', '-startdate', '20200101000000Z', '-enddate', '20200102000000Z',
+        'ca',
+        '-selfsign',
+        '-batch',
+        '-notext',
+        '-config',
+        'ca.cnf',
+        '-extensions',
+        'ext',
+        '-keyfile',
+        'key.pem',
+        '-in',
+        'req.csr',
+        '-out',
+        'cert.pem',
+        '-startdate',
+        '20200101000000Z',
+        '-enddate',
+        '20200102000000Z',
       ],
       dir,
     );

@@ -5,7 +5,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Socket } from '../../src/index.node.js';
 import type { SocketOptions } from '../../src/options.js';
-import { HandshakeError, InvalidArgumentError, InvalidStateError, isSocklineError, NetworkError, ProtocolError, QueueOverflowError } from '../../src/errors.js';
+import {
+  HandshakeError,
+  InvalidArgumentError,
+  InvalidStateError,
+  isSocklineError,
+  NetworkError,
+  ProtocolError,
+  QueueOverflowError,
+} from '../../src/errors.js';
 import type { SocketCloseEvent } from '../../src/events.js';
 import { frame } from '../helpers/frames.js';
 import { startRawServer, upgradeResponse, type RawScript, type RawServer } from '../helpers/raw-server.js';
@@ -27,10 +35,12 @@ afterEach(async () => {
 });
 
 /** A server that completes the handshake, then runs `after`. */
-const accepting = (after?: RawScript): RawScript => (s, request, connection) => {
-  s.write(upgradeResponse(request.key));
-  return after?.(s, request, connection);
-};
+const accepting =
+  (after?: RawScript): RawScript =>
+  (s, request, connection) => {
+    s.write(upgradeResponse(request.key));
+    return after?.(s, request, connection);
+  };
 
 /** Collect every `error` and the final `close` of a socket. */
 function watch(s: Socket): { errors: unknown[]; closed: Promise<SocketCloseEvent> } {
@@ -51,7 +61,9 @@ describe('item 1: origin', () => {
   });
 
   it('should refuse origin together with a static Origin header at construction', () => {
-    const error = catchError(() => new Socket('ws://127.0.0.1:9/', { ...QUIET, origin: 'https://a.example', headers: { origin: 'https://b.example' } }));
+    const error = catchError(
+      () => new Socket('ws://127.0.0.1:9/', { ...QUIET, origin: 'https://a.example', headers: { origin: 'https://b.example' } }),
+    );
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as Error).message).toMatch(/Origin given twice/);
   });
@@ -92,7 +104,13 @@ describe('item 6: a throwing heartbeat.isPong', () => {
     raw = await startRawServer(accepting((s) => void s.write(frame({ opcode: 0x1, payload: 'hello' }))));
     socket = new Socket(raw.url, {
       ...QUIET,
-      heartbeat: { interval: 60_000, message: 'ping', isPong: () => { throw new Error('isPong bug'); } },
+      heartbeat: {
+        interval: 60_000,
+        message: 'ping',
+        isPong: () => {
+          throw new Error('isPong bug');
+        },
+      },
     });
     const errors: unknown[] = [];
     socket.on('error', (error) => errors.push(error));
@@ -110,7 +128,12 @@ describe('item 7 and 17: tls options', () => {
     ws = await startWsServer({ tls: cert });
     socket = new Socket(ws.url, {
       ...QUIET,
-      tls: { ca: cert.cert, checkServerIdentity: () => { throw new Error('identity bug'); } },
+      tls: {
+        ca: cert.cert,
+        checkServerIdentity: () => {
+          throw new Error('identity bug');
+        },
+      },
     });
     const { errors, closed } = watch(socket);
     const event = await closed;
@@ -132,7 +155,11 @@ describe('item 7 and 17: tls options', () => {
 
   it('should not retry forever a tls option Node itself refuses (final InvalidArgumentError)', async () => {
     // An option only Node knows to be wrong (not checked by our up-front list): the attempt fails once, for good.
-    socket = new Socket('wss://127.0.0.1:9/', { ...QUIET, reconnect: { minDelay: 1, maxDelay: 1 }, tls: { ecdhCurve: 5 } as never });
+    socket = new Socket('wss://127.0.0.1:9/', {
+      ...QUIET,
+      reconnect: { minDelay: 1, maxDelay: 1 },
+      tls: { ecdhCurve: 5 } as never,
+    });
     const { errors, closed } = watch(socket);
     const event = await closed;
     expect(errors).toHaveLength(1);
@@ -143,7 +170,9 @@ describe('item 7 and 17: tls options', () => {
 
 describe('item 13: header values are never printed', () => {
   it('should name the header but not print its value', () => {
-    const error = catchError(() => new Socket('ws://127.0.0.1:9/', { ...QUIET, headers: { Authorization: 'Bearer s3cr3t-t0ken\n' } }));
+    const error = catchError(
+      () => new Socket('ws://127.0.0.1:9/', { ...QUIET, headers: { Authorization: 'Bearer s3cr3t-t0ken\n' } }),
+    );
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as Error).message).toMatch(/Authorization/);
     expect((error as Error).message).not.toContain('s3cr3t');
@@ -161,7 +190,9 @@ describe('item 18: ping() during the closing handshake', () => {
   });
 
   it('should throw InvalidStateError after the server started the closing handshake', async () => {
-    raw = await startRawServer(accepting((s) => void setTimeout(() => s.write(frame({ opcode: 0x8, payload: Buffer.from([0x03, 0xe8]) })), 50)));
+    raw = await startRawServer(
+      accepting((s) => void setTimeout(() => s.write(frame({ opcode: 0x8, payload: Buffer.from([0x03, 0xe8]) })), 50)),
+    );
     socket = new Socket(raw.url, { ...QUIET, closeTimeout: 2000 });
     await next(socket, 'open');
     const connection = await raw.nextConnection();
@@ -208,7 +239,10 @@ function catchError(fn: () => unknown): unknown {
 describe('item 14: the write buffer against a real peer that does not read', () => {
   it('should refuse at maxBufferedAmount with QueueOverflowError + drop, then emit drain, losing nothing it accepted', async () => {
     raw = await startRawServer(accepting((s) => void s.pause()));
-    socket = new Socket(raw.url, { ...QUIET, writeBuffer: { highWaterMark: 64 * 1024, lowWaterMark: 16 * 1024, maxBufferedAmount: 1024 * 1024 } });
+    socket = new Socket(raw.url, {
+      ...QUIET,
+      writeBuffer: { highWaterMark: 64 * 1024, lowWaterMark: 16 * 1024, maxBufferedAmount: 1024 * 1024 },
+    });
     await next(socket, 'open');
     const connection = await raw.nextConnection();
     const drops: unknown[] = [];

@@ -18,7 +18,13 @@ const failure = () => ({ error: new NetworkError('refused') });
 
 describe('items 5, 8, 9: reconnect callbacks and delays', () => {
   it('should treat a throwing shouldReconnect as "stop", report it, and close', async () => {
-    const { socket, s, events } = createSocket({ reconnect: { shouldReconnect: () => { throw new Error('policy bug'); } } });
+    const { socket, s, events } = createSocket({
+      reconnect: {
+        shouldReconnect: () => {
+          throw new Error('policy bug');
+        },
+      },
+    });
     await settle();
     s.last.end(failure());
     const errors = events.of('error').map(([error]) => error);
@@ -30,7 +36,15 @@ describe('items 5, 8, 9: reconnect callbacks and delays', () => {
   });
 
   it('should use minDelay when random throws, report it, and retry', async () => {
-    const { socket, s, events } = createSocket({ reconnect: { minDelay: 100, maxDelay: 1000, random: () => { throw new Error('rng bug'); } } });
+    const { socket, s, events } = createSocket({
+      reconnect: {
+        minDelay: 100,
+        maxDelay: 1000,
+        random: () => {
+          throw new Error('rng bug');
+        },
+      },
+    });
     await settle();
     s.last.end(failure());
     expect(events.of('error').map(([error]) => error.name)).toEqual(['NetworkError', 'CallbackError']);
@@ -95,7 +109,7 @@ describe('item 11: listener isolation', () => {
     }
   });
 
-  it('should rethrow an error listener\'s own error on a microtask instead of recursing', async () => {
+  it("should rethrow an error listener's own error on a microtask instead of recursing", async () => {
     const { socket, s } = createSocket();
     await settle();
     s.last.open();
@@ -148,7 +162,9 @@ describe('item 14: write high-water mark', () => {
   });
 
   it('should refuse a send with a typed error and a drop once the buffer is at maxBufferedAmount', async () => {
-    const { socket, s, events } = createSocket({ writeBuffer: { highWaterMark: 100, lowWaterMark: 10, maxBufferedAmount: 1000 } });
+    const { socket, s, events } = createSocket({
+      writeBuffer: { highWaterMark: 100, lowWaterMark: 10, maxBufferedAmount: 1000 },
+    });
     await settle();
     s.last.open();
     // One message larger than the cap is accepted while the buffer is below it.
@@ -198,7 +214,12 @@ describe('item 15: send() arguments', () => {
 
 describe('item 16: a headers provider with a throwing getter', () => {
   it('should report an InvalidArgumentError, not a plain Error', async () => {
-    const value = Object.defineProperty({}, 'X-Token', { enumerable: true, get: () => { throw new Error('getter bug'); } });
+    const value = Object.defineProperty({}, 'X-Token', {
+      enumerable: true,
+      get: () => {
+        throw new Error('getter bug');
+      },
+    });
     const { socket, events } = createSocket({ headers: () => value, reconnect: { maxRetries: 0 } });
     await settle();
     const [error] = events.of('error')[0];
@@ -223,9 +244,21 @@ describe('item 19: options and URLs', () => {
   });
 
   it('should turn a throwing getter or a Proxy trap in the options into InvalidArgumentError', () => {
-    const getter = Object.defineProperty({}, 'fragmentSize', { enumerable: true, get: () => { throw new Error('getter bug'); } });
+    const getter = Object.defineProperty({}, 'fragmentSize', {
+      enumerable: true,
+      get: () => {
+        throw new Error('getter bug');
+      },
+    });
     expect(() => createSocket(getter, { raw: true })).toThrow(InvalidArgumentError);
-    const proxy = new Proxy({}, { ownKeys: () => { throw new Error('trap bug'); } });
+    const proxy = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('trap bug');
+        },
+      },
+    );
     expect(() => createSocket(proxy, { raw: true })).toThrow(InvalidArgumentError);
   });
 

@@ -65,21 +65,25 @@ async function exercise(ws: WebSocket, binaryBytes = 4 * 1024 * 1024): Promise<v
 }
 
 describe('ws server with perMessageDeflate, every combination', () => {
-  it.each(WS_DEFLATE_COMBINATIONS.map((c) => [c.name, c] as const))('%s', async (_name, { options }) => {
-    peer = await startWsDeflatePeer(options);
-    const { ws, header } = await connect(peer.url('/combo'));
-    const server = await peer.opened();
-    expect(server.extensions).toMatch(/^permessage-deflate/);
-    expect(header).toBe(server.extensions);
-    const expected: string[] = [];
-    if (options.serverNoContextTakeover) expected.push('server_no_context_takeover');
-    if (options.clientNoContextTakeover) expected.push('client_no_context_takeover');
-    if (options.serverMaxWindowBits !== undefined) expected.push(`server_max_window_bits=${options.serverMaxWindowBits}`);
-    if (options.clientMaxWindowBits !== undefined) expected.push(`client_max_window_bits=${options.clientMaxWindowBits}`);
-    for (const param of expected) expect(header).toContain(param);
-    // 1 MiB here (64 combinations); the Python peers below go to 4 MiB.
-    await exercise(ws, 1024 * 1024);
-  }, 30_000);
+  it.each(WS_DEFLATE_COMBINATIONS.map((c) => [c.name, c] as const))(
+    '%s',
+    async (_name, { options }) => {
+      peer = await startWsDeflatePeer(options);
+      const { ws, header } = await connect(peer.url('/combo'));
+      const server = await peer.opened();
+      expect(server.extensions).toMatch(/^permessage-deflate/);
+      expect(header).toBe(server.extensions);
+      const expected: string[] = [];
+      if (options.serverNoContextTakeover) expected.push('server_no_context_takeover');
+      if (options.clientNoContextTakeover) expected.push('client_no_context_takeover');
+      if (options.serverMaxWindowBits !== undefined) expected.push(`server_max_window_bits=${options.serverMaxWindowBits}`);
+      if (options.clientMaxWindowBits !== undefined) expected.push(`client_max_window_bits=${options.clientMaxWindowBits}`);
+      for (const param of expected) expect(header).toContain(param);
+      // 1 MiB here (64 combinations); the Python peers below go to 4 MiB.
+      await exercise(ws, 1024 * 1024);
+    },
+    30_000,
+  );
 });
 
 describe('Python websockets (Debian python3-websockets)', () => {
@@ -97,10 +101,15 @@ describe('Python websockets (Debian python3-websockets)', () => {
   }, 30_000);
 
   it('no context takeover both ways, server window 9', async () => {
-    peer = await startPythonDeflatePeer({ server_no_context_takeover: true, client_no_context_takeover: true, server_max_window_bits: 9 });
+    peer = await startPythonDeflatePeer({
+      server_no_context_takeover: true,
+      client_no_context_takeover: true,
+      server_max_window_bits: 9,
+    });
     const { ws } = await connect(peer.url('/strict'));
     const server = await peer.opened();
-    for (const param of ['server_no_context_takeover', 'client_no_context_takeover', 'server_max_window_bits=9']) expect(server.extensions).toContain(param);
+    for (const param of ['server_no_context_takeover', 'client_no_context_takeover', 'server_max_window_bits=9'])
+      expect(server.extensions).toContain(param);
     await exercise(ws);
   }, 30_000);
 });
@@ -118,9 +127,16 @@ describe('Autobahn|Python (Debian python3-autobahn)', () => {
 
   it('grants the server_no_context_takeover and window the client asks for, and asks the client for the same', async () => {
     peer = await startAutobahnDeflatePeer({ request_no_context_takeover: true, request_max_window_bits: 10 });
-    const { ws, header } = await connect(peer.url('/strict'), { perMessageDeflate: { serverNoContextTakeover: true, serverMaxWindowBits: 10 } });
+    const { ws, header } = await connect(peer.url('/strict'), {
+      perMessageDeflate: { serverNoContextTakeover: true, serverMaxWindowBits: 10 },
+    });
     await peer.opened();
-    for (const param of ['server_no_context_takeover', 'client_no_context_takeover', 'server_max_window_bits=10', 'client_max_window_bits=10']) {
+    for (const param of [
+      'server_no_context_takeover',
+      'client_no_context_takeover',
+      'server_max_window_bits=10',
+      'client_max_window_bits=10',
+    ]) {
       expect(header).toContain(param);
     }
     await exercise(ws);

@@ -110,7 +110,9 @@ class OpenReports {
 }
 
 /** The `ws` server with `perMessageDeflate: options` (threshold 0 unless given), echoing. */
-export async function startWsDeflatePeer(options: PerMessageDeflateOptions = { threshold: 0 }): Promise<DeflatePeer & { server: WsServer }> {
+export async function startWsDeflatePeer(
+  options: PerMessageDeflateOptions = { threshold: 0 },
+): Promise<DeflatePeer & { server: WsServer }> {
   const reports = new OpenReports();
   // ws's `extensions` getter gives only names: take the header line the server wrote into its 101.
   const sent = new WeakMap<IncomingMessage, string>();
@@ -122,7 +124,9 @@ export async function startWsDeflatePeer(options: PerMessageDeflateOptions = { t
     const line = headers.find((h) => /^sec-websocket-extensions:/i.test(h));
     if (line !== undefined) sent.set(request, line.slice(line.indexOf(':') + 1).trim());
   });
-  const { version } = JSON.parse(readFileSync(fileURLToPath(import.meta.resolve('ws/package.json')), 'utf8')) as { version: string };
+  const { version } = JSON.parse(readFileSync(fileURLToPath(import.meta.resolve('ws/package.json')), 'utf8')) as {
+    version: string;
+  };
   return {
     name: 'ws',
     version: `ws ${version}`,
@@ -144,7 +148,13 @@ export interface PythonDeflateConfig {
 
 /** Python `websockets` with compression, as a child process. */
 export function startPythonDeflatePeer(config?: PythonDeflateConfig): Promise<DeflatePeer> {
-  return startPythonPeer('python-websockets', 'websockets', './python_deflate_server.py', config, (v) => `websockets ${v} (${PYTHON})`);
+  return startPythonPeer(
+    'python-websockets',
+    'websockets',
+    './python_deflate_server.py',
+    config,
+    (v) => `websockets ${v} (${PYTHON})`,
+  );
 }
 
 /** Autobahn's PerMessageDeflateOfferAccept arguments. */
@@ -157,10 +167,22 @@ export interface AutobahnDeflateConfig {
 
 /** Autobahn|Python with permessage-deflate, as a child process. */
 export function startAutobahnDeflatePeer(config?: AutobahnDeflateConfig): Promise<DeflatePeer> {
-  return startPythonPeer('autobahn-python', 'autobahn', './autobahn_deflate_server.py', config, (v) => `autobahn ${v} (${PYTHON})`);
+  return startPythonPeer(
+    'autobahn-python',
+    'autobahn',
+    './autobahn_deflate_server.py',
+    config,
+    (v) => `autobahn ${v} (${PYTHON})`,
+  );
 }
 
-async function startPythonPeer(name: string, module: string, script: string, config: object | undefined, version: (v: string) => string): Promise<DeflatePeer> {
+async function startPythonPeer(
+  name: string,
+  module: string,
+  script: string,
+  config: object | undefined,
+  version: (v: string) => string,
+): Promise<DeflatePeer> {
   const probe = spawnSync(PYTHON, ['-c', `import ${module}; print(${module}.__version__)`], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
     const detail = probe.error ? `${PYTHON}: ${probe.error.message}` : (probe.stderr.trim().split('\n').pop() ?? 'import failed');
@@ -177,7 +199,13 @@ async function startPythonPeer(name: string, module: string, script: string, con
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`the ${name} server exited (${code}) before listening: ${stderr}`)));
     createInterface({ input: child.stdout }).on('line', (line) => {
-      const event = JSON.parse(line) as { event: string; port: number; version: string; path: string; extensions: string | string[] | null };
+      const event = JSON.parse(line) as {
+        event: string;
+        port: number;
+        version: string;
+        path: string;
+        extensions: string | string[] | null;
+      };
       if (event.event === 'listening') resolve(event);
       else if (event.event === 'open') {
         const extensions = Array.isArray(event.extensions) ? event.extensions.join(', ') : (event.extensions ?? '');

@@ -76,19 +76,23 @@ function expectNegotiated(client: Client): void {
 }
 
 describe('sockline against the ws server with perMessageDeflate, every combination', () => {
-  it.each(WS_DEFLATE_COMBINATIONS.map((c) => [c.name, c] as const))('%s', async (_name, { options }) => {
-    peer = await startWsDeflatePeer(options);
-    const client = await connect(peer.url('/combo'));
-    const server = await peer.opened();
-    expectNegotiated(client);
-    expect(client.socket.extensions).toBe(server.extensions);
-    const agreed = client.socket.handshake!.perMessageDeflate!;
-    expect(agreed.serverNoContextTakeover).toBe(!!options.serverNoContextTakeover);
-    expect(agreed.clientNoContextTakeover).toBe(!!options.clientNoContextTakeover);
-    expect(agreed.serverMaxWindowBits).toBe(options.serverMaxWindowBits ?? 15);
-    expect(agreed.clientMaxWindowBits).toBe(options.clientMaxWindowBits ?? 15);
-    await exercise(client, MiB);
-  }, 60_000);
+  it.each(WS_DEFLATE_COMBINATIONS.map((c) => [c.name, c] as const))(
+    '%s',
+    async (_name, { options }) => {
+      peer = await startWsDeflatePeer(options);
+      const client = await connect(peer.url('/combo'));
+      const server = await peer.opened();
+      expectNegotiated(client);
+      expect(client.socket.extensions).toBe(server.extensions);
+      const agreed = client.socket.handshake!.perMessageDeflate!;
+      expect(agreed.serverNoContextTakeover).toBe(!!options.serverNoContextTakeover);
+      expect(agreed.clientNoContextTakeover).toBe(!!options.clientNoContextTakeover);
+      expect(agreed.serverMaxWindowBits).toBe(options.serverMaxWindowBits ?? 15);
+      expect(agreed.clientMaxWindowBits).toBe(options.clientMaxWindowBits ?? 15);
+      await exercise(client, MiB);
+    },
+    60_000,
+  );
 });
 
 describe('sockline against Python websockets (Debian python3-websockets)', () => {
@@ -103,7 +107,11 @@ describe('sockline against Python websockets (Debian python3-websockets)', () =>
   }, 60_000);
 
   it('no context takeover both ways, server window 9', async () => {
-    peer = await startPythonDeflatePeer({ server_no_context_takeover: true, client_no_context_takeover: true, server_max_window_bits: 9 });
+    peer = await startPythonDeflatePeer({
+      server_no_context_takeover: true,
+      client_no_context_takeover: true,
+      server_max_window_bits: 9,
+    });
     const client = await connect(peer.url('/strict'));
     await peer.opened();
     expectNegotiated(client);
@@ -138,7 +146,9 @@ describe('sockline against Autobahn|Python (Debian python3-autobahn)', () => {
 
   it('grants server_no_context_takeover and the window asked for, and asks the same of the client', async () => {
     peer = await startAutobahnDeflatePeer({ request_no_context_takeover: true, request_max_window_bits: 10 });
-    const client = await connect(peer.url('/strict'), { perMessageDeflate: { serverNoContextTakeover: true, serverMaxWindowBits: 10 } });
+    const client = await connect(peer.url('/strict'), {
+      perMessageDeflate: { serverNoContextTakeover: true, serverMaxWindowBits: 10 },
+    });
     await peer.opened();
     expectNegotiated(client);
     expect(client.socket.handshake!.perMessageDeflate).toEqual({

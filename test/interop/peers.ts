@@ -66,7 +66,11 @@ class CloseReports {
   get(id: string, timeoutMs: number): Promise<ReceivedClose> {
     const report = this.#reports.get(id);
     if (report) return Promise.resolve(report);
-    return withTimeout(new Promise<ReceivedClose>((resolve) => this.#waiting.set(id, resolve)), timeoutMs, `the server's report of the close on connection ${id}`);
+    return withTimeout(
+      new Promise<ReceivedClose>((resolve) => this.#waiting.set(id, resolve)),
+      timeoutMs,
+      `the server's report of the close on connection ${id}`,
+    );
   }
 }
 
@@ -90,7 +94,9 @@ function onWsConnection(ws: WebSocket, requestUrl: string | undefined, reports: 
       return;
     }
     // Cut on character boundaries for text, anywhere for binary, as the Python peer does.
-    const parts = isBinary ? thirds(message) : thirds([...message.toString('utf8')]).map((chars) => Buffer.from(chars.join(''), 'utf8'));
+    const parts = isBinary
+      ? thirds(message)
+      : thirds([...message.toString('utf8')]).map((chars) => Buffer.from(chars.join(''), 'utf8'));
     parts.forEach((part, i) => ws.send(part, { binary: isBinary, fin: i === parts.length - 1 }));
   });
 }
@@ -108,7 +114,9 @@ export async function startWsPeer(): Promise<Peer & { server: WsServer }> {
     handleProtocols: (offered) => SUPPORTED_PROTOCOLS.find((p) => offered.has(p)) ?? false,
     onConnection: (ws, request) => onWsConnection(ws, request.url, reports),
   });
-  const { version } = JSON.parse(readFileSync(fileURLToPath(import.meta.resolve('ws/package.json')), 'utf8')) as { version: string };
+  const { version } = JSON.parse(readFileSync(fileURLToPath(import.meta.resolve('ws/package.json')), 'utf8')) as {
+    version: string;
+  };
   return {
     name: 'ws',
     version: `ws ${version}`,
@@ -127,7 +135,10 @@ const PYTHON = '/usr/bin/python3';
 export async function startPythonPeer(): Promise<Peer> {
   const probe = spawnSync(PYTHON, ['-c', 'import websockets; print(websockets.__version__)'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
-    throw missingPeer('Python websockets', probe.error ? `${PYTHON}: ${probe.error.message}` : probe.stderr.trim().split('\n').pop() ?? 'import failed');
+    throw missingPeer(
+      'Python websockets',
+      probe.error ? `${PYTHON}: ${probe.error.message}` : (probe.stderr.trim().split('\n').pop() ?? 'import failed'),
+    );
   }
   const script = fileURLToPath(new URL('./python_echo_server.py', import.meta.url));
   const child = spawn(PYTHON, ['-u', script], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -138,7 +149,14 @@ export async function startPythonPeer(): Promise<Peer> {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`the Python server exited (${code}) before listening: ${stderr}`)));
     createInterface({ input: child.stdout }).on('line', (line) => {
-      const event = JSON.parse(line) as { event: string; port: number; version: string; id: string; code: number; reason: string };
+      const event = JSON.parse(line) as {
+        event: string;
+        port: number;
+        version: string;
+        id: string;
+        code: number;
+        reason: string;
+      };
       if (event.event === 'listening') resolve(event);
       else if (event.event === 'closed') reports.add(event.id, { code: event.code, reason: event.reason });
     });
@@ -203,7 +221,9 @@ function canConnect(port: number): Promise<boolean> {
 /** nginx as a reverse proxy (config: test/interop/nginx.conf) in front of a `ws` peer. */
 export async function startNginxPeer(): Promise<Peer> {
   const binary = nginxBinary();
-  const version = spawnSync(binary, ['-v'], { encoding: 'utf8' }).stderr.trim().replace(/^nginx version: /, '');
+  const version = spawnSync(binary, ['-v'], { encoding: 'utf8' })
+    .stderr.trim()
+    .replace(/^nginx version: /, '');
   const upstream = await startWsPeer();
   const template = readFileSync(fileURLToPath(new URL('./nginx.conf', import.meta.url)), 'utf8');
   const prefix = mkdtempSync(join(tmpdir(), 'sockline-nginx-'));
@@ -213,13 +233,21 @@ export async function startNginxPeer(): Promise<Peer> {
     // The free port may be taken between the probe and nginx's bind: try a few.
     for (let attempt = 1; attempt <= 3 && !child; attempt++) {
       port = await freePort();
-      const config = template.replaceAll('{{PREFIX}}', prefix).replaceAll('{{PORT}}', String(port)).replaceAll('{{UPSTREAM_PORT}}', String(upstream.server.port));
+      const config = template
+        .replaceAll('{{PREFIX}}', prefix)
+        .replaceAll('{{PORT}}', String(port))
+        .replaceAll('{{UPSTREAM_PORT}}', String(upstream.server.port));
       writeFileSync(join(prefix, 'nginx.conf'), config);
-      const started = spawn(binary, ['-e', join(prefix, 'error.log'), '-c', join(prefix, 'nginx.conf'), '-p', prefix, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const started = spawn(
+        binary,
+        ['-e', join(prefix, 'error.log'), '-c', join(prefix, 'nginx.conf'), '-p', prefix, '-g', 'daemon off;'],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
       let stderr = '';
       started.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
       const deadline = Date.now() + 10_000;
-      while (Date.now() < deadline && started.exitCode === null && !(await canConnect(port))) await new Promise((r) => setTimeout(r, 50));
+      while (Date.now() < deadline && started.exitCode === null && !(await canConnect(port)))
+        await new Promise((r) => setTimeout(r, 50));
       if (started.exitCode === null && (await canConnect(port))) {
         child = started;
         break;

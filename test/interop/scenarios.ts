@@ -141,14 +141,17 @@ export function defineInteropSuite(title: string, start: () => Promise<Peer>): v
       await started?.close();
     });
 
-    it.each(['text', 'binary'] as const)(`echoes %s messages of ${SIZES.map((s) => (s >= MiB ? `${s / MiB} MiB` : s)).join(', ')} bytes`, async (kind) => {
-      const client = connect(peer.url(`/echo?id=${nextId()}`));
-      await client.opened;
-      const payloads = SIZES.map((size) => (kind === 'text' ? textOfBytes(size) : bytesOf(size)));
-      for (const payload of payloads) client.socket.send(payload);
-      for (const payload of payloads) expectSame(await client.next(), payload);
-      await closeClean(client);
-    });
+    it.each(['text', 'binary'] as const)(
+      `echoes %s messages of ${SIZES.map((s) => (s >= MiB ? `${s / MiB} MiB` : s)).join(', ')} bytes`,
+      async (kind) => {
+        const client = connect(peer.url(`/echo?id=${nextId()}`));
+        await client.opened;
+        const payloads = SIZES.map((size) => (kind === 'text' ? textOfBytes(size) : bytesOf(size)));
+        for (const payload of payloads) client.socket.send(payload);
+        for (const payload of payloads) expectSame(await client.next(), payload);
+        await closeClean(client);
+      },
+    );
 
     it('the peer reassembles fragmented sends (fragmentSize), including UTF-8 split inside characters', async () => {
       const client = connect(peer.url(`/echo?id=${nextId()}`), { fragmentSize: 1000 });

@@ -7,7 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Socket } from '../../src/index.node.js';
 import type { SocketCloseEvent } from '../../src/events.js';
 import { withTimeout } from '../helpers/test-server.js';
-import { activeResources, collect, fdCount, heapUsed, increase, MiB, processListeners, startEchoServer, type EchoServer } from './helpers.js';
+import {
+  activeResources,
+  collect,
+  fdCount,
+  heapUsed,
+  increase,
+  MiB,
+  processListeners,
+  startEchoServer,
+  type EchoServer,
+} from './helpers.js';
 
 const CONNECTIONS = 1_000;
 const MESSAGES = 100;
@@ -49,7 +59,8 @@ function start(c: number): Run {
       for (let i = 0; i < MESSAGES; i++) socket.send(message(c, i));
     });
     void closed.then((event) => {
-      if (received < MESSAGES) reject(new Error(`connection ${c} closed after ${received} messages: ${event.code} ${event.error?.message ?? ''}`));
+      if (received < MESSAGES)
+        reject(new Error(`connection ${c} closed after ${received} messages: ${event.code} ${event.error?.message ?? ''}`));
     });
   });
   return { socket, done, closed };

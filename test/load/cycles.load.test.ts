@@ -9,7 +9,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Socket } from '../../src/index.node.js';
 import type { SocketCloseEvent } from '../../src/events.js';
 import { withTimeout } from '../helpers/test-server.js';
-import { activeResources, collect, fdCount, heapUsed, inBatches, increase, MiB, processListeners, startEchoServer, type EchoServer } from './helpers.js';
+import {
+  activeResources,
+  collect,
+  fdCount,
+  heapUsed,
+  inBatches,
+  increase,
+  MiB,
+  processListeners,
+  startEchoServer,
+  type EchoServer,
+} from './helpers.js';
 
 const CYCLES = 10_000;
 const CONCURRENCY = 50;

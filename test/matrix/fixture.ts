@@ -107,9 +107,17 @@ function writeConditionProbe(dir: string, map: Record<string, unknown>): void {
     const safe = condition.replace(/\W/g, '_');
     writeFileSync(join(dir, `${safe}.mjs`), `export const condition = ${JSON.stringify(condition)};\n`);
     writeFileSync(join(dir, `${safe}.cjs`), `exports.condition = ${JSON.stringify(condition)};\n`);
-    exports[condition] = typeof target === 'object' ? { import: `./${safe}.mjs`, require: `./${safe}.cjs` } : condition === 'require' ? `./${safe}.cjs` : `./${safe}.mjs`;
+    exports[condition] =
+      typeof target === 'object'
+        ? { import: `./${safe}.mjs`, require: `./${safe}.cjs` }
+        : condition === 'require'
+          ? `./${safe}.cjs`
+          : `./${safe}.mjs`;
   }
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'condition-probe', version: '1.0.0', exports: { '.': exports } }, null, 2));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'condition-probe', version: '1.0.0', exports: { '.': exports } }, null, 2),
+  );
 }
 
 /** workerd's config: the worker, its modules, and outbound network to loopback ("local") for the test servers. */
@@ -119,10 +127,16 @@ const COMPATIBILITY_DATE = '2026-11-01';
 export const WORKERD_CONDITIONS = ['workerd', 'worker', 'browser', 'import', 'default'];
 
 /** The first entry of an exports map (`.`) whose condition is in `conditions`, taking `import` branches. */
-export function resolveConditions(map: Record<string, unknown>, conditions: readonly string[]): { condition: string; file: string } {
+export function resolveConditions(
+  map: Record<string, unknown>,
+  conditions: readonly string[],
+): { condition: string; file: string } {
   for (const [condition, target] of Object.entries(map)) {
     if (!conditions.includes(condition)) continue;
-    const file = typeof target === 'string' ? target : (target as { import?: string; default?: string }).import ?? (target as { default?: string }).default;
+    const file =
+      typeof target === 'string'
+        ? target
+        : ((target as { import?: string; default?: string }).import ?? (target as { default?: string }).default);
     if (file) return { condition, file: file.replace(/^\.\//, '') };
   }
   throw new Error(`no condition of ${conditions.join(', ')} in the exports map`);
@@ -168,7 +182,14 @@ function transpile(source: string): string {
 
 function contentKey(): string {
   const hash = createHash('sha256');
-  const files = ['package.json', ...readdirSync(join(root, 'dist')).sort().map((f) => `dist/${f}`), ...Object.values(SCENARIO_SOURCES), 'test/matrix/fixture.ts'];
+  const files = [
+    'package.json',
+    ...readdirSync(join(root, 'dist'))
+      .sort()
+      .map((f) => `dist/${f}`),
+    ...Object.values(SCENARIO_SOURCES),
+    'test/matrix/fixture.ts',
+  ];
   for (const file of files) hash.update(file).update(readFileSync(join(root, file)));
   return hash.digest('hex').slice(0, 16);
 }
@@ -184,7 +205,9 @@ export function matrixFixture(): Fixture {
   assertBuilt();
   const dir = join(tmpdir(), `sockline-matrix-${contentKey()}`);
   if (!existsSync(join(dir, 'ready'))) build(dir);
-  const pkg = JSON.parse(readFileSync(join(dir, 'node_modules/sockline/package.json'), 'utf8')) as { exports: Record<string, unknown> };
+  const pkg = JSON.parse(readFileSync(join(dir, 'node_modules/sockline/package.json'), 'utf8')) as {
+    exports: Record<string, unknown>;
+  };
   return { dir, exports: pkg.exports };
 }
 
@@ -195,7 +218,11 @@ function build(dir: string): void {
   try {
     // --ignore-scripts: `prepare` would rebuild dist/; npm test built it already.
     const packed = JSON.parse(
-      execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+      execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
     ) as { filename: string }[];
     const tarball = join(work, packed[0]!.filename);
     execFileSync('tar', ['-xzf', tarball, '-C', pkgDir, '--strip-components=1']);
@@ -204,15 +231,32 @@ function build(dir: string): void {
     const { version } = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string };
     writeFileSync(
       join(work, 'package.json'),
-      JSON.stringify({ name: 'sockline-matrix-app', private: true, type: 'module', dependencies: { sockline: version, 'condition-probe': '1.0.0' } }, null, 2),
+      JSON.stringify(
+        {
+          name: 'sockline-matrix-app',
+          private: true,
+          type: 'module',
+          dependencies: { sockline: version, 'condition-probe': '1.0.0' },
+        },
+        null,
+        2,
+      ),
     );
     // Deno: use this node_modules as it is, never download.
     writeFileSync(join(work, 'deno.json'), JSON.stringify({ nodeModulesDir: 'manual', lock: false }, null, 2));
-    writeConditionProbe(join(work, 'node_modules/condition-probe'), JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).exports['.']);
+    writeConditionProbe(
+      join(work, 'node_modules/condition-probe'),
+      JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).exports['.'],
+    );
     for (const [file, source] of Object.entries(SCENARIO_SOURCES)) writeFileSync(join(work, file), transpile(source));
     for (const [file, text] of Object.entries(ENTRIES)) writeFileSync(join(work, file), text);
-    const probeMap = (JSON.parse(readFileSync(join(work, 'node_modules/condition-probe/package.json'), 'utf8')) as { exports: { '.': Record<string, unknown> } }).exports['.'];
-    const map = (JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { exports: { '.': Record<string, unknown> } }).exports['.'];
+    const probeMap = (
+      JSON.parse(readFileSync(join(work, 'node_modules/condition-probe/package.json'), 'utf8')) as {
+        exports: { '.': Record<string, unknown> };
+      }
+    ).exports['.'];
+    const map = (JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { exports: { '.': Record<string, unknown> } })
+      .exports['.'];
     writeFileSync(join(work, 'workerd.capnp'), workerdConfig(map, probeMap));
     writeFileSync(join(work, 'ready'), new Date().toISOString());
     try {

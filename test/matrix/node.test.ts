@@ -27,7 +27,9 @@ describe('the Node versions of the matrix', () => {
   it.skipIf(!node18.ok)('include the engines floor: node18 is an 18.x at or above package.json engines (>=18.17)', () => {
     const { engines } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } };
     expect(engines.node).toBe('>=18.17');
-    const [major, minor] = run((node18 as { path: string }).path, 'process.versions.node').split('.').map(Number);
+    const [major, minor] = run((node18 as { path: string }).path, 'process.versions.node')
+      .split('.')
+      .map(Number);
     expect(major).toBe(18);
     expect(minor).toBeGreaterThanOrEqual(17);
   });

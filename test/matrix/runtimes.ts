@@ -36,7 +36,11 @@ const RUN_TIMEOUT_MS = 60_000;
 /** Runs a runtime on an entry of the fixture; resolves with its MATRIX_RESULT line. Bounded by RUN_TIMEOUT_MS. */
 function runProcess(argv: string[], cwd: string, env: Record<string, string> = {}): Promise<MatrixRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(argv[0]!, argv.slice(1), {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
@@ -58,7 +62,8 @@ const nodeTargets = (major: 18 | 20 | 22 | 24): MatrixTarget[] =>
     runtime: `node${major}` as PeerName,
     module,
     how: module === 'ESM' ? '`import`' : '`require`',
-    run: (bin, fixture, config) => runProcess([bin, module === 'ESM' ? 'esm.mjs' : 'cjs.cjs', JSON.stringify(config)], fixture.dir),
+    run: (bin, fixture, config) =>
+      runProcess([bin, module === 'ESM' ? 'esm.mjs' : 'cjs.cjs', JSON.stringify(config)], fixture.dir),
   }));
 
 /** Deno: only what the scenario needs (loopback network, the fixture's files); a cache dir inside the fixture's. */
@@ -85,7 +90,8 @@ export const TARGETS: MatrixTarget[] = [
       runtime: 'bun',
       module,
       how: module === 'ESM' ? '`import`' : '`require`',
-      run: (bin, fixture, config) => runProcess([bin, module === 'ESM' ? 'esm.mjs' : 'cjs.cjs', JSON.stringify(config)], fixture.dir),
+      run: (bin, fixture, config) =>
+        runProcess([bin, module === 'ESM' ? 'esm.mjs' : 'cjs.cjs', JSON.stringify(config)], fixture.dir),
     }),
   ),
   {
@@ -94,7 +100,10 @@ export const TARGETS: MatrixTarget[] = [
     module: 'ESM',
     how: "`import 'npm:sockline'`, local node_modules",
     run: (bin, fixture, config) =>
-      runProcess([bin, ...denoArgs('deno-npm.mjs', config)], fixture.dir, { DENO_DIR: join(fixture.dir, '.deno'), DENO_NO_UPDATE_CHECK: '1' }),
+      runProcess([bin, ...denoArgs('deno-npm.mjs', config)], fixture.dir, {
+        DENO_DIR: join(fixture.dir, '.deno'),
+        DENO_NO_UPDATE_CHECK: '1',
+      }),
   },
   {
     id: 'deno-bare',
@@ -102,7 +111,10 @@ export const TARGETS: MatrixTarget[] = [
     module: 'ESM',
     how: "`import 'sockline'` via package.json",
     run: (bin, fixture, config) =>
-      runProcess([bin, ...denoArgs('esm.mjs', config)], fixture.dir, { DENO_DIR: join(fixture.dir, '.deno'), DENO_NO_UPDATE_CHECK: '1' }),
+      runProcess([bin, ...denoArgs('esm.mjs', config)], fixture.dir, {
+        DENO_DIR: join(fixture.dir, '.deno'),
+        DENO_NO_UPDATE_CHECK: '1',
+      }),
   },
   {
     id: 'deno-browser-build',
@@ -110,7 +122,10 @@ export const TARGETS: MatrixTarget[] = [
     module: 'ESM',
     how: 'the browser build imported by its path',
     run: (bin, fixture, config) =>
-      runProcess([bin, ...denoArgs('deno-browser.mjs', config)], fixture.dir, { DENO_DIR: join(fixture.dir, '.deno'), DENO_NO_UPDATE_CHECK: '1' }),
+      runProcess([bin, ...denoArgs('deno-browser.mjs', config)], fixture.dir, {
+        DENO_DIR: join(fixture.dir, '.deno'),
+        DENO_NO_UPDATE_CHECK: '1',
+      }),
   },
   {
     id: 'workerd',
@@ -147,7 +162,10 @@ async function runWorkerd(bin: string, fixture: Fixture, config: MatrixConfig): 
   const map = fixture.exports['.'] as Record<string, unknown>;
   const { condition, file } = resolveConditions(map, WORKERD_CONDITIONS);
   const port = await freePort();
-  const child = spawn(bin, ['serve', 'workerd.capnp', '--socket-addr', `http=127.0.0.1:${port}`], { cwd: fixture.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin, ['serve', 'workerd.capnp', '--socket-addr', `http=127.0.0.1:${port}`], {
+    cwd: fixture.dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (text: string) => (output = (output + text).slice(-8000)));
   child.stderr.setEncoding('utf8').on('data', (text: string) => (output = (output + text).slice(-8000)));
@@ -166,7 +184,11 @@ async function runWorkerd(bin: string, fixture: Fixture, config: MatrixConfig): 
     const text = await response.text();
     if (!response.ok) throw new Error(`workerd answered ${response.status}: ${text}\n${output}`);
     const run = JSON.parse(text) as MatrixRun;
-    return { ...run, runtime: `workerd ${workerdVersion(bin)}`, condition: `${condition} (as wrangler resolves: ${WORKERD_CONDITIONS.join(', ')})` };
+    return {
+      ...run,
+      runtime: `workerd ${workerdVersion(bin)}`,
+      condition: `${condition} (as wrangler resolves: ${WORKERD_CONDITIONS.join(', ')})`,
+    };
   } finally {
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);

@@ -161,7 +161,12 @@ function nodeOnly(api: MatrixApi, config: MatrixConfig): Promise<NodeOnlyOptions
   try {
     socket = open(api, `${config.wsUrl}/headers`, { headers: { 'x-sockline-matrix': 'yes' } });
   } catch (error) {
-    return Promise.resolve({ headers: false, ping: false, handshake: false, refused: `${(error as Error).name}: ${(error as Error).message}` });
+    return Promise.resolve({
+      headers: false,
+      ping: false,
+      handshake: false,
+      refused: `${(error as Error).name}: ${(error as Error).message}`,
+    });
   }
   return bounded('Node-only options', config.timeoutMs, (done) => {
     const result: NodeOnlyOptions = { headers: false, ping: false, handshake: false, refused: null };

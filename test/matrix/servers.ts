@@ -19,7 +19,10 @@ export async function startMatrixServers(): Promise<MatrixServers> {
     let head = '';
     socket.on('data', (chunk) => {
       head += chunk.toString('latin1');
-      if (head.includes('\r\n\r\n')) socket.end('HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: 9\r\nConnection: close\r\n\r\nForbidden');
+      if (head.includes('\r\n\r\n'))
+        socket.end(
+          'HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: 9\r\nConnection: close\r\n\r\nForbidden',
+        );
     });
   });
   await new Promise<void>((resolve, reject_) => {

@@ -57,7 +57,12 @@ export function recordBrowserPage(id: string, runtime: string, how: string, buil
     how,
     condition: '(page)',
     build,
-    nodeOnly: { headers: false, ping: false, handshake: false, refused: 'Node-only options throw InvalidArgumentError in browsers' },
+    nodeOnly: {
+      headers: false,
+      ping: false,
+      handshake: false,
+      refused: 'Node-only options throw InvalidArgumentError in browsers',
+    },
     failed: failedTests,
   });
 }
@@ -105,25 +110,29 @@ export function defineMatrixSuite(title: string, targets: readonly (MatrixTarget
 
     for (const target of targets) {
       const peer = peers.get(target.runtime)!;
-      it.skipIf(peer.skip)(`${target.id} (${target.how}): the shared scenario, from the packed package`, { timeout: 90_000 }, async () => {
-        const run = await target.run(peer.path!, fixture!, {
-          wsUrl: servers!.ws.url,
-          rejectUrl: servers!.rejectUrl,
-          id: `${target.id}-${process.pid}-${Date.now()}`,
-          timeoutMs: 10_000,
-        });
-        const recorded = writeResult(target, run);
-        const { nodeOnly, ...rest } = run.result;
-        expect(rest).toEqual(MATRIX_EXPECTED);
-        expect(run.condition).toMatch(target.expect.condition);
-        expect(recorded.build).toBe(target.expect.build);
-        if (target.expect.nodeOnly === 'refused') {
-          expect(nodeOnly).toMatchObject({ headers: false, ping: false, handshake: false });
-          expect(nodeOnly.refused).toMatch(/^InvalidArgumentError: Option headers is not supported in browsers/);
-        } else {
-          expect(nodeOnly).toEqual(target.expect.nodeOnly);
-        }
-      });
+      it.skipIf(peer.skip)(
+        `${target.id} (${target.how}): the shared scenario, from the packed package`,
+        { timeout: 90_000 },
+        async () => {
+          const run = await target.run(peer.path!, fixture!, {
+            wsUrl: servers!.ws.url,
+            rejectUrl: servers!.rejectUrl,
+            id: `${target.id}-${process.pid}-${Date.now()}`,
+            timeoutMs: 10_000,
+          });
+          const recorded = writeResult(target, run);
+          const { nodeOnly, ...rest } = run.result;
+          expect(rest).toEqual(MATRIX_EXPECTED);
+          expect(run.condition).toMatch(target.expect.condition);
+          expect(recorded.build).toBe(target.expect.build);
+          if (target.expect.nodeOnly === 'refused') {
+            expect(nodeOnly).toMatchObject({ headers: false, ping: false, handshake: false });
+            expect(nodeOnly.refused).toMatch(/^InvalidArgumentError: Option headers is not supported in browsers/);
+          } else {
+            expect(nodeOnly).toEqual(target.expect.nodeOnly);
+          }
+        },
+      );
     }
   });
 }

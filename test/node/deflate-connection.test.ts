@@ -14,7 +14,15 @@ import { createZlibCodec } from '../../src/node/zlib-codec.js';
 import { ClientConnection } from '../../src/protocol/connection.js';
 import type { DeflateCodec } from '../../src/protocol/deflate-codec.js';
 import { resolvePerMessageDeflate, type PerMessageDeflateOptions } from '../../src/protocol/permessage-deflate.js';
-import { accept, decodeFrame, frame, startRawServer, upgradeResponse, type ClientFrame, type RawServer } from '../helpers/raw-server.js';
+import {
+  accept,
+  decodeFrame,
+  frame,
+  startRawServer,
+  upgradeResponse,
+  type ClientFrame,
+  type RawServer,
+} from '../helpers/raw-server.js';
 import { open } from './transport-harness.js';
 
 const sha1 = (input: string): Uint8Array => createHash('sha1').update(input).digest();
@@ -30,18 +38,24 @@ function countingCodec(): DeflateCodec & { inflaters: number; deflaters: number;
     createInflater(params: Parameters<DeflateCodec['createInflater']>[0]) {
       counts.inflaters++;
       const inflater = real.createInflater(params);
-      return { inflate: inflater.inflate.bind(inflater), close: () => {
-        counts.closed++;
-        inflater.close();
-      } };
+      return {
+        inflate: inflater.inflate.bind(inflater),
+        close: () => {
+          counts.closed++;
+          inflater.close();
+        },
+      };
     },
     createDeflater(params: Parameters<DeflateCodec['createDeflater']>[0]) {
       counts.deflaters++;
       const deflater = real.createDeflater(params);
-      return { deflate: deflater.deflate.bind(deflater), close: () => {
-        counts.closed++;
-        deflater.close();
-      } };
+      return {
+        deflate: deflater.deflate.bind(deflater),
+        close: () => {
+          counts.closed++;
+          deflater.close();
+        },
+      };
     },
   });
 }
@@ -54,12 +68,25 @@ interface Run {
   frames(): ClientFrame[];
 }
 
-function connect(answer: string | undefined, options: PerMessageDeflateOptions | boolean = true, codec: DeflateCodec = createZlibCodec(), maxPayload = MiB): Run {
+function connect(
+  answer: string | undefined,
+  options: PerMessageDeflateOptions | boolean = true,
+  codec: DeflateCodec = createZlibCodec(),
+  maxPayload = MiB,
+): Run {
   const written: Buffer[] = [];
   const messages: (string | Uint8Array)[] = [];
   const settings = resolvePerMessageDeflate(options);
   const connection = new ClientConnection(
-    { url: new URL('ws://vector.test/'), protocols: [], headers: {}, origin: undefined, maxPayload, sha1, deflate: settings ? { settings, codec } : undefined },
+    {
+      url: new URL('ws://vector.test/'),
+      protocols: [],
+      headers: {},
+      origin: undefined,
+      maxPayload,
+      sha1,
+      deflate: settings ? { settings, codec } : undefined,
+    },
     { write: (bytes) => written.push(Buffer.from(bytes)), end: () => {} },
     { onOpen: () => {}, onMessage: (data) => messages.push(data), onPing: () => {}, onPong: () => {} },
   );
@@ -67,7 +94,10 @@ function connect(answer: string | undefined, options: PerMessageDeflateOptions |
   const request = (written.shift() as Buffer).toString('latin1');
   const ext = answer === undefined ? '' : `Sec-WebSocket-Extensions: ${answer}\r\n`;
   connection.receiveData(
-    Buffer.from(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept(connection.key)}\r\n${ext}\r\n`, 'latin1'),
+    Buffer.from(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept(connection.key)}\r\n${ext}\r\n`,
+      'latin1',
+    ),
   );
   return {
     connection,
@@ -99,7 +129,12 @@ describe('RFC 7692 §7.2.3 byte vectors, received', () => {
 
   it('"Hello" compressed in one frame: c1 07 f2 48 cd c9 c9 07 00 (§7.2.3.1)', () => {
     const run = connect('permessage-deflate');
-    expect(run.connection.handshake?.perMessageDeflate).toEqual({ serverNoContextTakeover: false, clientNoContextTakeover: false, serverMaxWindowBits: 15, clientMaxWindowBits: 15 });
+    expect(run.connection.handshake?.perMessageDeflate).toEqual({
+      serverNoContextTakeover: false,
+      clientNoContextTakeover: false,
+      serverMaxWindowBits: 15,
+      clientMaxWindowBits: 15,
+    });
     run.connection.receiveData(hex('c1 07 f2 48 cd c9 c9 07 00'));
     expect(run.messages).toEqual(['Hello']);
   });
@@ -166,19 +201,24 @@ describe('framing rules with permessage-deflate negotiated', () => {
   it('corrupt DEFLATE data: 1007 (as ws: "data within a message that was not consistent with the type", RFC 6455 §7.4.1)', () =>
     failsWith('c1 04 ff ff ff ff', 1007));
   it('invalid UTF-8 after inflation: 1007', () => {
-    const bad = zlib.deflateRawSync(Buffer.from([0x48, 0xc3, 0x28]), { finishFlush: zlib.constants.Z_SYNC_FLUSH }).subarray(0, -4);
+    const bad = zlib
+      .deflateRawSync(Buffer.from([0x48, 0xc3, 0x28]), { finishFlush: zlib.constants.Z_SYNC_FLUSH })
+      .subarray(0, -4);
     failsWith(serverFrame(0xc1, bad).toString('hex'), 1007);
   });
   it('the same invalid bytes in a compressed BINARY message are data', () => {
     const run = connect('permessage-deflate');
-    const bytes = zlib.deflateRawSync(Buffer.from([0x48, 0xc3, 0x28]), { finishFlush: zlib.constants.Z_SYNC_FLUSH }).subarray(0, -4);
+    const bytes = zlib
+      .deflateRawSync(Buffer.from([0x48, 0xc3, 0x28]), { finishFlush: zlib.constants.Z_SYNC_FLUSH })
+      .subarray(0, -4);
     run.connection.receiveData(serverFrame(0xc2, bytes));
     expect(run.messages).toEqual([new Uint8Array([0x48, 0xc3, 0x28])]);
   });
 });
 
 describe('what the client sends', () => {
-  const inflate = (payload: Buffer): Buffer => zlib.inflateRawSync(Buffer.concat([payload, hex('0000ffff')]), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  const inflate = (payload: Buffer): Buffer =>
+    zlib.inflateRawSync(Buffer.concat([payload, hex('0000ffff')]), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
 
   it('compresses messages of threshold bytes and more with RSV1; smaller ones and control frames go uncompressed', () => {
     const run = connect('permessage-deflate', { threshold: 100 });
@@ -278,29 +318,33 @@ describe('bombs, end to end over TCP', () => {
   it.each([
     ['1 MiB (the compressed frame is already over it)', MiB],
     ['4 MiB (the frame fits; the inflater stops at 4 MiB + 1 byte)', 4 * MiB],
-  ])('a message inflating to 2 GiB with maxPayload %s → 1009', async (_title, maxPayload) => {
-    const payload = bomb(2 * 1024 * MiB);
-    expect(payload.length).toBeLessThan(4 * MiB);
-    server = await startRawServer((socket, request) => {
-      socket.write(upgradeResponse(request.key, { 'Sec-WebSocket-Extensions': 'permessage-deflate' }));
-      socket.write(frame({ opcode: 0x2, rsv: RSV1, payload }));
-    });
-    global.gc?.();
-    const before = process.memoryUsage.rss();
-    const harness = open(server.url, { maxPayload, perMessageDeflate: true });
-    const info = await harness.closed;
-    const growth = process.memoryUsage.rss() - before;
-    expect(harness.messages).toEqual([]);
-    expect(info.error).toBeInstanceOf(ProtocolError);
-    expect((info.error as ProtocolError).closeCode).toBe(1009);
-    // 1 MiB: refused from the frame header (compressed length over maxPayload); 4 MiB: by the inflater's limit.
-    if (maxPayload === MiB) expect(info.error?.message).not.toContain('inflated');
-    else expect(info.error?.message).toBe(`message too big - over ${maxPayload} bytes inflated - max payload ${maxPayload}`);
-    console.log(`bomb, maxPayload ${maxPayload / MiB} MiB: RSS grew by ${(growth / MiB).toFixed(1)} MiB`);
-    const peer = await server.nextConnection(5_000);
-    const close = decodeFrame(await peer.allReceived())?.frame;
-    expect(close?.opcode).toBe(0x8);
-    expect(close?.payload.readUInt16BE(0)).toBe(1009);
-    expect(growth, `RSS grew by ${(growth / MiB).toFixed(1)} MiB`).toBeLessThan(RSS_BOUND);
-  }, 30_000);
+  ])(
+    'a message inflating to 2 GiB with maxPayload %s → 1009',
+    async (_title, maxPayload) => {
+      const payload = bomb(2 * 1024 * MiB);
+      expect(payload.length).toBeLessThan(4 * MiB);
+      server = await startRawServer((socket, request) => {
+        socket.write(upgradeResponse(request.key, { 'Sec-WebSocket-Extensions': 'permessage-deflate' }));
+        socket.write(frame({ opcode: 0x2, rsv: RSV1, payload }));
+      });
+      global.gc?.();
+      const before = process.memoryUsage.rss();
+      const harness = open(server.url, { maxPayload, perMessageDeflate: true });
+      const info = await harness.closed;
+      const growth = process.memoryUsage.rss() - before;
+      expect(harness.messages).toEqual([]);
+      expect(info.error).toBeInstanceOf(ProtocolError);
+      expect((info.error as ProtocolError).closeCode).toBe(1009);
+      // 1 MiB: refused from the frame header (compressed length over maxPayload); 4 MiB: by the inflater's limit.
+      if (maxPayload === MiB) expect(info.error?.message).not.toContain('inflated');
+      else expect(info.error?.message).toBe(`message too big - over ${maxPayload} bytes inflated - max payload ${maxPayload}`);
+      console.log(`bomb, maxPayload ${maxPayload / MiB} MiB: RSS grew by ${(growth / MiB).toFixed(1)} MiB`);
+      const peer = await server.nextConnection(5_000);
+      const close = decodeFrame(await peer.allReceived())?.frame;
+      expect(close?.opcode).toBe(0x8);
+      expect(close?.payload.readUInt16BE(0)).toBe(1009);
+      expect(growth, `RSS grew by ${(growth / MiB).toFixed(1)} MiB`).toBeLessThan(RSS_BOUND);
+    },
+    30_000,
+  );
 });

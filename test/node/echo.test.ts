@@ -14,7 +14,10 @@ function pattern(size: number, seed: number): Uint8Array {
 function textOf(size: number): string {
   // Mixed 1-4 byte characters, cut to exactly `size` UTF-16 units where possible, to exercise UTF-8 paths.
   const unit = 'aé€😀';
-  return unit.repeat(Math.ceil(size / unit.length) + 1).slice(0, size).replace(/[\ud800-\udbff]$/, 'x');
+  return unit
+    .repeat(Math.ceil(size / unit.length) + 1)
+    .slice(0, size)
+    .replace(/[\ud800-\udbff]$/, 'x');
 }
 
 describe.each([
@@ -88,7 +91,9 @@ describe.each([
   it('a server-initiated close code and reason reach the client, which echoes them', async () => {
     const { client, ws, done } = await pair();
     onTestFinished(done);
-    const serverSaw = new Promise<[number, string]>((resolve) => ws.once('close', (code, reason) => resolve([code, reason.toString()])));
+    const serverSaw = new Promise<[number, string]>((resolve) =>
+      ws.once('close', (code, reason) => resolve([code, reason.toString()])),
+    );
     ws.close(4321, 'server says bye');
     expect(await client.closed).toEqual({ code: 4321, reason: 'server says bye', wasClean: true });
     expect((await serverSaw)[0]).toBe(4321);
@@ -97,7 +102,9 @@ describe.each([
   it('a client-initiated close code and reason reach the server', async () => {
     const { client, ws, done } = await pair();
     onTestFinished(done);
-    const serverSaw = new Promise<[number, string]>((resolve) => ws.once('close', (code, reason) => resolve([code, reason.toString()])));
+    const serverSaw = new Promise<[number, string]>((resolve) =>
+      ws.once('close', (code, reason) => resolve([code, reason.toString()])),
+    );
     client.transport.close(3001, 'client says bye');
     expect(await serverSaw).toEqual([3001, 'client says bye']);
     expect(await client.closed).toMatchObject({ code: 3001, wasClean: true });

@@ -52,7 +52,9 @@ describe('HTTP proxy refusals', () => {
     const { info, error } = await attempt(`http://127.0.0.1:${peer.port}`);
     expect(error).toBeInstanceOf(HandshakeError);
     expect(error).toMatchObject({ reason: 'proxy', status, proxyFailure: 'refused' });
-    expect(error.message).toContain(`Proxy http://127.0.0.1:${peer.port} refused to open a tunnel to 127.0.0.1:9: ${status} ${text}`);
+    expect(error.message).toContain(
+      `Proxy http://127.0.0.1:${peer.port} refused to open a tunnel to 127.0.0.1:9: ${status} ${text}`,
+    );
     expect(defaultShouldReconnect({ lastClose: info, attempt: 1, wasOpen: false })).toBe(retryable);
     expect(await settled(peer)).toBe(0);
   });
@@ -90,7 +92,9 @@ describe('a proxy that hangs up before its answer is complete fails at once', ()
     const { error, ms } = await attempt(`http://127.0.0.1:${peer.port}`);
     expect(error).toBeInstanceOf(HandshakeError);
     expect(error).toMatchObject({ reason: 'proxy', proxyFailure: 'closed' });
-    expect(error.message).toBe(`Proxy http://127.0.0.1:${peer.port} closed the connection before answering CONNECT 127.0.0.1:9 (nothing received)`);
+    expect(error.message).toBe(
+      `Proxy http://127.0.0.1:${peer.port} closed the connection before answering CONNECT 127.0.0.1:9 (nothing received)`,
+    );
     expect(ms).toBeLessThan(5000);
     expect(await settled(peer)).toBe(0);
   });

@@ -23,26 +23,100 @@ async function against(script: RawScript, overrides = {}) {
 }
 
 describe('handshake rejections destroy the connection with a typed HandshakeError', () => {
-  const cases: { name: string; reason: string; status?: number; response: (key: string) => string; protocols?: string[]; message: RegExp }[] = [
-    { name: 'wrong Sec-WebSocket-Accept', reason: 'accept', response: () => upgradeResponse('dGhlIHNhbXBsZSBub25jZQ=='), message: /Accept/ },
-    { name: 'missing Sec-WebSocket-Accept', reason: 'accept', response: (k) => upgradeResponse(k, { 'Sec-WebSocket-Accept': null }), message: /Accept/ },
+  const cases: {
+    name: string;
+    reason: string;
+    status?: number;
+    response: (key: string) => string;
+    protocols?: string[];
+    message: RegExp;
+  }[] = [
+    {
+      name: 'wrong Sec-WebSocket-Accept',
+      reason: 'accept',
+      response: () => upgradeResponse('dGhlIHNhbXBsZSBub25jZQ=='),
+      message: /Accept/,
+    },
+    {
+      name: 'missing Sec-WebSocket-Accept',
+      reason: 'accept',
+      response: (k) => upgradeResponse(k, { 'Sec-WebSocket-Accept': null }),
+      message: /Accept/,
+    },
     { name: 'missing Upgrade', reason: 'upgrade', response: (k) => upgradeResponse(k, { Upgrade: null }), message: /Upgrade/ },
     { name: 'Upgrade: h2c', reason: 'upgrade', response: (k) => upgradeResponse(k, { Upgrade: 'h2c' }), message: /h2c/ },
-    { name: 'missing Connection', reason: 'connection', response: (k) => upgradeResponse(k, { Connection: null }), message: /Connection/ },
-    { name: 'Connection: keep-alive only', reason: 'connection', response: (k) => upgradeResponse(k, { Connection: 'keep-alive' }), message: /keep-alive/ },
-    { name: '200 OK', reason: 'status', status: 200, response: () => 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi', message: /200/ },
-    { name: '302 redirect', reason: 'status', status: 302, response: () => 'HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\n\r\n', message: /302/ },
-    { name: '503', reason: 'status', status: 503, response: () => 'HTTP/1.1 503 Service Unavailable\r\nRetry-After: 3\r\nContent-Length: 0\r\n\r\n', message: /503/ },
-    { name: 'unoffered subprotocol', reason: 'subprotocol', response: (k) => upgradeResponse(k, { 'Sec-WebSocket-Protocol': 'evil' }), message: /evil/ },
-    { name: 'no subprotocol when one was offered', reason: 'subprotocol', protocols: ['chat'], response: (k) => upgradeResponse(k), message: /chat/ },
-    { name: 'a subprotocol we did not offer among offered ones', reason: 'subprotocol', protocols: ['chat'], response: (k) => upgradeResponse(k, { 'Sec-WebSocket-Protocol': 'superchat' }), message: /superchat/ },
+    {
+      name: 'missing Connection',
+      reason: 'connection',
+      response: (k) => upgradeResponse(k, { Connection: null }),
+      message: /Connection/,
+    },
+    {
+      name: 'Connection: keep-alive only',
+      reason: 'connection',
+      response: (k) => upgradeResponse(k, { Connection: 'keep-alive' }),
+      message: /keep-alive/,
+    },
+    {
+      name: '200 OK',
+      reason: 'status',
+      status: 200,
+      response: () => 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi',
+      message: /200/,
+    },
+    {
+      name: '302 redirect',
+      reason: 'status',
+      status: 302,
+      response: () => 'HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\n\r\n',
+      message: /302/,
+    },
+    {
+      name: '503',
+      reason: 'status',
+      status: 503,
+      response: () => 'HTTP/1.1 503 Service Unavailable\r\nRetry-After: 3\r\nContent-Length: 0\r\n\r\n',
+      message: /503/,
+    },
+    {
+      name: 'unoffered subprotocol',
+      reason: 'subprotocol',
+      response: (k) => upgradeResponse(k, { 'Sec-WebSocket-Protocol': 'evil' }),
+      message: /evil/,
+    },
+    {
+      name: 'no subprotocol when one was offered',
+      reason: 'subprotocol',
+      protocols: ['chat'],
+      response: (k) => upgradeResponse(k),
+      message: /chat/,
+    },
+    {
+      name: 'a subprotocol we did not offer among offered ones',
+      reason: 'subprotocol',
+      protocols: ['chat'],
+      response: (k) => upgradeResponse(k, { 'Sec-WebSocket-Protocol': 'superchat' }),
+      message: /superchat/,
+    },
     // permessage-deflate is offered by default since issue 12: an extension nobody offered instead.
-    { name: 'unoffered extension', reason: 'extension', response: (k) => upgradeResponse(k, { 'Sec-WebSocket-Extensions': 'x-webkit-deflate-frame' }), message: /x-webkit-deflate-frame/ },
-    { name: 'garbage instead of HTTP', reason: 'malformed', response: () => 'SSH-2.0-OpenSSH_9.2\r\n\r\n', message: /Malformed HTTP response/ },
+    {
+      name: 'unoffered extension',
+      reason: 'extension',
+      response: (k) => upgradeResponse(k, { 'Sec-WebSocket-Extensions': 'x-webkit-deflate-frame' }),
+      message: /x-webkit-deflate-frame/,
+    },
+    {
+      name: 'garbage instead of HTTP',
+      reason: 'malformed',
+      response: () => 'SSH-2.0-OpenSSH_9.2\r\n\r\n',
+      message: /Malformed HTTP response/,
+    },
   ];
 
   it.each(cases)('$name → HandshakeError($reason)', async ({ reason, status, response, protocols, message }) => {
-    const { client, info, connection } = await against((socket, req) => void socket.write(response(req.key)), { protocols: protocols ?? [] });
+    const { client, info, connection } = await against((socket, req) => void socket.write(response(req.key)), {
+      protocols: protocols ?? [],
+    });
     expect(client.log).toEqual(['close']);
     expect(info.code).toBe(1006);
     expect(info.wasClean).toBe(false);
@@ -89,7 +163,13 @@ describe('handshake rejections destroy the connection with a typed HandshakeErro
 
   it('a 101 with frames in the same TCP packet → open, then the messages in order', async () => {
     server = await startRawServer((socket, req) => {
-      socket.write(Buffer.concat([Buffer.from(upgradeResponse(req.key)), frame({ opcode: 1, payload: 'first' }), frame({ opcode: 2, payload: 'second' })]));
+      socket.write(
+        Buffer.concat([
+          Buffer.from(upgradeResponse(req.key)),
+          frame({ opcode: 1, payload: 'first' }),
+          frame({ opcode: 2, payload: 'second' }),
+        ]),
+      );
     });
     const client = open(server.url);
     await client.opened;
@@ -112,14 +192,29 @@ describe('frame violations fail the connection with the right close code', () =>
     { name: 'ping of 126 bytes', frames: [frame({ opcode: 9, payload: new Uint8Array(126) })], code: 1002 },
     { name: 'fragmented ping', frames: [frame({ opcode: 9, fin: false, payload: 'a' })], code: 1002 },
     { name: 'continuation without a start', frames: [frame({ opcode: 0, payload: 'x' })], code: 1002 },
-    { name: 'new text frame inside a fragmented message', frames: [frame({ opcode: 1, fin: false, payload: 'a' }), frame({ opcode: 1, payload: 'b' })], code: 1002 },
+    {
+      name: 'new text frame inside a fragmented message',
+      frames: [frame({ opcode: 1, fin: false, payload: 'a' }), frame({ opcode: 1, payload: 'b' })],
+      code: 1002,
+    },
     { name: '64-bit length with the top bit set', frames: [Buffer.from('827f8000000000000001', 'hex')], code: 1002 },
     { name: 'invalid UTF-8 text', frames: [frame({ opcode: 1, payload: Uint8Array.of(0x48, 0xc3, 0x28) })], code: 1007 },
-    { name: 'invalid UTF-8 split across fragments', frames: [frame({ opcode: 1, fin: false, payload: Uint8Array.of(0xce, 0xba, 0xe1) }), frame({ opcode: 0, payload: Uint8Array.of(0xbd, 0xff) })], code: 1007 },
+    {
+      name: 'invalid UTF-8 split across fragments',
+      frames: [
+        frame({ opcode: 1, fin: false, payload: Uint8Array.of(0xce, 0xba, 0xe1) }),
+        frame({ opcode: 0, payload: Uint8Array.of(0xbd, 0xff) }),
+      ],
+      code: 1007,
+    },
     { name: 'close code 1005 on the wire', frames: [frame({ opcode: 8, payload: Uint8Array.of(0x03, 0xed) })], code: 1002 },
     { name: 'close code 999', frames: [frame({ opcode: 8, payload: Uint8Array.of(0x03, 0xe7) })], code: 1002 },
     { name: '1-byte close payload', frames: [frame({ opcode: 8, payload: Uint8Array.of(0x03) })], code: 1002 },
-    { name: 'close reason that is not UTF-8', frames: [frame({ opcode: 8, payload: Uint8Array.of(0x03, 0xe8, 0xff) })], code: 1007 },
+    {
+      name: 'close reason that is not UTF-8',
+      frames: [frame({ opcode: 8, payload: Uint8Array.of(0x03, 0xe8, 0xff) })],
+      code: 1007,
+    },
     { name: 'message over maxPayload', frames: [frame({ opcode: 2, payload: new Uint8Array(2048) })], code: 1009 },
   ];
 

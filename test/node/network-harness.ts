@@ -77,7 +77,10 @@ export function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T
 
 /** Every proxy variable unset, so the machine's own settings cannot leak into a test. */
 export const NO_PROXY_ENV: Record<string, undefined> = Object.fromEntries(
-  ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY', 'no_proxy', 'NO_PROXY'].map((n) => [n, undefined]),
+  ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY', 'no_proxy', 'NO_PROXY'].map((n) => [
+    n,
+    undefined,
+  ]),
 );
 
 /** A raw TCP peer on loopback whose script gets every connection and the bytes it received so far. */
@@ -92,7 +95,9 @@ export interface ScriptedPeer {
   close(): Promise<void>;
 }
 
-export async function startScriptedPeer(onData: (socket: NetSocket, received: Buffer, index: number) => void): Promise<ScriptedPeer> {
+export async function startScriptedPeer(
+  onData: (socket: NetSocket, received: Buffer, index: number) => void,
+): Promise<ScriptedPeer> {
   const sockets = new SocketTracker();
   const received: Buffer[] = [];
   let connections = 0;
@@ -244,12 +249,30 @@ export async function startDante(): Promise<Daemon> {
     'user.privileged: root',
     'user.unprivileged: nobody',
     // dante's parser wants each rule keyword on its own line.
-    'client pass {', '  from: 127.0.0.0/8 to: 127.0.0.0/8', '  log: connect error', '}',
-    'socks pass {', '  from: 127.0.0.0/8 to: 127.0.0.0/8', '  command: connect', '  log: connect error', '}',
-    'socks block {', '  from: 0.0.0.0/0 to: 0.0.0.0/0', '  log: connect error', '}',
+    'client pass {',
+    '  from: 127.0.0.0/8 to: 127.0.0.0/8',
+    '  log: connect error',
+    '}',
+    'socks pass {',
+    '  from: 127.0.0.0/8 to: 127.0.0.0/8',
+    '  command: connect',
+    '  log: connect error',
+    '}',
+    'socks block {',
+    '  from: 0.0.0.0/0 to: 0.0.0.0/0',
+    '  log: connect error',
+    '}',
   ];
   writeFileSync(join(dir, 'danted.conf'), config.join('\n') + '\n');
-  return startDaemon('danted', binary, ['-f', join(dir, 'danted.conf'), '-p', join(dir, 'danted.pid'), '-N', '1'], port, 'socks4', dir, logFile);
+  return startDaemon(
+    'danted',
+    binary,
+    ['-f', join(dir, 'danted.conf'), '-p', join(dir, 'danted.pid'), '-N', '1'],
+    port,
+    'socks4',
+    dir,
+    logFile,
+  );
 }
 
 /** stunnel4 on loopback: TLS in front of `targetPort` (an HTTPS proxy in front of tinyproxy). */
@@ -275,7 +298,12 @@ export async function startStunnel(targetPort: number, cert: { cert: string; key
  * A scripted SOCKS4/4a server (dante speaks SOCKS4 but not 4a): parses the request, connects to loopback only
  * (`localhost` → 127.0.0.1), answers 90 and pipes. Records every request's user id and name.
  */
-export async function startScriptedSocks4(): Promise<{ port: number; url: string; requests: { userId: string; name: string | undefined; port: number }[]; close(): Promise<void> }> {
+export async function startScriptedSocks4(): Promise<{
+  port: number;
+  url: string;
+  requests: { userId: string; name: string | undefined; port: number }[];
+  close(): Promise<void>;
+}> {
   const sockets = new SocketTracker();
   const requests: { userId: string; name: string | undefined; port: number }[] = [];
   const server = createServer((client) => {

@@ -49,14 +49,20 @@ describe('proxy URLs are checked at construction', () => {
 
   it('a broken proxy URL in the environment names the variable', () => {
     const make = () =>
-      withEnv({ ...NO_PROXY_ENV, HTTPS_PROXY: 'http://alice:S3cr3t%@127.0.0.1:3128' }, () => new Socket('wss://127.0.0.1:1/', { reconnect: false }));
+      withEnv(
+        { ...NO_PROXY_ENV, HTTPS_PROXY: 'http://alice:S3cr3t%@127.0.0.1:3128' },
+        () => new Socket('wss://127.0.0.1:1/', { reconnect: false }),
+      );
     expect(make).toThrow(InvalidArgumentError);
     expect(make).toThrow('Invalid environment variable HTTPS_PROXY: the credentials');
     expect(make).not.toThrow(/S3cr3t/);
   });
 
   it('proxy: false ignores even a broken environment', () => {
-    const socket = withEnv({ ...NO_PROXY_ENV, HTTP_PROXY: 'http://a%zz@x' }, () => new Socket('ws://127.0.0.1:1/', { proxy: false, reconnect: false }));
+    const socket = withEnv(
+      { ...NO_PROXY_ENV, HTTP_PROXY: 'http://a%zz@x' },
+      () => new Socket('ws://127.0.0.1:1/', { proxy: false, reconnect: false }),
+    );
     socket.on('error', () => {});
     socket.close();
   });
@@ -67,7 +73,9 @@ describe('failures inside socket listeners become typed errors', () => {
     ['minVersion: "bogus"', { minVersion: 'bogus' }],
     ['ca: 5', { ca: 5 }],
   ])('tls { %s }, with or without a proxy → InvalidArgumentError from the constructor, before any connection', (_, tls) => {
-    expect(() => new Socket('wss://127.0.0.1:1/', { proxy: 'http://127.0.0.1:9', tls: tls as never, reconnect: true })).toThrow(InvalidArgumentError);
+    expect(() => new Socket('wss://127.0.0.1:1/', { proxy: 'http://127.0.0.1:9', tls: tls as never, reconnect: true })).toThrow(
+      InvalidArgumentError,
+    );
     expect(() => new Socket('wss://127.0.0.1:1/', { tls: tls as never, reconnect: true })).toThrow(/^Invalid option tls\./);
   });
 
@@ -161,7 +169,11 @@ describe('a proxy that never answers', () => {
 describe('TLS callbacks that throw', () => {
   it('a throwing pskCallback fails the attempt with a NetworkError', async () => {
     const { createServer } = await import('node:tls');
-    const tlsServer = createServer({ pskCallback: () => Buffer.from('0123456789abcdef'), ciphers: 'PSK-AES128-CBC-SHA256', maxVersion: 'TLSv1.2' });
+    const tlsServer = createServer({
+      pskCallback: () => Buffer.from('0123456789abcdef'),
+      ciphers: 'PSK-AES128-CBC-SHA256',
+      maxVersion: 'TLSv1.2',
+    });
     tlsServer.on('tlsClientError', () => {});
     await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
     try {
@@ -169,7 +181,14 @@ describe('TLS callbacks that throw', () => {
       const pskCallback = () => {
         throw new Error('psk exploded');
       };
-      const { closed } = drive(`wss://127.0.0.1:${port}/`, { tls: { pskCallback, ciphers: 'PSK-AES128-CBC-SHA256', maxVersion: 'TLSv1.2', checkServerIdentity: () => undefined } as never });
+      const { closed } = drive(`wss://127.0.0.1:${port}/`, {
+        tls: {
+          pskCallback,
+          ciphers: 'PSK-AES128-CBC-SHA256',
+          maxVersion: 'TLSv1.2',
+          checkServerIdentity: () => undefined,
+        } as never,
+      });
       expect((await closed).error).toBeInstanceOf(NetworkError);
     } finally {
       await new Promise((r) => tlsServer.close(r));

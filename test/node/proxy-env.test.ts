@@ -2,7 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { parseIPv6, parseIp } from '../../src/node/ip-address.js';
-import { bypassesProxy, isLoopbackHost, parseNoProxy, proxyFromEnvironment, readProxyEnvironment } from '../../src/node/proxy-env.js';
+import {
+  bypassesProxy,
+  isLoopbackHost,
+  parseNoProxy,
+  proxyFromEnvironment,
+  readProxyEnvironment,
+} from '../../src/node/proxy-env.js';
 import { parseProxyUrl } from '../../src/node/proxy-url.js';
 
 const pick = (env: Record<string, string>, url: string) => {
@@ -42,7 +48,9 @@ describe('which variable applies', () => {
 
   it('an invalid value throws naming the variable', () => {
     expect(() => readProxyEnvironment({ all_proxy: 'gopher://x:1' })).toThrow(InvalidArgumentError);
-    expect(() => readProxyEnvironment({ all_proxy: 'gopher://x:1' })).toThrow('Invalid environment variable all_proxy: unsupported scheme');
+    expect(() => readProxyEnvironment({ all_proxy: 'gopher://x:1' })).toThrow(
+      'Invalid environment variable all_proxy: unsupported scheme',
+    );
   });
 });
 
@@ -124,7 +132,14 @@ describe('NO_PROXY', () => {
 describe('proxy URLs', () => {
   it('parses every kind, decodes credentials and hides them in `shown`', () => {
     const p = parseProxyUrl('socks5h://al%40ice:p%3Ass@[::1]:1080', 'option proxy');
-    expect(p).toMatchObject({ kind: 'socks5h', host: '::1', port: 1080, username: 'al@ice', password: 'p:ss', shown: 'socks5h://***@[::1]:1080' });
+    expect(p).toMatchObject({
+      kind: 'socks5h',
+      host: '::1',
+      port: 1080,
+      username: 'al@ice',
+      password: 'p:ss',
+      shown: 'socks5h://***@[::1]:1080',
+    });
     for (const kind of ['http', 'https', 'socks5', 'socks5h', 'socks4', 'socks4a']) {
       expect(parseProxyUrl(`${kind}://h:1`, 'x').kind).toBe(kind);
     }
@@ -160,7 +175,8 @@ describe('IP literals', () => {
     expect(parseIPv6('1::')).toBe(1n << 112n);
     expect(parseIPv6('::ffff:1.2.3.4')).toBe((0xffffn << 32n) | 0x01020304n);
     expect(parseIPv6('1:2:3:4:5:6:7:8')).toBe(0x00010002000300040005000600070008n);
-    for (const bad of ['1:2:3:4:5:6:7:8:9', '1::2::3', '12345::', ':::', '1:2:3:4:5:6:7', 'g::1']) expect(parseIPv6(bad)).toBeUndefined();
+    for (const bad of ['1:2:3:4:5:6:7:8:9', '1::2::3', '12345::', ':::', '1:2:3:4:5:6:7', 'g::1'])
+      expect(parseIPv6(bad)).toBeUndefined();
     expect(parseIp('01.2.3.4')).toBeUndefined();
     expect(parseIp('256.1.1.1')).toBeUndefined();
   });

@@ -32,7 +32,11 @@ afterAll(async () => {
 });
 
 /** Open through the given options, echo one message, close; returns the handshake info's proxy. */
-async function echoThrough(url: string, options: Parameters<typeof drive>[1], make = () => drive(url, options)): Promise<string | undefined> {
+async function echoThrough(
+  url: string,
+  options: Parameters<typeof drive>[1],
+  make = () => drive(url, options),
+): Promise<string | undefined> {
   const { socket, opened, closed } = make();
   const outcome = await Promise.race([opened.then(() => 'open'), closed.then((c) => c.error ?? new Error(`closed ${c.code}`))]);
   if (outcome !== 'open') throw outcome;
@@ -61,7 +65,9 @@ describe.runIf(peerAvailable('tinyproxy'))('tinyproxy (HTTP CONNECT)', () => {
   it('ws: and wss: through the proxy option', async () => {
     const before = connects(proxy);
     expect(await echoThrough(ws.url, { proxy: proxy.url })).toBe(proxy.url);
-    expect(await echoThrough(wss.url.replace('127.0.0.1', 'localhost'), { proxy: proxy.url, tls: { ca: cert.cert } })).toBe(proxy.url);
+    expect(await echoThrough(wss.url.replace('127.0.0.1', 'localhost'), { proxy: proxy.url, tls: { ca: cert.cert } })).toBe(
+      proxy.url,
+    );
     expect(connects(proxy)).toBeGreaterThan(before);
   });
 
@@ -80,7 +86,11 @@ describe.runIf(peerAvailable('tinyproxy'))('tinyproxy (HTTP CONNECT)', () => {
     const env = { ...NO_PROXY_ENV, NO_PROXY: '<-loopback>' };
     expect(await echoThrough(ws.url, {}, () => withEnv({ ...env, HTTP_PROXY: proxy.url }, () => drive(ws.url)))).toBe(proxy.url);
     expect(
-      await echoThrough(wss.url, {}, () => withEnv({ ...env, https_proxy: authProxy.url.replace('//', '//alice:s3cret@') }, () => drive(wss.url, { tls: { ca: cert.cert } }))),
+      await echoThrough(wss.url, {}, () =>
+        withEnv({ ...env, https_proxy: authProxy.url.replace('//', '//alice:s3cret@') }, () =>
+          drive(wss.url, { tls: { ca: cert.cert } }),
+        ),
+      ),
     ).toBe(`http://***@127.0.0.1:${authProxy.port}`);
     // ALL_PROXY as the fallback.
     expect(await echoThrough(ws.url, {}, () => withEnv({ ...env, ALL_PROXY: proxy.url }, () => drive(ws.url)))).toBe(proxy.url);
@@ -89,7 +99,9 @@ describe.runIf(peerAvailable('tinyproxy'))('tinyproxy (HTTP CONNECT)', () => {
   it('NO_PROXY bypass: the proxy receives nothing', async () => {
     for (const noProxy of ['<-loopback>,127.0.0.1', '<-loopback>,127.0.0.0/8', `<-loopback>,127.0.0.1:${ws.port}`, '*', '']) {
       const before = proxy.log().length;
-      const via = await echoThrough(ws.url, {}, () => withEnv({ ...NO_PROXY_ENV, HTTP_PROXY: proxy.url, NO_PROXY: noProxy }, () => drive(ws.url)));
+      const via = await echoThrough(ws.url, {}, () =>
+        withEnv({ ...NO_PROXY_ENV, HTTP_PROXY: proxy.url, NO_PROXY: noProxy }, () => drive(ws.url)),
+      );
       expect(via).toBeUndefined();
       expect(proxy.log().length).toBe(before);
     }
@@ -140,7 +152,9 @@ describe.runIf(peerAvailable('microsocks'))('microsocks (SOCKS5)', () => {
 
   it('socks5: ws: and wss: (local DNS: localhost resolved here)', async () => {
     expect(await echoThrough(ws.url, { proxy: open.url })).toBe(open.url);
-    expect(await echoThrough(wss.url.replace('127.0.0.1', 'localhost'), { proxy: open.url, tls: { ca: cert.cert }, family: 4 })).toBe(open.url);
+    expect(
+      await echoThrough(wss.url.replace('127.0.0.1', 'localhost'), { proxy: open.url, tls: { ca: cert.cert }, family: 4 }),
+    ).toBe(open.url);
   });
 
   it('socks5h: the proxy resolves localhost', async () => {
@@ -168,7 +182,9 @@ describe.runIf(peerAvailable('microsocks'))('microsocks (SOCKS5)', () => {
     const info = await closed;
     expect(info.error).toBeInstanceOf(HandshakeError);
     expect(info.error).toMatchObject({ reason: 'proxy' });
-    expect(info.error!.message).toMatch(/^SOCKS5 proxy socks5:\/\/127\.0\.0\.1:\d+ refused the tunnel to 127\.0\.0\.1:1: reply 0x0\d/);
+    expect(info.error!.message).toMatch(
+      /^SOCKS5 proxy socks5:\/\/127\.0\.0\.1:\d+ refused the tunnel to 127\.0\.0\.1:1: reply 0x0\d/,
+    );
   });
 });
 
@@ -210,7 +226,9 @@ describe('a scripted SOCKS4a server (no Debian proxy speaks 4a)', () => {
     const server = await startScriptedSocks4();
     try {
       const url = server.url.replace('//', '//carol@');
-      expect(await echoThrough(ws.url.replace('127.0.0.1', 'localhost'), { proxy: url })).toBe(`socks4a://***@127.0.0.1:${server.port}`);
+      expect(await echoThrough(ws.url.replace('127.0.0.1', 'localhost'), { proxy: url })).toBe(
+        `socks4a://***@127.0.0.1:${server.port}`,
+      );
       expect(server.requests).toEqual([{ userId: 'carol', name: 'localhost', port: ws.port }]);
     } finally {
       await server.close();

@@ -34,7 +34,9 @@ class RedirectServer {
     readonly host: '127.0.0.1' | '127.0.0.2',
     readonly tls?: { cert: string; key: string },
   ) {
-    this.#server = tls ? createTlsServer(tls, (_, res) => res.writeHead(426).end()) : createServer((_, res) => res.writeHead(426).end());
+    this.#server = tls
+      ? createTlsServer(tls, (_, res) => res.writeHead(426).end())
+      : createServer((_, res) => res.writeHead(426).end());
     this.#server.on('connection', (s) => {
       this.#sockets.add(s);
       s.once('close', () => this.#sockets.delete(s));
@@ -144,14 +146,18 @@ describe('followRedirects: true', () => {
     b.routes.set('/pong', [302, `${a.origin}/ping`]);
     const { error } = await openOrError(`${a.origin}/ping`, { followRedirects: true });
     expect(error).toMatchObject({ reason: 'status', status: 302 });
-    expect(error!.message).toBe(`Redirect loop: ${b.origin}/pong redirected (302) back to ${a.origin}/ping, which was already requested in this attempt`);
+    expect(error!.message).toBe(
+      `Redirect loop: ${b.origin}/pong redirected (302) back to ${a.origin}/ping, which was already requested in this attempt`,
+    );
     expect(a.seen).toHaveLength(1);
   });
 
   it('more than maxRedirects is a clear error', async () => {
     for (let i = 0; i < 5; i++) a.routes.set(`/r${i}`, [307, `/r${i + 1}`]);
     const { error } = await openOrError(`${a.origin}/r0`, { followRedirects: true, maxRedirects: 3 });
-    expect(error!.message).toBe(`Too many redirects: more than maxRedirects (3); the last was a 307 from ${a.origin}/r3 to ${a.origin}/r4`);
+    expect(error!.message).toBe(
+      `Too many redirects: more than maxRedirects (3); the last was a 307 from ${a.origin}/r3 to ${a.origin}/r4`,
+    );
     expect(a.seen).toHaveLength(4);
     // maxRedirects: 0 follows none.
     const none = await openOrError(`${a.origin}/r0`, { followRedirects: true, maxRedirects: 0 });
@@ -172,7 +178,11 @@ describe('followRedirects: true', () => {
 
   it('keeps them on the same host', async () => {
     a.routes.set('/auth', [308, '/ws']);
-    await openOrError(`${a.origin}/auth`, { followRedirects: true, headers: { Authorization: 'Bearer S3cr3t', 'X-Api-Key': 'k' }, sensitiveHeaders: ['X-Api-Key'] });
+    await openOrError(`${a.origin}/auth`, {
+      followRedirects: true,
+      headers: { Authorization: 'Bearer S3cr3t', 'X-Api-Key': 'k' },
+      sensitiveHeaders: ['X-Api-Key'],
+    });
     expect(a.seen[1].headers).toMatchObject({ authorization: 'Bearer S3cr3t', 'x-api-key': 'k' });
   });
 
@@ -190,7 +200,9 @@ describe('followRedirects: true', () => {
 
   it('a redirect without Location, or to another scheme, is a clear error', async () => {
     a.routes.set('/ftp', [302, 'ftp://127.0.0.2/x']);
-    expect((await openOrError(`${a.origin}/ftp`, { followRedirects: true })).error!.message).toContain('Server redirected to "ftp:"');
+    expect((await openOrError(`${a.origin}/ftp`, { followRedirects: true })).error!.message).toContain(
+      'Server redirected to "ftp:"',
+    );
   });
 });
 
@@ -205,7 +217,10 @@ describe('never downgrades wss: to ws:', () => {
   });
 
   it('refuses a wss: → ws: redirect', () => {
-    const error = new HandshakeError('x', 'status', { status: 302, headers: { location: 'ws://127.0.0.2/plain' } }) as HandshakeError & { status: number };
+    const error = new HandshakeError('x', 'status', {
+      status: 302,
+      headers: { location: 'ws://127.0.0.2/plain' },
+    }) as HandshakeError & { status: number };
     const decision = nextHop(error, new URL('wss://127.0.0.1/secure'), { headers: {} }, new Set(), 0);
     expect('error' in decision && decision.error.message).toBe(
       'Refused a 302 redirect from wss://127.0.0.1/secure to ws://127.0.0.2/plain: it would downgrade wss: to ws: and send the request in clear text',
@@ -217,7 +232,10 @@ describe('never downgrades wss: to ws:', () => {
     await tlsServer.listen();
     try {
       tlsServer.routes.set('/secure', [302, `${b.origin}/ws`]);
-      const { error } = await openOrError(`wss://localhost:${tlsServer.port}/secure`, { followRedirects: true, tls: { ca: cert.cert } });
+      const { error } = await openOrError(`wss://localhost:${tlsServer.port}/secure`, {
+        followRedirects: true,
+        tls: { ca: cert.cert },
+      });
       expect(error).toMatchObject({ reason: 'status', status: 302 });
       expect(error!.message).toContain('it would downgrade wss: to ws:');
       expect(b.seen).toHaveLength(0);
@@ -239,20 +257,38 @@ describe('redirects and unix sockets (the rule)', () => {
     new HandshakeError('x', 'status', { status: 302, headers: { location } }) as HandshakeError & { status: number };
 
   it('a relative Location stays on the socket and keeps the headers', () => {
-    const decision = nextHop(redirect('/next?x=1'), new URL('ws+unix:///run/app.sock:/old'), { headers: { Authorization: 'a' } }, new Set(), 0);
+    const decision = nextHop(
+      redirect('/next?x=1'),
+      new URL('ws+unix:///run/app.sock:/old'),
+      { headers: { Authorization: 'a' } },
+      new Set(),
+      0,
+    );
     expect(decision).toMatchObject({ socketPath: '/run/app.sock', headers: { Authorization: 'a' } });
     expect('url' in decision && decision.url.href).toBe('ws://localhost/next?x=1');
   });
 
   it('an absolute Location leaves the socket and drops the credentials', () => {
-    const decision = nextHop(redirect('ws://localhost/elsewhere'), new URL('ws+unix:///run/app.sock:/old'), { headers: { Authorization: 'a', Cookie: 'c' } }, new Set(), 0);
+    const decision = nextHop(
+      redirect('ws://localhost/elsewhere'),
+      new URL('ws+unix:///run/app.sock:/old'),
+      { headers: { Authorization: 'a', Cookie: 'c' } },
+      new Set(),
+      0,
+    );
     expect(decision).toMatchObject({ socketPath: undefined, headers: {} });
   });
 
   it('the socketPath option serves its own host only', () => {
     const same = nextHop(redirect('/b'), new URL('ws://api.test/a'), { headers: {}, socketPath: '/s.sock' }, new Set(), 0);
     expect(same).toMatchObject({ socketPath: '/s.sock' });
-    const other = nextHop(redirect('ws://other.test/b'), new URL('ws://api.test/a'), { headers: {}, socketPath: '/s.sock' }, new Set(), 0);
+    const other = nextHop(
+      redirect('ws://other.test/b'),
+      new URL('ws://api.test/a'),
+      { headers: {}, socketPath: '/s.sock' },
+      new Set(),
+      0,
+    );
     expect(other).toMatchObject({ socketPath: undefined });
   });
 });

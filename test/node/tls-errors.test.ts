@@ -21,7 +21,9 @@ describe('tlsNetworkError (pure)', () => {
     const error = tlsNetworkError(cause, 'example.test:443')!;
     expect(error).toBeInstanceOf(NetworkError);
     expect(error.reason).toBe('tls-not-tls');
-    expect(error.message).toContain('Could not connect to example.test:443: the server did not answer with TLS — is the URL ws:// ?');
+    expect(error.message).toContain(
+      'Could not connect to example.test:443: the server did not answer with TLS — is the URL ws:// ?',
+    );
     expect(error.message).not.toContain('ssl3_get_record');
     expect(error.cause).toBe(cause);
   });
@@ -47,7 +49,11 @@ describe('tlsNetworkError (pure)', () => {
   });
 
   it('should name the host that did not match, from the error Node gives', () => {
-    const error = classify('ERR_TLS_CERT_ALTNAME_INVALID', 'Hostname/IP does not match', "Host: a.test. is not in the cert's altnames: DNS:b.test")!;
+    const error = classify(
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+      'Hostname/IP does not match',
+      "Host: a.test. is not in the cert's altnames: DNS:b.test",
+    )!;
     expect(error.message).toContain("Host: a.test. is not in the cert's altnames: DNS:b.test");
   });
 
@@ -116,7 +122,9 @@ describe('TLS failures against real servers (Node Socket, default reconnection p
     server = await startWsServer();
     const url = server.url.replace('ws://', 'wss://');
     const error = expectFinal(await attempt(url), 'tls-not-tls');
-    expect(error.message).toContain(`Could not connect to 127.0.0.1:${server.port}: the server did not answer with TLS — is the URL ws:// ?`);
+    expect(error.message).toContain(
+      `Could not connect to 127.0.0.1:${server.port}: the server did not answer with TLS — is the URL ws:// ?`,
+    );
     expect(error.message).not.toMatch(/ssl3_get_record|deps\/openssl/);
     expect((error.cause as { code?: string }).code).toBe('ERR_SSL_WRONG_VERSION_NUMBER');
   });

@@ -46,35 +46,39 @@ export function open(url: string, overrides: Partial<TransportOptions> = {}): Ha
   const opened = new Promise<OpenInfo>((resolve) => (resolveOpen = resolve));
   const closed = new Promise<CloseInfo>((resolve) => (resolveClose = resolve));
   let closeCount = 0;
-  const transport = connectNode(new URL(url), { ...defaultTransportOptions, ...overrides }, {
-    onOpen(info) {
-      log.push('open');
-      resolveOpen(info);
+  const transport = connectNode(
+    new URL(url),
+    { ...defaultTransportOptions, ...overrides },
+    {
+      onOpen(info) {
+        log.push('open');
+        resolveOpen(info);
+      },
+      onMessage(data, binary) {
+        log.push('message');
+        const message = { data, binary };
+        messages.push(message);
+        const waiter = waiting.shift();
+        if (waiter) {
+          taken++;
+          waiter(message);
+        }
+      },
+      onPing(data) {
+        log.push('ping');
+        pings.push(data);
+      },
+      onPong(data) {
+        log.push('pong');
+        pongs.push(data);
+      },
+      onClose(info) {
+        closeCount++;
+        log.push(closeCount === 1 ? 'close' : 'close-again');
+        resolveClose(info);
+      },
     },
-    onMessage(data, binary) {
-      log.push('message');
-      const message = { data, binary };
-      messages.push(message);
-      const waiter = waiting.shift();
-      if (waiter) {
-        taken++;
-        waiter(message);
-      }
-    },
-    onPing(data) {
-      log.push('ping');
-      pings.push(data);
-    },
-    onPong(data) {
-      log.push('pong');
-      pongs.push(data);
-    },
-    onClose(info) {
-      closeCount++;
-      log.push(closeCount === 1 ? 'close' : 'close-again');
-      resolveClose(info);
-    },
-  });
+  );
   return {
     transport,
     opened,

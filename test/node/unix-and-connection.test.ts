@@ -139,7 +139,8 @@ describe('connection options', () => {
   });
 
   it('lookup errors are NetworkErrors', async () => {
-    const lookup: LookupFunction = (_h, _o, callback) => callback(Object.assign(new Error('queryA ENOTFOUND nowhere.test'), { code: 'ENOTFOUND' }), '');
+    const lookup: LookupFunction = (_h, _o, callback) =>
+      callback(Object.assign(new Error('queryA ENOTFOUND nowhere.test'), { code: 'ENOTFOUND' }), '');
     const { closed } = drive(`ws://nowhere.test:${v4.port}/`, { lookup, autoSelectFamily: false });
     const info = await closed;
     expect(info.error).toBeInstanceOf(NetworkError);
@@ -147,7 +148,9 @@ describe('connection options', () => {
   });
 
   it('localAddress: the server sees the connection from 127.0.0.2', async () => {
-    const seen = new Promise<string | undefined>((resolve) => v4.wss.once('connection', (_ws, request) => resolve(request.socket.remoteAddress)));
+    const seen = new Promise<string | undefined>((resolve) =>
+      v4.wss.once('connection', (_ws, request) => resolve(request.socket.remoteAddress)),
+    );
     await echo(v4.url, { localAddress: '127.0.0.2' });
     expect(await seen).toBe('127.0.0.2');
   });
@@ -214,10 +217,20 @@ describe('option validation', () => {
     expect(make).toThrow(message);
   });
 
-  it.each(['proxy', 'proxyTls', 'followRedirects', 'maxRedirects', 'sensitiveHeaders', 'socketPath', 'family', 'localAddress', 'lookup', 'autoSelectFamily'])(
-    'browsers refuse %s',
-    (name) => {
-      expect(() => new BrowserSocket('ws://127.0.0.1:1/', { [name]: false } as object)).toThrow(`Option ${name} is not supported in browsers`);
-    },
-  );
+  it.each([
+    'proxy',
+    'proxyTls',
+    'followRedirects',
+    'maxRedirects',
+    'sensitiveHeaders',
+    'socketPath',
+    'family',
+    'localAddress',
+    'lookup',
+    'autoSelectFamily',
+  ])('browsers refuse %s', (name) => {
+    expect(() => new BrowserSocket('ws://127.0.0.1:1/', { [name]: false } as object)).toThrow(
+      `Option ${name} is not supported in browsers`,
+    );
+  });
 });

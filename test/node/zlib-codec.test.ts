@@ -30,13 +30,17 @@ function protocolError(fn: () => unknown): ProtocolError {
 
 /** The oracle: zlib's own one-shot inflate of a whole stream of messages (each followed by the tail). */
 function oracleInflate(messages: Uint8Array[], windowBits = 15): Buffer {
-  return zlib.inflateRawSync(Buffer.concat(messages.flatMap((m) => [Buffer.from(m), TAIL])), { windowBits, finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  return zlib.inflateRawSync(Buffer.concat(messages.flatMap((m) => [Buffer.from(m), TAIL])), {
+    windowBits,
+    finishFlush: zlib.constants.Z_SYNC_FLUSH,
+  });
 }
 
 /** A JSON-like message of about `size` bytes. */
 function jsonLike(seed: number, size: number): Buffer {
   let out = '';
-  for (let i = 0; out.length < size; i++) out += `{"seq":${seed * 1000 + i},"sym":"BTC-USD","px":"${(43000 + ((seed + i) % 97) / 100).toFixed(2)}"},`;
+  for (let i = 0; out.length < size; i++)
+    out += `{"seq":${seed * 1000 + i},"sym":"BTC-USD","px":"${(43000 + ((seed + i) % 97) / 100).toFixed(2)}"},`;
   return Buffer.from(out.slice(0, size));
 }
 
@@ -71,8 +75,10 @@ it('this Node has the native zlib handle (else the slower fallback runs)', () =>
 
 describe.each(MODES)('zlib codec (%s)', (mode) => {
   const codec: DeflateCodec = createZlibCodec(mode);
-  const inflater = (windowBits = 15, noContextTakeover = false): MessageInflater => codec.createInflater({ windowBits, noContextTakeover });
-  const deflater = (windowBits = 15, noContextTakeover = false, level = -1) => codec.createDeflater({ windowBits, noContextTakeover, level, memLevel: 8 });
+  const inflater = (windowBits = 15, noContextTakeover = false): MessageInflater =>
+    codec.createInflater({ windowBits, noContextTakeover });
+  const deflater = (windowBits = 15, noContextTakeover = false, level = -1) =>
+    codec.createDeflater({ windowBits, noContextTakeover, level, memLevel: 8 });
 
   describe('RFC 7692 §7.2.3 examples (inflate)', () => {
     it('§7.2.3.1 "Hello" in one compressed block: f2 48 cd c9 c9 07 00', () => {
@@ -174,7 +180,15 @@ describe.each(MODES)('zlib codec (%s)', (mode) => {
     ])('window bits %i, no context takeover %s: JSON-like, random and empty messages, 0 B to 3 MiB', (bits, noContext) => {
       const d = deflater(bits, noContext);
       const i = inflater(bits, noContext);
-      const messages = [jsonLike(1, 1024), jsonLike(2, 1024), new Uint8Array(0), randomBytes(5000), jsonLike(3, 70_000), Buffer.alloc(3 * MiB, 7), jsonLike(4, 300)];
+      const messages = [
+        jsonLike(1, 1024),
+        jsonLike(2, 1024),
+        new Uint8Array(0),
+        randomBytes(5000),
+        jsonLike(3, 70_000),
+        Buffer.alloc(3 * MiB, 7),
+        jsonLike(4, 300),
+      ];
       const compressed: Uint8Array[] = [];
       for (const message of messages) {
         const payload = d.deflate(message).slice(); // the handle's output is a view of a reused buffer
@@ -188,7 +202,10 @@ describe.each(MODES)('zlib codec (%s)', (mode) => {
     it('property: any messages, any fragmentation of the compressed payloads, inflate to the same bytes', () => {
       fc.assert(
         fc.property(
-          fc.array(fc.tuple(fc.uint8Array({ maxLength: 3000 }), fc.array(fc.nat(3000), { maxLength: 4 })), { minLength: 1, maxLength: 6 }),
+          fc.array(fc.tuple(fc.uint8Array({ maxLength: 3000 }), fc.array(fc.nat(3000), { maxLength: 4 })), {
+            minLength: 1,
+            maxLength: 6,
+          }),
           fc.boolean(),
           (items, noContext) => {
             const d = deflater(15, noContext, 1);
@@ -213,7 +230,10 @@ describe.each(MODES)('zlib codec (%s)', (mode) => {
     it('ws can read what we compress, and we can read what ws compresses (context takeover, 3 messages)', async () => {
       // ws's own permessage-deflate (not in its package exports: loaded by path).
       const require = createRequire(import.meta.url);
-      const PerMessageDeflate = require(join(dirname(require.resolve('ws')), 'lib', 'permessage-deflate.js')) as new (options: object, isServer: boolean) => WsPmd;
+      const PerMessageDeflate = require(join(dirname(require.resolve('ws')), 'lib', 'permessage-deflate.js')) as new (
+        options: object,
+        isServer: boolean,
+      ) => WsPmd;
       interface WsPmd {
         accept(offers: object[]): object;
         decompress(data: Buffer, fin: boolean, cb: (error: Error | null, result?: Buffer) => void): void;

@@ -15,7 +15,8 @@ import { BUDGET_BYTES, TARGET_BYTES, attribute, bundleForBrowser, measure, type 
 import { assertBuilt, dist, root } from './helpers.js';
 
 /** Node built-ins a browser bundle must never reach, by any spelling. */
-const NODE_ONLY = /\b(?:node:[a-z_/]+|require\(\s*["'](?:net|tls|crypto|buffer|http|https|stream|zlib|events)["']\)|from\s*["'](?:net|tls|crypto|buffer|http|https|stream|zlib)["'])/;
+const NODE_ONLY =
+  /\b(?:node:[a-z_/]+|require\(\s*["'](?:net|tls|crypto|buffer|http|https|stream|zlib|events)["']\)|from\s*["'](?:net|tls|crypto|buffer|http|https|stream|zlib)["'])/;
 
 describe('browser bundle of `import { Socket } from "sockline"`', () => {
   let bundle: BrowserBundle;
@@ -61,7 +62,9 @@ describe('browser bundle of `import { Socket } from "sockline"`', () => {
   // Issue 16: the production build (the "production" export condition) is a different file, with the same API.
   it('should resolve the "production" condition to dist/browser.production.js, without the development prose', async () => {
     const production = await bundleForBrowser("export { Socket } from 'sockline';", true);
-    const ours = production.modules.filter((id) => !id.startsWith('\0') && !id.includes('node_modules') && !id.endsWith('entry.js'));
+    const ours = production.modules.filter(
+      (id) => !id.startsWith('\0') && !id.includes('node_modules') && !id.endsWith('entry.js'),
+    );
     expect(ours).toEqual([dist('browser.production.js')]);
     expect(production.warnings).toEqual([]);
     expect(bundle.code).toContain('(expected ');
@@ -172,8 +175,7 @@ describe('CDN file dist/sockline.min.js', () => {
 describe('exports map under Node (package self-reference)', () => {
   beforeAll(() => assertBuilt());
 
-  const node = (args: string[]) =>
-    execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 30_000 }).trim();
+  const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 30_000 }).trim();
 
   it('should resolve require("sockline") to dist/node.cjs and import("sockline") to dist/node.js', () => {
     expect(node(['-p', 'require.resolve("sockline")'])).toBe(dist('node.cjs'));
@@ -263,7 +265,15 @@ describe('bundled types', () => {
   function diagnostics(files: string[], options: ts.CompilerOptions): string[] {
     const program = ts.createProgram(
       files.map((f) => join(app, f)),
-      { strict: true, noEmit: true, skipLibCheck: false, target: ts.ScriptTarget.ES2022, types: [], lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], ...options },
+      {
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        target: ts.ScriptTarget.ES2022,
+        types: [],
+        lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+        ...options,
+      },
     );
     return ts
       .getPreEmitDiagnostics(program)
@@ -271,7 +281,9 @@ describe('bundled types', () => {
   }
 
   it('should type-check an ESM and a CJS consumer under node16 resolution', () => {
-    expect(diagnostics(['esm.mts', 'cjs.cts'], { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16 })).toEqual([]);
+    expect(
+      diagnostics(['esm.mts', 'cjs.cts'], { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16 }),
+    ).toEqual([]);
   });
 
   it('should type-check a bundler consumer, including with the "browser" condition', () => {

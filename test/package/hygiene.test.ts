@@ -44,7 +44,9 @@ describe('package hygiene', () => {
   });
 
   it('should publish only dist/, README.md, CHANGELOG.md, LICENSE and package.json', () => {
-    const files = pack(['--dry-run']).files.map((f) => f.path).sort();
+    const files = pack(['--dry-run'])
+      .files.map((f) => f.path)
+      .sort();
     const allowed = new Set(['README.md', 'CHANGELOG.md', 'LICENSE', 'package.json']);
     expect(files.filter((f) => !f.startsWith('dist/') && !allowed.has(f))).toEqual([]);
     expect(files).toEqual(expect.arrayContaining(['package.json', 'LICENSE', ...DIST_FILES.map((f) => `dist/${f}`)]));
@@ -59,9 +61,7 @@ describe('package hygiene', () => {
     expect(messages.filter((m) => m.type !== 'suggestion')).toEqual([]);
     // The one suggestion is deliberate: the object `browser` field serves bundlers that predate
     // `exports` (webpack 4, browserify), mapping the node builds to the browser builds.
-    expect(messages.map((m) => m.code)).toEqual(
-      messages.length ? ['USE_EXPORTS_OR_IMPORTS_BROWSER'] : [],
-    );
+    expect(messages.map((m) => m.code)).toEqual(messages.length ? ['USE_EXPORTS_OR_IMPORTS_BROWSER'] : []);
   });
 
   it('should pass arethetypeswrong in every resolution mode', () => {

@@ -87,7 +87,12 @@ describe('source maps in dist/', () => {
       writeFileSync(join(app, name), code);
       let stderr = '';
       try {
-        execFileSync(process.execPath, ['--enable-source-maps', name], { cwd: app, encoding: 'utf8', timeout: 30_000, stdio: 'pipe' });
+        execFileSync(process.execPath, ['--enable-source-maps', name], {
+          cwd: app,
+          encoding: 'utf8',
+          timeout: 30_000,
+          stdio: 'pipe',
+        });
       } catch (error) {
         stderr = (error as { stderr: string }).stderr;
       }

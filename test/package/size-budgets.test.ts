@@ -29,7 +29,11 @@ let status: number | null;
 
 beforeAll(() => {
   assertBuilt();
-  const run = spawnSync(process.execPath, [join(root, 'scripts/size.mjs'), '--json'], { cwd: root, encoding: 'utf8', timeout: 240_000 });
+  const run = spawnSync(process.execPath, [join(root, 'scripts/size.mjs'), '--json'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
   status = run.status;
   results = (JSON.parse(run.stdout.slice(0, run.stdout.lastIndexOf('}') + 1)) as { results: Result[] }).results;
 }, 240_000);

@@ -30,7 +30,9 @@ const format = (d: ts.Diagnostic): string => {
 };
 
 describe('published types (dist/index.d.ts) seen from an app', () => {
-  const fixtures = readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f));
+  const fixtures = readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(dir, f));
   let program: ts.Program;
 
   beforeAll(() => {
@@ -54,7 +56,11 @@ describe('published types (dist/index.d.ts) seen from an app', () => {
     host.getSourceFile = (name, version, ...rest) => {
       const file = original(name, version, ...rest);
       if (name !== probe || !file) return file;
-      return ts.createSourceFile(name, file.text.replace('toEqualTypeOf<HandshakeError>()', 'toEqualTypeOf<NetworkError>()'), version);
+      return ts.createSourceFile(
+        name,
+        file.text.replace('toEqualTypeOf<HandshakeError>()', 'toEqualTypeOf<NetworkError>()'),
+        version,
+      );
     };
     // Reuses the unchanged files of the first program.
     const changed = ts.createProgram(fixtures, OPTIONS, host, program);

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
-import {
-  encodeClosePayload,
-  isValidWireCloseCode,
-  parseClosePayload,
-} from '../../src/protocol/close.js';
+import { encodeClosePayload, isValidWireCloseCode, parseClosePayload } from '../../src/protocol/close.js';
 import { hex, toHex } from '../helpers/hex.js';
 import { utf8 } from './frame-helpers.js';
 import { expectProtocolError } from './frame-helpers.js';
@@ -15,9 +11,8 @@ describe('isValidWireCloseCode', () => {
     (code) => expect(isValidWireCloseCode(code)).toBe(true),
   );
 
-  it.each([0, 999, 1004, 1005, 1006, 1015, 1016, 2000, 2999, 5000, 65535, -1000, 1000.5, Number.NaN])(
-    'rejects %d',
-    (code) => expect(isValidWireCloseCode(code)).toBe(false),
+  it.each([0, 999, 1004, 1005, 1006, 1015, 1016, 2000, 2999, 5000, 65535, -1000, 1000.5, Number.NaN])('rejects %d', (code) =>
+    expect(isValidWireCloseCode(code)).toBe(false),
   );
 });
 

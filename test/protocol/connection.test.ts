@@ -8,7 +8,9 @@ import { hex } from '../helpers/hex.js';
 
 const sha1 = (s: string): Uint8Array => createHash('sha1').update(s).digest();
 const accept = (key: string): string =>
-  createHash('sha1').update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
+  createHash('sha1')
+    .update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11')
+    .digest('base64');
 const ascii = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'latin1'));
 
 function setup(protocols: string[] = []) {
@@ -57,7 +59,10 @@ describe('ClientConnection', () => {
     const bytes = Buffer.concat([response(), hex('810548656c6c6f')]);
     connection.receiveData(bytes);
     expect(connection.state).toBe('open');
-    expect(events).toEqual([['open', ''], ['message', 'Hello', false]]);
+    expect(events).toEqual([
+      ['open', ''],
+      ['message', 'Hello', false],
+    ]);
     expect(connection.handshake?.receivedAccept).toBe(connection.expectedAccept);
   });
 
@@ -65,7 +70,10 @@ describe('ClientConnection', () => {
     const { connection, response, events } = setup();
     const bytes = Buffer.concat([response(), hex('810548656c6c6f')]);
     for (const byte of bytes) connection.receiveData(Uint8Array.of(byte));
-    expect(events).toEqual([['open', ''], ['message', 'Hello', false]]);
+    expect(events).toEqual([
+      ['open', ''],
+      ['message', 'Hello', false],
+    ]);
   });
 
   it('client receives a wrong Sec-WebSocket-Accept → fails the handshake and destroys TCP', () => {

@@ -6,20 +6,40 @@ import { formatExtension, parseExtensionHeader, type ExtensionElement } from '..
 describe('parseExtensionHeader', () => {
   it('a list of elements with parameters, values and no values', () => {
     expect(parseExtensionHeader('permessage-deflate; client_max_window_bits=10; server_no_context_takeover, foo')).toEqual([
-      { name: 'permessage-deflate', params: [['client_max_window_bits', '10'], ['server_no_context_takeover', true]] },
+      {
+        name: 'permessage-deflate',
+        params: [
+          ['client_max_window_bits', '10'],
+          ['server_no_context_takeover', true],
+        ],
+      },
       { name: 'foo', params: [] },
     ]);
   });
 
   it('OWS around separators, and empty list elements, are accepted', () => {
     expect(parseExtensionHeader(' ,\tfoo ; a = 1 ;b ,, bar ,')).toEqual([
-      { name: 'foo', params: [['a', '1'], ['b', true]] },
+      {
+        name: 'foo',
+        params: [
+          ['a', '1'],
+          ['b', true],
+        ],
+      },
       { name: 'bar', params: [] },
     ]);
   });
 
   it('quoted values are unquoted, quoted-pairs included', () => {
-    expect(parseExtensionHeader('x; a="10"; b="\\1\\2"')).toEqual([{ name: 'x', params: [['a', '10'], ['b', '12']] }]);
+    expect(parseExtensionHeader('x; a="10"; b="\\1\\2"')).toEqual([
+      {
+        name: 'x',
+        params: [
+          ['a', '10'],
+          ['b', '12'],
+        ],
+      },
+    ]);
   });
 
   it('empty input is an empty list', () => {
@@ -44,7 +64,10 @@ describe('parseExtensionHeader', () => {
 
   it('property: format then parse gives the elements back', () => {
     const token = fc.stringMatching(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,12}$/);
-    const element = fc.record({ name: token, params: fc.array(fc.tuple(token, fc.oneof(token, fc.constant(true as const))), { maxLength: 4 }) });
+    const element = fc.record({
+      name: token,
+      params: fc.array(fc.tuple(token, fc.oneof(token, fc.constant(true as const))), { maxLength: 4 }),
+    });
     fc.assert(
       fc.property(fc.array(element, { minLength: 1, maxLength: 4 }), (elements: ExtensionElement[]) => {
         const header = elements.map(formatExtension).join(', ');
@@ -55,9 +78,12 @@ describe('parseExtensionHeader', () => {
   });
 
   it('property: never throws on arbitrary input', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 80 }), (value) => {
-      const result = parseExtensionHeader(value);
-      expect(typeof result === 'string' || Array.isArray(result)).toBe(true);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (value) => {
+        const result = parseExtensionHeader(value);
+        expect(typeof result === 'string' || Array.isArray(result)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -34,7 +34,15 @@ export function frame(
   spec: { fin?: boolean; rsv1?: boolean; rsv2?: boolean; rsv3?: boolean; mask?: Uint8Array; lengthForm?: 7 | 16 | 64 } = {},
 ): Uint8Array {
   const rsv = (spec.rsv1 ? 4 : 0) | (spec.rsv2 ? 2 : 0) | (spec.rsv3 ? 1 : 0);
-  return buildFrame({ opcode, payload, rsv, fin: spec.fin, masked: !!spec.mask, maskKey: spec.mask, lengthForm: spec.lengthForm });
+  return buildFrame({
+    opcode,
+    payload,
+    rsv,
+    fin: spec.fin,
+    masked: !!spec.mask,
+    maskKey: spec.mask,
+    lengthForm: spec.lengthForm,
+  });
 }
 
 /**

@@ -15,10 +15,13 @@ function reader(sizes: number[]) {
   const messages: Uint8Array[] = [];
   const r = new FrameReader(
     { onMessage: (data) => messages.push(data as Uint8Array), onPing() {}, onPong() {}, onClose() {} },
-    { maxPayload: Infinity, allocate: (size) => {
-      sizes.push(size);
-      return new ArrayBuffer(size);
-    } },
+    {
+      maxPayload: Infinity,
+      allocate: (size) => {
+        sizes.push(size);
+        return new ArrayBuffer(size);
+      },
+    },
   );
   return { r, messages };
 }

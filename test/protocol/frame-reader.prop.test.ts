@@ -25,7 +25,14 @@ const controlArb: fc.Arbitrary<Control> = fc.record({
 });
 
 const messageArb: fc.Arbitrary<MessageSpec> = fc.record({
-  text: fc.option(fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.constant('\ufeff€😀')), { nil: null }),
+  text: fc.option(
+    fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc.string({ unit: 'grapheme', maxLength: 20 }),
+      fc.constant('\ufeff€😀'),
+    ),
+    { nil: null },
+  ),
   binary: fc.uint8Array({ maxLength: 300 }),
   cuts: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 5 }),
   controls: fc.array(fc.option(controlArb, { nil: null, freq: 3 }), { maxLength: 6 }),
@@ -46,7 +53,10 @@ interface FrameInfo {
   text: boolean;
 }
 
-function buildStream(messages: MessageSpec[], close: { code: number; reason: string } | null): {
+function buildStream(
+  messages: MessageSpec[],
+  close: { code: number; reason: string } | null,
+): {
   bytes: Uint8Array;
   expected: ReaderEvent[];
   frames: FrameInfo[];
@@ -71,7 +81,15 @@ function buildStream(messages: MessageSpec[], close: { code: number; reason: str
       const start = bounds[i];
       const end = bounds[i + 1];
       const fin = i === fragmentCount - 1;
-      add(frame({ opcode: i === 0 ? (isText ? Opcode.Text : Opcode.Binary) : Opcode.Continuation, payload: payload.subarray(start, end), fin }), end - start, isText);
+      add(
+        frame({
+          opcode: i === 0 ? (isText ? Opcode.Text : Opcode.Binary) : Opcode.Continuation,
+          payload: payload.subarray(start, end),
+          fin,
+        }),
+        end - start,
+        isText,
+      );
       const control = message.controls[i];
       if (control) {
         add(frame({ opcode: control.opcode, payload: control.payload }), control.payload.length, false);
@@ -123,29 +141,62 @@ function run(bytes: Uint8Array, cuts: number[]): Outcome {
 describe('FrameReader properties', () => {
   it('random valid streams parse to exactly the same messages under any chunking', () => {
     fc.assert(
-      fc.property(fc.array(messageArb, { maxLength: 6 }), closeArb, cutsArb(12), fc.boolean(), (messages, close, fractions, oneByte) => {
-        const { bytes, expected } = buildStream(messages, close);
-        const cuts = oneByte ? Array.from({ length: Math.max(0, bytes.length - 1) }, (_, i) => i + 1) : toCuts(fractions, bytes.length);
-        const { reader, events } = recordingReader({ maxPayload: MAX_PAYLOAD });
-        pushSplit(reader, bytes, cuts);
-        expect(events).toEqual(expected);
-        expect(reader.inMessage).toBe(false);
-      }),
+      fc.property(
+        fc.array(messageArb, { maxLength: 6 }),
+        closeArb,
+        cutsArb(12),
+        fc.boolean(),
+        (messages, close, fractions, oneByte) => {
+          const { bytes, expected } = buildStream(messages, close);
+          const cuts = oneByte
+            ? Array.from({ length: Math.max(0, bytes.length - 1) }, (_, i) => i + 1)
+            : toCuts(fractions, bytes.length);
+          const { reader, events } = recordingReader({ maxPayload: MAX_PAYLOAD });
+          pushSplit(reader, bytes, cuts);
+          expect(events).toEqual(expected);
+          expect(reader.inMessage).toBe(false);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   const mutationArb = fc.oneof(
-    fc.record({ kind: fc.constant('flip' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), bit: fc.integer({ min: 0, max: 7 }) }),
-    fc.record({ kind: fc.constant('byte' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), value: fc.integer({ min: 0, max: 255 }) }),
-    fc.record({ kind: fc.constant('opcode' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), value: fc.integer({ min: 0, max: 15 }) }),
+    fc.record({
+      kind: fc.constant('flip' as const),
+      at: fc.double({ min: 0, max: 1, noNaN: true }),
+      bit: fc.integer({ min: 0, max: 7 }),
+    }),
+    fc.record({
+      kind: fc.constant('byte' as const),
+      at: fc.double({ min: 0, max: 1, noNaN: true }),
+      value: fc.integer({ min: 0, max: 255 }),
+    }),
+    fc.record({
+      kind: fc.constant('opcode' as const),
+      at: fc.double({ min: 0, max: 1, noNaN: true }),
+      value: fc.integer({ min: 0, max: 15 }),
+    }),
     fc.record({ kind: fc.constant('truncate' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
     // Aimed at one frame: a 16- or 64-bit length over whatever follows (often too big: 1009, or a set MSB: 1002).
-    fc.record({ kind: fc.constant('length' as const), frame: fc.double({ min: 0, max: 1, noNaN: true }), value: fc.constantFrom(126, 127) }),
+    fc.record({
+      kind: fc.constant('length' as const),
+      frame: fc.double({ min: 0, max: 1, noNaN: true }),
+      value: fc.constantFrom(126, 127),
+    }),
     // Aimed at a text payload: a byte that is not ASCII (often invalid UTF-8: 1007).
-    fc.record({ kind: fc.constant('utf8' as const), frame: fc.double({ min: 0, max: 1, noNaN: true }), at: fc.double({ min: 0, max: 1, noNaN: true }), value: fc.integer({ min: 0x80, max: 0xff }) }),
+    fc.record({
+      kind: fc.constant('utf8' as const),
+      frame: fc.double({ min: 0, max: 1, noNaN: true }),
+      at: fc.double({ min: 0, max: 1, noNaN: true }),
+      value: fc.integer({ min: 0x80, max: 0xff }),
+    }),
     fc.record({ kind: fc.constant('extend' as const), extra: fc.uint8Array({ minLength: 1, maxLength: 40 }) }),
-    fc.record({ kind: fc.constant('insert' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), extra: fc.uint8Array({ minLength: 1, maxLength: 12 }) }),
+    fc.record({
+      kind: fc.constant('insert' as const),
+      at: fc.double({ min: 0, max: 1, noNaN: true }),
+      extra: fc.uint8Array({ minLength: 1, maxLength: 12 }),
+    }),
   );
 
   type Mutation = typeof mutationArb extends fc.Arbitrary<infer T> ? T : never;

@@ -2,15 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, ProtocolError } from '../../src/errors.js';
 import { Opcode } from '../../src/protocol/constants.js';
 import { FrameReader } from '../../src/protocol/frame-reader.js';
-import {
-  allSplits,
-  concat,
-  expectProtocolError,
-  pushSplit,
-  recordingReader,
-  utf8,
-  type ReaderEvent,
-} from './frame-helpers.js';
+import { allSplits, concat, expectProtocolError, pushSplit, recordingReader, utf8, type ReaderEvent } from './frame-helpers.js';
 import { frame } from '../helpers/frames.js';
 import { hex, toHex } from '../helpers/hex.js';
 
@@ -172,7 +164,11 @@ describe('FrameReader: control frames between fragments', () => {
 
   it('client receives a ping split across chunks between text fragments → the ping is not UTF-8 checked', () => {
     const { reader, events } = recordingReader();
-    pushSplit(reader, concat(hex('0101e2'), frame({ opcode: Opcode.Ping, payload: hex('ff80c0') }), hex('80028282')), [4, 5, 6, 7]);
+    pushSplit(
+      reader,
+      concat(hex('0101e2'), frame({ opcode: Opcode.Ping, payload: hex('ff80c0') }), hex('80028282')),
+      [4, 5, 6, 7],
+    );
     expect(events).toEqual([
       { type: 'ping', data: 'ff80c0' },
       { type: 'text', data: '₂' },
@@ -249,7 +245,11 @@ describe('FrameReader: any chunking', () => {
       expect(read(message)).toEqual([{ type: 'text', data: text }]);
       // And the same pushed one byte at a time.
       const { reader, events } = recordingReader();
-      pushSplit(reader, message, Array.from({ length: message.length - 1 }, (_, i) => i + 1));
+      pushSplit(
+        reader,
+        message,
+        Array.from({ length: message.length - 1 }, (_, i) => i + 1),
+      );
       expect(events).toEqual([{ type: 'text', data: text }]);
     }
   });
@@ -282,7 +282,10 @@ describe('FrameReader: protocol violations → 1002', () => {
     expect(error).toBeInstanceOf(ProtocolError);
     expect(events).toEqual([]);
     // A full masked frame, too.
-    expectProtocolError(() => read(frame({ opcode: Opcode.Text, payload: utf8('Hello'), masked: true, maskKey: hex('37fa213d') })), 1002);
+    expectProtocolError(
+      () => read(frame({ opcode: Opcode.Text, payload: utf8('Hello'), masked: true, maskKey: hex('37fa213d') })),
+      1002,
+    );
   });
 
   it.each([
@@ -346,12 +349,8 @@ describe('FrameReader: protocol violations → 1002', () => {
 
 describe('FrameReader: RSV1 with a negotiated extension (allowRsv1)', () => {
   it('client receives RSV1 on the first frame → message delivered raw as compressed', () => {
-    expect(read(hex('c102 aabb'), { allowRsv1: true })).toEqual([
-      { type: 'compressed', binary: false, data: 'aabb' },
-    ]);
-    expect(read(hex('4201 aa 8001 bb'), { allowRsv1: true })).toEqual([
-      { type: 'compressed', binary: true, data: 'aabb' },
-    ]);
+    expect(read(hex('c102 aabb'), { allowRsv1: true })).toEqual([{ type: 'compressed', binary: false, data: 'aabb' }]);
+    expect(read(hex('4201 aa 8001 bb'), { allowRsv1: true })).toEqual([{ type: 'compressed', binary: true, data: 'aabb' }]);
   });
 
   it('client receives RSV1 on a continuation frame → fails with 1002', () => {
@@ -381,7 +380,13 @@ describe('FrameReader: invalid UTF-8 → 1007', () => {
     expectProtocolError(() => read(frame({ opcode: Opcode.Text, payload })), 1007);
     // Fragmented around the bad bytes.
     expectProtocolError(
-      () => read(concat(frame({ opcode: Opcode.Text, payload: payload.subarray(0, 4), fin: false }), frame({ opcode: Opcode.Continuation, payload: payload.subarray(4) }))),
+      () =>
+        read(
+          concat(
+            frame({ opcode: Opcode.Text, payload: payload.subarray(0, 4), fin: false }),
+            frame({ opcode: Opcode.Continuation, payload: payload.subarray(4) }),
+          ),
+        ),
       1007,
     );
   });

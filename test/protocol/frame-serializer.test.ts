@@ -20,7 +20,7 @@ function countingMasks(): { next: () => Uint8Array; used: Uint8Array[] } {
     used,
     next: () => {
       n++;
-      const mask = Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff | 0x10);
+      const mask = Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, (n & 0xff) | 0x10);
       used.push(mask);
       return mask;
     },
@@ -39,7 +39,11 @@ function unmaskedForReader(clientFrame: Uint8Array): Uint8Array {
   const parsed = onlyFrame(clientFrame);
   const len = parsed.payload.length;
   const lengthHeader =
-    len < 126 ? [len] : len < 65536 ? [126, len >> 8, len & 0xff] : [127, 0, 0, 0, 0, len >>> 24, (len >>> 16) & 0xff, (len >>> 8) & 0xff, len & 0xff];
+    len < 126
+      ? [len]
+      : len < 65536
+        ? [126, len >> 8, len & 0xff]
+        : [127, 0, 0, 0, 0, len >>> 24, (len >>> 16) & 0xff, (len >>> 8) & 0xff, len & 0xff];
   return concat(Uint8Array.of(clientFrame[0], ...lengthHeader), parsed.payload);
 }
 
@@ -93,7 +97,7 @@ describe('serializeFrame', () => {
     }
   });
 
-  it('lays the payload out 4-byte aligned in its own buffer (at the payload\'s own phase when unaligned)', () => {
+  it("lays the payload out 4-byte aligned in its own buffer (at the payload's own phase when unaligned)", () => {
     for (const length of [0, 5, 125, 126, 1000, 65535, 65536]) {
       for (const shift of [0, 1, 2, 3]) {
         const payload = new Uint8Array(new ArrayBuffer(length + 4), shift, length);

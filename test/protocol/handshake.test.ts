@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HandshakeError, InvalidArgumentError, InvalidStateError } from '../../src/errors.js';
-import { acceptKey, buildRequest, createNonce, validateHeaders, type RequestOptions } from '../../src/protocol/handshake-request.js';
+import {
+  acceptKey,
+  buildRequest,
+  createNonce,
+  validateHeaders,
+  type RequestOptions,
+} from '../../src/protocol/handshake-request.js';
 import { parseExtensions, validateResponse, type ExpectedHandshake } from '../../src/protocol/handshake-response.js';
 import { HttpResponseParser } from '../../src/protocol/http-response-parser.js';
 import type { HttpResponseHead } from '../../src/protocol/http-response-parser.js';
@@ -124,9 +130,7 @@ describe('buildRequest', () => {
   });
 
   it('adds protocols (joined with ", "), Origin and Sec-WebSocket-Extensions in that order', () => {
-    expect(
-      base('ws://h/', { protocols: ['chat', 'superchat'], origin: 'http://example.com', extensions: 'x-ext; a=1' }),
-    ).toBe(
+    expect(base('ws://h/', { protocols: ['chat', 'superchat'], origin: 'http://example.com', extensions: 'x-ext; a=1' })).toBe(
       fixed('h') +
         'Sec-WebSocket-Protocol: chat, superchat\r\n' +
         'Origin: http://example.com\r\n' +
@@ -172,9 +176,7 @@ describe('buildRequest', () => {
   });
 
   it('Origin both as option and header → InvalidArgumentError', () => {
-    expect(() => base('ws://h/', { origin: 'http://a', headers: { Origin: 'http://b' } })).toThrow(
-      /Origin given twice/,
-    );
+    expect(() => base('ws://h/', { origin: 'http://a', headers: { Origin: 'http://b' } })).toThrow(/Origin given twice/);
   });
 
   it('refuses to write a CR/LF into the request even when the caller skipped validation', () => {
@@ -208,8 +210,16 @@ describe('validateHeaders', () => {
     ).not.toThrow();
   });
 
-  it.each(['Upgrade', 'connection', 'Sec-WebSocket-Key', 'SEC-WEBSOCKET-VERSION', 'Sec-WebSocket-Accept',
-    'Sec-WebSocket-Extensions', 'Content-Length', 'transfer-encoding'])('rejects the reserved header %s', (name) => {
+  it.each([
+    'Upgrade',
+    'connection',
+    'Sec-WebSocket-Key',
+    'SEC-WEBSOCKET-VERSION',
+    'Sec-WebSocket-Accept',
+    'Sec-WebSocket-Extensions',
+    'Content-Length',
+    'transfer-encoding',
+  ])('rejects the reserved header %s', (name) => {
     expect(() => validateHeaders({ [name]: 'x' })).toThrow(InvalidArgumentError);
     expect(() => validateHeaders({ [name]: 'x' })).toThrow(`Header "${name}" cannot be set`);
   });
@@ -243,7 +253,9 @@ describe('validateHeaders', () => {
 
   it('rejects an empty Host and non-string values', () => {
     expect(() => validateHeaders({ Host: ' ' })).toThrow(/Invalid Host header/);
-    expect(() => validateHeaders({ 'X-A': 1 as unknown as string })).toThrow(/Invalid value 1 for header "X-A": expected a string/);
+    expect(() => validateHeaders({ 'X-A': 1 as unknown as string })).toThrow(
+      /Invalid value 1 for header "X-A": expected a string/,
+    );
     expect(() => validateHeaders(null as unknown as Record<string, string>)).toThrow(/expected an object/);
   });
 });
@@ -347,8 +359,11 @@ describe('validateResponse: rejected responses', () => {
   it.each([
     ['no Upgrade', OK.replace('Upgrade: websocket\n', ''), 'Server sent no Upgrade header (expected "Upgrade: websocket")'],
     ['Upgrade: h2c', OK.replace('Upgrade: websocket', 'Upgrade: h2c'), 'Server sent Upgrade: "h2c" (expected "websocket")'],
-    ['two Upgrade headers', OK.replace('Upgrade: websocket\n', 'Upgrade: websocket\nUpgrade: websocket\n'),
-      'Server sent Upgrade: "websocket, websocket" (expected "websocket")'],
+    [
+      'two Upgrade headers',
+      OK.replace('Upgrade: websocket\n', 'Upgrade: websocket\nUpgrade: websocket\n'),
+      'Server sent Upgrade: "websocket, websocket" (expected "websocket")',
+    ],
   ])('%s → reason "upgrade"', (_, response, message) => {
     const error = rejection(response);
     expect(error.reason).toBe('upgrade');
@@ -356,12 +371,21 @@ describe('validateResponse: rejected responses', () => {
   });
 
   it.each([
-    ['no Connection', OK.replace('Connection: Upgrade\n', ''),
-      'Server sent no Connection header (expected one containing the "Upgrade" token)'],
-    ['Connection: keep-alive', OK.replace('Connection: Upgrade', 'Connection: keep-alive'),
-      'Server sent Connection: "keep-alive" (expected the "Upgrade" token in it)'],
-    ['Connection: upgraded', OK.replace('Connection: Upgrade', 'Connection: upgraded'),
-      'Server sent Connection: "upgraded" (expected the "Upgrade" token in it)'],
+    [
+      'no Connection',
+      OK.replace('Connection: Upgrade\n', ''),
+      'Server sent no Connection header (expected one containing the "Upgrade" token)',
+    ],
+    [
+      'Connection: keep-alive',
+      OK.replace('Connection: Upgrade', 'Connection: keep-alive'),
+      'Server sent Connection: "keep-alive" (expected the "Upgrade" token in it)',
+    ],
+    [
+      'Connection: upgraded',
+      OK.replace('Connection: Upgrade', 'Connection: upgraded'),
+      'Server sent Connection: "upgraded" (expected the "Upgrade" token in it)',
+    ],
   ])('%s → reason "connection"', (_, response, message) => {
     const error = rejection(response);
     expect(error.reason).toBe('connection');
@@ -369,14 +393,26 @@ describe('validateResponse: rejected responses', () => {
   });
 
   it.each([
-    ['missing', OK.replace(`Sec-WebSocket-Accept: ${ACCEPT}\n`, ''),
-      `Server sent no Sec-WebSocket-Accept header (expected "${ACCEPT}")`],
-    ['wrong', OK.replace(ACCEPT, 'HSmrc0sMlYUkAGmm5OPpG2HaGWk='),
-      `Server sent Sec-WebSocket-Accept: "HSmrc0sMlYUkAGmm5OPpG2HaGWk=" (expected "${ACCEPT}" for key "${KEY}")`],
-    ['different case', OK.replace(ACCEPT, ACCEPT.toLowerCase()),
-      `Server sent Sec-WebSocket-Accept: "${ACCEPT.toLowerCase()}" (expected "${ACCEPT}" for key "${KEY}")`],
-    ['sent twice, even with the right value', OK + `Sec-WebSocket-Accept: ${ACCEPT}\n`,
-      'Server sent 2 Sec-WebSocket-Accept headers (expected exactly one)'],
+    [
+      'missing',
+      OK.replace(`Sec-WebSocket-Accept: ${ACCEPT}\n`, ''),
+      `Server sent no Sec-WebSocket-Accept header (expected "${ACCEPT}")`,
+    ],
+    [
+      'wrong',
+      OK.replace(ACCEPT, 'HSmrc0sMlYUkAGmm5OPpG2HaGWk='),
+      `Server sent Sec-WebSocket-Accept: "HSmrc0sMlYUkAGmm5OPpG2HaGWk=" (expected "${ACCEPT}" for key "${KEY}")`,
+    ],
+    [
+      'different case',
+      OK.replace(ACCEPT, ACCEPT.toLowerCase()),
+      `Server sent Sec-WebSocket-Accept: "${ACCEPT.toLowerCase()}" (expected "${ACCEPT}" for key "${KEY}")`,
+    ],
+    [
+      'sent twice, even with the right value',
+      OK + `Sec-WebSocket-Accept: ${ACCEPT}\n`,
+      'Server sent 2 Sec-WebSocket-Accept headers (expected exactly one)',
+    ],
   ])('Sec-WebSocket-Accept %s → reason "accept"', (_, response, message) => {
     const error = rejection(response);
     expect(error.reason).toBe('accept');
@@ -385,19 +421,38 @@ describe('validateResponse: rejected responses', () => {
 
   it.each([
     ['offered, none selected', OK, ['chat', 'superchat'], 'Server sent no subprotocol (expected one of "chat", "superchat")'],
-    ['offered, another selected', OK + 'Sec-WebSocket-Protocol: other\n', ['chat'],
-      'Server sent subprotocol "other" (expected one of "chat")'],
+    [
+      'offered, another selected',
+      OK + 'Sec-WebSocket-Protocol: other\n',
+      ['chat'],
+      'Server sent subprotocol "other" (expected one of "chat")',
+    ],
     ['case differs', OK + 'Sec-WebSocket-Protocol: CHAT\n', ['chat'], 'Server sent subprotocol "CHAT" (expected one of "chat")'],
-    ['a list', OK + 'Sec-WebSocket-Protocol: chat, superchat\n', ['chat', 'superchat'],
-      'Server sent subprotocol list "chat, superchat" (expected exactly one of "chat", "superchat")'],
-    ['two headers', OK + 'Sec-WebSocket-Protocol: chat\nSec-WebSocket-Protocol: chat\n', ['chat'],
-      'Server sent 2 Sec-WebSocket-Protocol headers (expected one, selecting one of "chat")'],
-    ['empty value while offered', OK + 'Sec-WebSocket-Protocol: \n', ['chat'],
-      'Server sent subprotocol "" (expected one of "chat")'],
-    ['none offered, one selected', OK + 'Sec-WebSocket-Protocol: chat\n', [],
-      'Server sent subprotocol "chat" but none was requested'],
-    ['none offered, empty header', OK + 'Sec-WebSocket-Protocol:\n', [],
-      'Server sent subprotocol "" but none was requested'],
+    [
+      'a list',
+      OK + 'Sec-WebSocket-Protocol: chat, superchat\n',
+      ['chat', 'superchat'],
+      'Server sent subprotocol list "chat, superchat" (expected exactly one of "chat", "superchat")',
+    ],
+    [
+      'two headers',
+      OK + 'Sec-WebSocket-Protocol: chat\nSec-WebSocket-Protocol: chat\n',
+      ['chat'],
+      'Server sent 2 Sec-WebSocket-Protocol headers (expected one, selecting one of "chat")',
+    ],
+    [
+      'empty value while offered',
+      OK + 'Sec-WebSocket-Protocol: \n',
+      ['chat'],
+      'Server sent subprotocol "" (expected one of "chat")',
+    ],
+    [
+      'none offered, one selected',
+      OK + 'Sec-WebSocket-Protocol: chat\n',
+      [],
+      'Server sent subprotocol "chat" but none was requested',
+    ],
+    ['none offered, empty header', OK + 'Sec-WebSocket-Protocol:\n', [], 'Server sent subprotocol "" but none was requested'],
   ])('subprotocol %s → reason "subprotocol"', (_, response, protocols, message) => {
     const error = rejection(response, expected({ protocols }));
     expect(error.reason).toBe('subprotocol');
@@ -405,17 +460,42 @@ describe('validateResponse: rejected responses', () => {
   });
 
   it.each([
-    ['none offered', 'permessage-deflate', [], 'Server sent extension "permessage-deflate" in "permessage-deflate" (none was offered)'],
-    ['another than offered', 'x-webkit-deflate-frame', ['permessage-deflate'],
-      'Server sent extension "x-webkit-deflate-frame" in "x-webkit-deflate-frame" (expected only "permessage-deflate")'],
-    ['second one not offered', 'permessage-deflate, x-other', ['permessage-deflate'],
-      'Server sent extension "x-other" in "permessage-deflate, x-other" (expected only "permessage-deflate")'],
-    ['the same one twice', 'permessage-deflate, permessage-deflate', ['permessage-deflate'],
-      'Server sent extension "permessage-deflate" twice in "permessage-deflate, permessage-deflate"'],
-    ['malformed params', 'permessage-deflate; =10', ['permessage-deflate'],
-      'Server sent a malformed Sec-WebSocket-Extensions header: "permessage-deflate; =10"'],
-    ['quoted value that is not a token', 'permessage-deflate; a="b c"', ['permessage-deflate'],
-      'Server sent a malformed Sec-WebSocket-Extensions header: "permessage-deflate; a=\\"b c\\""'],
+    [
+      'none offered',
+      'permessage-deflate',
+      [],
+      'Server sent extension "permessage-deflate" in "permessage-deflate" (none was offered)',
+    ],
+    [
+      'another than offered',
+      'x-webkit-deflate-frame',
+      ['permessage-deflate'],
+      'Server sent extension "x-webkit-deflate-frame" in "x-webkit-deflate-frame" (expected only "permessage-deflate")',
+    ],
+    [
+      'second one not offered',
+      'permessage-deflate, x-other',
+      ['permessage-deflate'],
+      'Server sent extension "x-other" in "permessage-deflate, x-other" (expected only "permessage-deflate")',
+    ],
+    [
+      'the same one twice',
+      'permessage-deflate, permessage-deflate',
+      ['permessage-deflate'],
+      'Server sent extension "permessage-deflate" twice in "permessage-deflate, permessage-deflate"',
+    ],
+    [
+      'malformed params',
+      'permessage-deflate; =10',
+      ['permessage-deflate'],
+      'Server sent a malformed Sec-WebSocket-Extensions header: "permessage-deflate; =10"',
+    ],
+    [
+      'quoted value that is not a token',
+      'permessage-deflate; a="b c"',
+      ['permessage-deflate'],
+      'Server sent a malformed Sec-WebSocket-Extensions header: "permessage-deflate; a=\\"b c\\""',
+    ],
   ])('extension %s → reason "extension"', (_, value, extensions, message) => {
     const error = rejection(OK + `Sec-WebSocket-Extensions: ${value}\n`, expected({ extensions }));
     expect(error.reason).toBe('extension');
@@ -446,11 +526,28 @@ describe('parseExtensions', () => {
     [
       'permessage-deflate; client_max_window_bits; server_max_window_bits=10, x-y',
       [
-        { name: 'permessage-deflate', params: [['client_max_window_bits', true], ['server_max_window_bits', '10']] },
+        {
+          name: 'permessage-deflate',
+          params: [
+            ['client_max_window_bits', true],
+            ['server_max_window_bits', '10'],
+          ],
+        },
         { name: 'x-y', params: [] },
       ],
     ],
-    ['a ; b = "1" ;c', [{ name: 'a', params: [['b', '1'], ['c', true]] }]],
+    [
+      'a ; b = "1" ;c',
+      [
+        {
+          name: 'a',
+          params: [
+            ['b', '1'],
+            ['c', true],
+          ],
+        },
+      ],
+    ],
     ['a; b="\\1"', [{ name: 'a', params: [['b', '1']] }]],
     ['', []],
     [' , a ,, ', [{ name: 'a', params: [] }]],

@@ -18,7 +18,15 @@ describe('http-grammar', () => {
 
   it('encodeBase64 matches RFC 4648 §10 test vectors', () => {
     const vectors = ['', 'f', 'fo', 'foo', 'foob', 'fooba', 'foobar'];
-    expect(vectors.map((v) => encodeBase64(new TextEncoder().encode(v)))).toEqual(['', 'Zg==', 'Zm8=', 'Zm9v', 'Zm9vYg==', 'Zm9vYmE=', 'Zm9vYmFy']);
+    expect(vectors.map((v) => encodeBase64(new TextEncoder().encode(v)))).toEqual([
+      '',
+      'Zg==',
+      'Zm8=',
+      'Zm9v',
+      'Zm9vYg==',
+      'Zm9vYmE=',
+      'Zm9vYmFy',
+    ]);
   });
 
   it('TOKEN is RFC 7230 §3.2.6 tchar+, splitList is an RFC 7230 §7 list', () => {

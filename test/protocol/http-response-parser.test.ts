@@ -92,7 +92,12 @@ describe('HttpResponseParser: complete heads', () => {
 
   it('CRLF CRLF split across chunks in every way', () => {
     const body = HEAD.slice(0, -4);
-    for (const [a, b] of [['', '\r\n\r\n'], ['\r', '\n\r\n'], ['\r\n', '\r\n'], ['\r\n\r', '\n']]) {
+    for (const [a, b] of [
+      ['', '\r\n\r\n'],
+      ['\r', '\n\r\n'],
+      ['\r\n', '\r\n'],
+      ['\r\n\r', '\n'],
+    ]) {
       const parser = new HttpResponseParser();
       expect(parser.push(bytes(body + a))).toBeNull();
       const result = parser.push(bytes(b + FRAMES));
@@ -213,7 +218,11 @@ describe('HttpResponseParser: header size limit', () => {
 
 describe('HttpResponseParser: malformed input', () => {
   it.each([
-    ['an SSH banner', 'SSH-2.0-OpenSSH_9.6\r\n', 'Malformed HTTP response: status line starting "S" (expected "HTTP/1.1 <status> <reason>")'],
+    [
+      'an SSH banner',
+      'SSH-2.0-OpenSSH_9.6\r\n',
+      'Malformed HTTP response: status line starting "S" (expected "HTTP/1.1 <status> <reason>")',
+    ],
     ['a TLS alert', '\x15\x03\x03\x00\x02\x02\x28', 'Malformed HTTP response: status line starting "\\x15"'],
     ['lower-case http', 'http/1.1 101 OK\r\n\r\n', 'status line starting "h"'],
     ['HTTP/2', 'HTTP/2 101 OK\r\n\r\n', 'status line "HTTP/2 101 OK" (expected "HTTP/1.1 <3-digit status> <reason>")'],
@@ -231,8 +240,11 @@ describe('HttpResponseParser: malformed input', () => {
     ['CR CR LF', 'HTTP/1.1 101 OK\r\r\n\r\n', 'CR not followed by LF in "HTTP/1.1 101 OK"'],
     ['obs-fold (space)', 'HTTP/1.1 101 OK\r\nA: b\r\n c\r\n\r\n', 'folded header line " c" (obs-fold is not accepted)'],
     ['obs-fold (tab)', 'HTTP/1.1 101 OK\r\nA: b\r\n\tc\r\n\r\n', 'folded header line "\\tc"'],
-    ['a header without colon', 'HTTP/1.1 101 OK\r\nUpgrade websocket\r\n\r\n',
-      'header line "Upgrade websocket" (expected "name: value" with a token name)'],
+    [
+      'a header without colon',
+      'HTTP/1.1 101 OK\r\nUpgrade websocket\r\n\r\n',
+      'header line "Upgrade websocket" (expected "name: value" with a token name)',
+    ],
     ['space before the colon', 'HTTP/1.1 101 OK\r\nUpgrade : websocket\r\n\r\n', 'header line "Upgrade : websocket"'],
     ['an empty name', 'HTTP/1.1 101 OK\r\n: websocket\r\n\r\n', 'header line ": websocket"'],
     ['a non-token name', 'HTTP/1.1 101 OK\r\nX(y): z\r\n\r\n', 'header line "X(y): z"'],
@@ -253,7 +265,9 @@ describe('HttpResponseParser: malformed input', () => {
 
   it('quotes long received lines truncated and escaped', () => {
     const error = parseError(`HTTP/1.1 101 OK\r\n${'\x01'.repeat(200)}\r\n\r\n`);
-    expect(error.message).toBe(`Malformed HTTP response: header line "${'\\x01'.repeat(64)}…" (expected "name: value" with a token name)`);
+    expect(error.message).toBe(
+      `Malformed HTTP response: header line "${'\\x01'.repeat(64)}…" (expected "name: value" with a token name)`,
+    );
   });
 
   it('attaches the status and headers seen so far', () => {
@@ -277,12 +291,13 @@ describe('HttpResponseParser: malformed input', () => {
 });
 
 describe('HttpResponseParser: any chunking (fast-check)', () => {
-  const tchar = fc.constantFrom(...'!#$%&\'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'.split(''));
+  const tchar = fc.constantFrom(..."!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".split(''));
   const token = fc.string({ unit: tchar, minLength: 1, maxLength: 12 });
-  const valueChar = fc.integer({ min: 0x20, max: 0xff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c));
-  const fieldValue = fc
-    .string({ unit: valueChar, maxLength: 30 })
-    .map((v) => v.replace(/^ +| +$/g, ''));
+  const valueChar = fc
+    .integer({ min: 0x20, max: 0xff })
+    .filter((c) => c !== 0x7f)
+    .map((c) => String.fromCharCode(c));
+  const fieldValue = fc.string({ unit: valueChar, maxLength: 30 }).map((v) => v.replace(/^ +| +$/g, ''));
   const response = fc.record({
     status: fc.integer({ min: 100, max: 599 }),
     reason: fc.string({ unit: valueChar, maxLength: 20 }),
@@ -292,33 +307,31 @@ describe('HttpResponseParser: any chunking (fast-check)', () => {
 
   it('gives the same head and rest as a single push, whatever the chunk boundaries', () => {
     fc.assert(
-      fc.property(
-        response,
-        fc.array(fc.nat(), { maxLength: 12 }),
-        ({ status, reason, headers, rest }, rawCuts) => {
-          const headText =
-            `HTTP/1.1 ${status} ${reason}\r\n` + headers.map(([n, v]) => `${n}: ${v}\r\n`).join('') + '\r\n';
-          const data = new Uint8Array([...bytes(headText), ...rest]);
-          const whole = new HttpResponseParser().push(data);
-          expect(whole).not.toBeNull();
-          expect(whole!.head.status).toBe(status);
-          expect(whole!.head.statusText).toBe(reason);
-          expect(whole!.head.rawHeaders).toEqual(headers);
-          expect(whole!.rest).toEqual(rest);
+      fc.property(response, fc.array(fc.nat(), { maxLength: 12 }), ({ status, reason, headers, rest }, rawCuts) => {
+        const headText = `HTTP/1.1 ${status} ${reason}\r\n` + headers.map(([n, v]) => `${n}: ${v}\r\n`).join('') + '\r\n';
+        const data = new Uint8Array([...bytes(headText), ...rest]);
+        const whole = new HttpResponseParser().push(data);
+        expect(whole).not.toBeNull();
+        expect(whole!.head.status).toBe(status);
+        expect(whole!.head.statusText).toBe(reason);
+        expect(whole!.head.rawHeaders).toEqual(headers);
+        expect(whole!.rest).toEqual(rest);
 
-          const chunks = split(data, rawCuts.map((c) => c % (data.length + 1)));
-          const parser = new HttpResponseParser();
-          let result: HttpResponseParseResult | null = null;
-          const after: number[] = [];
-          for (const chunk of chunks) {
-            if (result) after.push(...chunk);
-            else result = parser.push(chunk);
-          }
-          expect(result).not.toBeNull();
-          expect(result!.head).toEqual(whole!.head);
-          expect(new Uint8Array([...result!.rest, ...after])).toEqual(rest);
-        },
-      ),
+        const chunks = split(
+          data,
+          rawCuts.map((c) => c % (data.length + 1)),
+        );
+        const parser = new HttpResponseParser();
+        let result: HttpResponseParseResult | null = null;
+        const after: number[] = [];
+        for (const chunk of chunks) {
+          if (result) after.push(...chunk);
+          else result = parser.push(chunk);
+        }
+        expect(result).not.toBeNull();
+        expect(result!.head).toEqual(whole!.head);
+        expect(new Uint8Array([...result!.rest, ...after])).toEqual(rest);
+      }),
       { numRuns: 500 },
     );
   });
@@ -326,8 +339,7 @@ describe('HttpResponseParser: any chunking (fast-check)', () => {
   it('one byte at a time equals a single push', () => {
     fc.assert(
       fc.property(response, ({ status, reason, headers, rest }) => {
-        const headText =
-          `HTTP/1.1 ${status} ${reason}\r\n` + headers.map(([n, v]) => `${n}: ${v}\r\n`).join('') + '\r\n';
+        const headText = `HTTP/1.1 ${status} ${reason}\r\n` + headers.map(([n, v]) => `${n}: ${v}\r\n`).join('') + '\r\n';
         const headBytes = bytes(headText);
         // Every head byte alone; the final LF arrives together with the frames that follow it.
         const chunks = Array.from(headBytes.subarray(0, -1), (b) => Uint8Array.of(b));

@@ -77,7 +77,14 @@ describe('maskInto', () => {
 
   it('handles src and dst overlapping in the same buffer, in either direction', () => {
     for (const length of [7, 31, 32, 100, 1001]) {
-      for (const [srcAt, dstAt] of [[0, 4], [4, 0], [0, 3], [3, 0], [1, 9], [9, 1]]) {
+      for (const [srcAt, dstAt] of [
+        [0, 4],
+        [4, 0],
+        [0, 3],
+        [3, 0],
+        [1, 9],
+        [9, 1],
+      ]) {
         const buffer = bytes(length + 16, length);
         const expected = naiveMask(buffer.slice(srcAt, srcAt + length), MASK);
         maskInto(buffer.subarray(srcAt, srcAt + length), MASK, buffer, dstAt);

@@ -83,13 +83,29 @@ describe('resolvePerMessageDeflate (the perMessageDeflate option)', () => {
     ['null', null, /Invalid perMessageDeflate null/],
     ['an array', [], /Invalid perMessageDeflate an array/],
     ['a number', 1, /Invalid perMessageDeflate 1/],
-    ['an unknown key (typo)', { serverNoContextTakeOver: true }, /Unknown option perMessageDeflate\.serverNoContextTakeOver: expected only serverNoContextTakeover/],
-    ['a non-boolean no-context-takeover', { clientNoContextTakeover: 1 }, /Invalid perMessageDeflate\.clientNoContextTakeover 1: expected true or false/],
-    ['serverMaxWindowBits 7', { serverMaxWindowBits: 7 }, /Invalid perMessageDeflate\.serverMaxWindowBits 7: expected an integer from 8 to 15/],
+    [
+      'an unknown key (typo)',
+      { serverNoContextTakeOver: true },
+      /Unknown option perMessageDeflate\.serverNoContextTakeOver: expected only serverNoContextTakeover/,
+    ],
+    [
+      'a non-boolean no-context-takeover',
+      { clientNoContextTakeover: 1 },
+      /Invalid perMessageDeflate\.clientNoContextTakeover 1: expected true or false/,
+    ],
+    [
+      'serverMaxWindowBits 7',
+      { serverMaxWindowBits: 7 },
+      /Invalid perMessageDeflate\.serverMaxWindowBits 7: expected an integer from 8 to 15/,
+    ],
     ['serverMaxWindowBits 16', { serverMaxWindowBits: 16 }, /perMessageDeflate\.serverMaxWindowBits 16/],
     ['serverMaxWindowBits 9.5', { serverMaxWindowBits: 9.5 }, /perMessageDeflate\.serverMaxWindowBits 9\.5/],
     ['serverMaxWindowBits true', { serverMaxWindowBits: true }, /perMessageDeflate\.serverMaxWindowBits true/],
-    ['clientMaxWindowBits 16', { clientMaxWindowBits: 16 }, /perMessageDeflate\.clientMaxWindowBits 16: expected an integer from 8 to 15/],
+    [
+      'clientMaxWindowBits 16',
+      { clientMaxWindowBits: 16 },
+      /perMessageDeflate\.clientMaxWindowBits 16: expected an integer from 8 to 15/,
+    ],
     ['clientMaxWindowBits "15"', { clientMaxWindowBits: '15' }, /perMessageDeflate\.clientMaxWindowBits "15"/],
     ['a negative threshold', { threshold: -1 }, /perMessageDeflate\.threshold -1: expected a number of bytes ≥ 0/],
     ['a NaN threshold', { threshold: NaN }, /perMessageDeflate\.threshold NaN/],
@@ -102,7 +118,9 @@ describe('resolvePerMessageDeflate (the perMessageDeflate option)', () => {
   });
 
   it('names the option as the caller calls it', () => {
-    expect(() => resolvePerMessageDeflate({ level: 99 }, 'options.perMessageDeflate')).toThrow(/options\.perMessageDeflate\.level 99/);
+    expect(() => resolvePerMessageDeflate({ level: 99 }, 'options.perMessageDeflate')).toThrow(
+      /options\.perMessageDeflate\.level 99/,
+    );
   });
 });
 
@@ -113,8 +131,17 @@ describe('deflateOffer', () => {
 
   it('every parameter, in a fixed order', () => {
     expect(
-      deflateOffer(settings({ serverNoContextTakeover: true, clientNoContextTakeover: true, serverMaxWindowBits: 10, clientMaxWindowBits: 12 })),
-    ).toBe('permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=10; client_max_window_bits=12');
+      deflateOffer(
+        settings({
+          serverNoContextTakeover: true,
+          clientNoContextTakeover: true,
+          serverMaxWindowBits: 10,
+          clientMaxWindowBits: 12,
+        }),
+      ),
+    ).toBe(
+      'permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=10; client_max_window_bits=12',
+    );
   });
 
   it('clientMaxWindowBits: false leaves client_max_window_bits out', () => {
@@ -124,7 +151,14 @@ describe('deflateOffer', () => {
   it('the offer parses back with our own header parser', () => {
     const offer = deflateOffer(settings({ serverMaxWindowBits: 9, clientNoContextTakeover: true }));
     expect(parseExtensionHeader(offer)).toEqual([
-      { name: 'permessage-deflate', params: [['client_no_context_takeover', true], ['server_max_window_bits', '9'], ['client_max_window_bits', true]] },
+      {
+        name: 'permessage-deflate',
+        params: [
+          ['client_no_context_takeover', true],
+          ['server_max_window_bits', '9'],
+          ['client_max_window_bits', true],
+        ],
+      },
     ]);
   });
 });
@@ -156,14 +190,23 @@ describe('acceptDeflateResponse: what is agreed', () => {
   });
 
   it('the server may lower server_max_window_bits below what we offered, or send it unasked (RFC 7692 §7.1.2.1)', () => {
-    expect(acceptDeflateResponse('permessage-deflate; server_max_window_bits=8', settings({ serverMaxWindowBits: 12 }))?.serverMaxWindowBits).toBe(8);
-    expect(acceptDeflateResponse('permessage-deflate; server_max_window_bits=12', settings({ serverMaxWindowBits: 12 }))?.serverMaxWindowBits).toBe(12);
+    expect(
+      acceptDeflateResponse('permessage-deflate; server_max_window_bits=8', settings({ serverMaxWindowBits: 12 }))
+        ?.serverMaxWindowBits,
+    ).toBe(8);
+    expect(
+      acceptDeflateResponse('permessage-deflate; server_max_window_bits=12', settings({ serverMaxWindowBits: 12 }))
+        ?.serverMaxWindowBits,
+    ).toBe(12);
     expect(acceptDeflateResponse('permessage-deflate; server_max_window_bits=11', defaults)?.serverMaxWindowBits).toBe(11);
   });
 
   it('the server may lower client_max_window_bits to what we offered or less (RFC 7692 §7.1.2.2)', () => {
     expect(acceptDeflateResponse('permessage-deflate; client_max_window_bits=8', defaults)?.clientMaxWindowBits).toBe(8);
-    expect(acceptDeflateResponse('permessage-deflate; client_max_window_bits=10', settings({ clientMaxWindowBits: 10 }))?.clientMaxWindowBits).toBe(10);
+    expect(
+      acceptDeflateResponse('permessage-deflate; client_max_window_bits=10', settings({ clientMaxWindowBits: 10 }))
+        ?.clientMaxWindowBits,
+    ).toBe(10);
   });
 
   it('a client_max_window_bits value we offered is a promise kept even when the server does not repeat it', () => {
@@ -171,7 +214,9 @@ describe('acceptDeflateResponse: what is agreed', () => {
   });
 
   it('client_no_context_takeover we offered holds without the server echoing it (RFC 7692 §7.1.1.2)', () => {
-    expect(acceptDeflateResponse('permessage-deflate', settings({ clientNoContextTakeover: true }))?.clientNoContextTakeover).toBe(true);
+    expect(
+      acceptDeflateResponse('permessage-deflate', settings({ clientNoContextTakeover: true }))?.clientNoContextTakeover,
+    ).toBe(true);
   });
 
   it('server_no_context_takeover unasked is accepted (RFC 7692 §7.1.1.1: the server MAY include it)', () => {
@@ -179,7 +224,10 @@ describe('acceptDeflateResponse: what is agreed', () => {
   });
 
   it('server_no_context_takeover we asked for, answered', () => {
-    expect(acceptDeflateResponse('permessage-deflate; server_no_context_takeover', settings({ serverNoContextTakeover: true }))?.serverNoContextTakeover).toBe(true);
+    expect(
+      acceptDeflateResponse('permessage-deflate; server_no_context_takeover', settings({ serverNoContextTakeover: true }))
+        ?.serverNoContextTakeover,
+    ).toBe(true);
   });
 });
 
@@ -223,24 +271,37 @@ describe('acceptDeflateResponse: every rejection is a HandshakeError (reason "ex
   });
 
   it('a duplicate window-bits parameter, even with the same value', () => {
-    expect(rejection('permessage-deflate; server_max_window_bits=10; server_max_window_bits=10').message).toMatch(/appears twice/);
+    expect(rejection('permessage-deflate; server_max_window_bits=10; server_max_window_bits=10').message).toMatch(
+      /appears twice/,
+    );
   });
 
   it('a value on server_no_context_takeover', () => {
-    expect(rejection('permessage-deflate; server_no_context_takeover=1').message).toMatch(/"server_no_context_takeover" must have no value, got "1"/);
+    expect(rejection('permessage-deflate; server_no_context_takeover=1').message).toMatch(
+      /"server_no_context_takeover" must have no value, got "1"/,
+    );
   });
 
   it('a value on client_no_context_takeover (quoted)', () => {
-    expect(rejection('permessage-deflate; client_no_context_takeover="true"').message).toMatch(/"client_no_context_takeover" must have no value/);
+    expect(rejection('permessage-deflate; client_no_context_takeover="true"').message).toMatch(
+      /"client_no_context_takeover" must have no value/,
+    );
   });
 
   it('server_max_window_bits without a value', () => {
-    expect(rejection('permessage-deflate; server_max_window_bits').message).toMatch(/"server_max_window_bits" needs a value from 8 to 15/);
+    expect(rejection('permessage-deflate; server_max_window_bits').message).toMatch(
+      /"server_max_window_bits" needs a value from 8 to 15/,
+    );
   });
 
-  it.each(['7', '16', '0', '010', '+9', '9a', '1e1'])('server_max_window_bits=%s (outside 8–15 or not a plain decimal)', (value) => {
-    expect(rejection(`permessage-deflate; server_max_window_bits=${value}`).message).toMatch(/"server_max_window_bits" has value/);
-  });
+  it.each(['7', '16', '0', '010', '+9', '9a', '1e1'])(
+    'server_max_window_bits=%s (outside 8–15 or not a plain decimal)',
+    (value) => {
+      expect(rejection(`permessage-deflate; server_max_window_bits=${value}`).message).toMatch(
+        /"server_max_window_bits" has value/,
+      );
+    },
+  );
 
   it('server_max_window_bits above the value we offered', () => {
     expect(rejection('permessage-deflate; server_max_window_bits=11', settings({ serverMaxWindowBits: 10 })).message).toMatch(
@@ -249,7 +310,9 @@ describe('acceptDeflateResponse: every rejection is a HandshakeError (reason "ex
   });
 
   it('server_max_window_bits we offered, missing from the answer', () => {
-    expect(rejection('permessage-deflate', settings({ serverMaxWindowBits: 10 })).message).toMatch(/server_max_window_bits=10 was offered but not accepted/);
+    expect(rejection('permessage-deflate', settings({ serverMaxWindowBits: 10 })).message).toMatch(
+      /server_max_window_bits=10 was offered but not accepted/,
+    );
   });
 
   it('server_no_context_takeover we asked for, missing from the answer', () => {
@@ -269,7 +332,9 @@ describe('acceptDeflateResponse: every rejection is a HandshakeError (reason "ex
   });
 
   it.each(['7', '16', '08'])('client_max_window_bits=%s', (value) => {
-    expect(rejection(`permessage-deflate; client_max_window_bits=${value}`).message).toMatch(/"client_max_window_bits" has value/);
+    expect(rejection(`permessage-deflate; client_max_window_bits=${value}`).message).toMatch(
+      /"client_max_window_bits" has value/,
+    );
   });
 
   it('client_max_window_bits above the value we offered', () => {
@@ -297,7 +362,12 @@ describe('acceptDeflateResponse: every rejection is a HandshakeError (reason "ex
 });
 
 describe('PerMessageDeflate (per-connection state over an injected codec)', () => {
-  function recordingCodec(): DeflateCodec & { made: string[]; closed: string[]; inflaterParams?: InflaterParams; deflaterParams?: DeflaterParams } {
+  function recordingCodec(): DeflateCodec & {
+    made: string[];
+    closed: string[];
+    inflaterParams?: InflaterParams;
+    deflaterParams?: DeflaterParams;
+  } {
     const codec = {
       made: [] as string[],
       closed: [] as string[],
@@ -317,7 +387,12 @@ describe('PerMessageDeflate (per-connection state over an injected codec)', () =
     return codec;
   }
 
-  const params = { serverNoContextTakeover: true, clientNoContextTakeover: false, serverMaxWindowBits: 10, clientMaxWindowBits: 9 };
+  const params = {
+    serverNoContextTakeover: true,
+    clientNoContextTakeover: false,
+    serverMaxWindowBits: 10,
+    clientMaxWindowBits: 9,
+  };
 
   it('creates nothing until the first message in each direction, then passes the agreed parameters', () => {
     const codec = recordingCodec();

@@ -4,7 +4,8 @@ import { HandshakeError, InvalidArgumentError } from '../../src/errors.js';
 import { SocksClient, type SocksOptions } from '../../src/protocol/socks.js';
 import { hex, toHex } from '../helpers/hex.js';
 
-const client = (o: Partial<SocksOptions>) => new SocksClient({ version: 5, host: '127.0.0.1', port: 8080, shown: 'socks5://127.0.0.1:1080', ...o });
+const client = (o: Partial<SocksOptions>) =>
+  new SocksClient({ version: 5, host: '127.0.0.1', port: 8080, shown: 'socks5://127.0.0.1:1080', ...o });
 
 /** The error `receive(reply)` throws. */
 function refusal(c: SocksClient, ...replies: string[]): HandshakeError {
@@ -39,7 +40,9 @@ describe('SOCKS5 (RFC 1928)', () => {
   it('offers username/password when it has credentials and sends RFC 1929 sub-negotiation', () => {
     const c = client({ username: 'alice', password: 'pw' });
     expect(toHex(c.start())).toBe('05020002');
-    expect(toHex(c.receive(hex('0502')).send)).toBe('01' + '05' + Buffer.from('alice').toString('hex') + '02' + Buffer.from('pw').toString('hex'));
+    expect(toHex(c.receive(hex('0502')).send)).toBe(
+      '01' + '05' + Buffer.from('alice').toString('hex') + '02' + Buffer.from('pw').toString('hex'),
+    );
     expect(toHex(c.receive(hex('0100')).send)).toBe('050100017f0000011f90');
     expect(c.receive(hex('050000017f0000011f90')).open).toBeDefined();
   });
@@ -87,7 +90,10 @@ describe('SOCKS5 (RFC 1928)', () => {
   it('no acceptable method (0xFF): says whether credentials are missing', () => {
     const without = client({});
     without.start();
-    expect(refusal(without, '05ff')).toMatchObject({ proxyFailure: 'no-acceptable-auth', message: expect.stringContaining('put user:password in the proxy URL') });
+    expect(refusal(without, '05ff')).toMatchObject({
+      proxyFailure: 'no-acceptable-auth',
+      message: expect.stringContaining('put user:password in the proxy URL'),
+    });
     const withCreds = client({ username: 'u', password: 'p' });
     withCreds.start();
     expect(refusal(withCreds, '05ff').message).toContain('accepted none of our authentication methods');
@@ -96,7 +102,10 @@ describe('SOCKS5 (RFC 1928)', () => {
   it('a refused username/password is auth-failed', () => {
     const c = client({ username: 'u', password: 'p' });
     c.start();
-    expect(refusal(c, '0502', '0101')).toMatchObject({ proxyFailure: 'auth-failed', message: expect.stringContaining('status 0x01') });
+    expect(refusal(c, '0502', '0101')).toMatchObject({
+      proxyFailure: 'auth-failed',
+      message: expect.stringContaining('status 0x01'),
+    });
   });
 
   it.each([
@@ -126,7 +135,9 @@ describe('SOCKS5 (RFC 1928)', () => {
     c.receive(hex('0500'));
     const error = c.receiveEof();
     expect(error).toMatchObject({ reason: 'proxy', proxyFailure: 'closed' });
-    expect(error.message).toBe('SOCKS5 proxy socks5://127.0.0.1:1080 closed the connection before sending its answer to CONNECT (2 bytes of it received)');
+    expect(error.message).toBe(
+      'SOCKS5 proxy socks5://127.0.0.1:1080 closed the connection before sending its answer to CONNECT (2 bytes of it received)',
+    );
   });
 
   it('a name longer than 255 bytes cannot be sent', () => {

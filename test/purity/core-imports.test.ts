@@ -28,12 +28,11 @@ const files = readdirSync(CORE).filter((name) => name.endsWith('.ts'));
 describe('src/protocol/ imports nothing outside itself but ../errors.js', () => {
   it('finds the core files and their imports (the guard itself works)', () => {
     expect(files).toContain('connection.ts');
-    expect(specifiers("import type { A } from './a.js';\nexport { b } from '../b.js';\nimport 'node:fs';\nconst c = await import('x');")).toEqual([
-      './a.js',
-      '../b.js',
-      'node:fs',
-      'x',
-    ]);
+    expect(
+      specifiers(
+        "import type { A } from './a.js';\nexport { b } from '../b.js';\nimport 'node:fs';\nconst c = await import('x');",
+      ),
+    ).toEqual(['./a.js', '../b.js', 'node:fs', 'x']);
   });
 
   it.each(files)('%s', (file) => {

@@ -117,7 +117,12 @@ function build(payload: Payload): unknown {
  */
 export function runScenario(api: SocklineApi, baseUrl: string, scenario: Scenario, timeoutMs = 15_000): Promise<Transcript> {
   return new Promise<Transcript>((resolve, reject) => {
-    const transcript: Transcript = { protocol: '', messages: [], close: { code: 0, reason: '', wasClean: false, error: null }, errors: [] };
+    const transcript: Transcript = {
+      protocol: '',
+      messages: [],
+      close: { code: 0, reason: '', wasClean: false, error: null },
+      errors: [],
+    };
     const options: Record<string, unknown> = { reconnect: false };
     if (scenario.protocols) options.protocols = scenario.protocols;
     const socket = new api.Socket(baseUrl + scenario.path, options);

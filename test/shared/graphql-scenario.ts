@@ -57,15 +57,23 @@ function describeError(error: unknown): string {
 function collect<T>(client: GraphqlClient, query: string): Promise<T[]> {
   return new Promise((resolve, reject) => {
     const values: T[] = [];
-    client.subscribe<T>({ query }, {
-      next: (result) => (result.errors ? reject(new Error(JSON.stringify(result.errors))) : values.push(result.data as T)),
-      error: (error) => reject(new Error(`subscription failed: ${describeError(error)}`)),
-      complete: () => resolve(values),
-    });
+    client.subscribe<T>(
+      { query },
+      {
+        next: (result) => (result.errors ? reject(new Error(JSON.stringify(result.errors))) : values.push(result.data as T)),
+        error: (error) => reject(new Error(`subscription failed: ${describeError(error)}`)),
+        complete: () => resolve(values),
+      },
+    );
   });
 }
 
-export async function graphqlScenario(createClient: CreateClient, WebSocketImpl: unknown, url: string, timeoutMs = 15_000): Promise<GraphqlTranscript> {
+export async function graphqlScenario(
+  createClient: CreateClient,
+  WebSocketImpl: unknown,
+  url: string,
+  timeoutMs = 15_000,
+): Promise<GraphqlTranscript> {
   const errors: string[] = [];
   const closeCodes: number[] = [];
   let retried = false;
@@ -100,14 +108,17 @@ export async function graphqlScenario(createClient: CreateClient, WebSocketImpl:
     const ticking = new Promise<void>((resolve) => (firstTick = resolve));
     let enough!: () => void;
     const recovered = new Promise<void>((resolve) => (enough = resolve));
-    const stopTicks = client.subscribe<{ ticks: number }>({ query: 'subscription { ticks }' }, {
-      next: () => {
-        firstTick();
-        if (retried && ++ticksAfterReconnect === 3) enough();
+    const stopTicks = client.subscribe<{ ticks: number }>(
+      { query: 'subscription { ticks }' },
+      {
+        next: () => {
+          firstTick();
+          if (retried && ++ticksAfterReconnect === 3) enough();
+        },
+        error: (error) => errors.push(`ticks: ${describeError(error)}`),
+        complete: () => {},
       },
-      error: (error) => errors.push(`ticks: ${describeError(error)}`),
-      complete: () => {},
-    });
+    );
 
     const [hello] = await collect<{ hello: string }>(client, '{ hello }');
     const counts = (await collect<{ count: number }>(client, 'subscription { count(to: 100) }')).map((d) => d.count);

@@ -121,7 +121,16 @@ export const STANDARD_SCENARIOS: StandardScenario[] = [
       await once(ws, 'close');
       return result;
     },
-    expected: { statics: [0, 1, 2, 3], instance: [0, 1, 2, 3], readyState: 0, protocol: '', extensions: '', binaryType: 'blob', bufferedAmount: 0, url: true },
+    expected: {
+      statics: [0, 1, 2, 3],
+      instance: [0, 1, 2, 3],
+      readyState: 0,
+      protocol: '',
+      extensions: '',
+      binaryType: 'blob',
+      bufferedAmount: 0,
+      url: true,
+    },
   },
   {
     name: 'constructor errors are SyntaxError DOMExceptions',
@@ -250,7 +259,12 @@ export const STANDARD_SCENARIOS: StandardScenario[] = [
     },
     expected: {
       kinds: ['[object Blob]', '[object ArrayBuffer]', '[object ArrayBuffer]', '[object Blob]'],
-      bytes: [[1, 2, 3], [4, 5], [6, 7], [104, 105, 0]],
+      bytes: [
+        [1, 2, 3],
+        [4, 5],
+        [6, 7],
+        [104, 105, 0],
+      ],
       afterInvalid: 'arraybuffer',
     },
   },
@@ -362,7 +376,8 @@ export const STANDARD_SCENARIOS: StandardScenario[] = [
   },
   {
     name: 'the server closes: close with its code and reason, clean, no error',
-    standard: 'close event: "code attribute initialized to the WebSocket connection close code … reason … wasClean … true if the connection closed cleanly"',
+    standard:
+      'close event: "code attribute initialized to the WebSocket connection close code … reason … wasClean … true if the connection closed cleanly"',
     async run(WS, base) {
       const ws = new WS(`${base}/close?code=4321&reason=server%20done`);
       const { log, closed } = record(ws);
@@ -399,8 +414,7 @@ export const STANDARD_SCENARIOS: StandardScenario[] = [
   },
   {
     name: 'a protocol violation fails the connection: error, then close 1006',
-    standard:
-      'RFC 6455 §5.2: a reserved opcode "MUST Fail the WebSocket Connection"; the standard then fires error before close',
+    standard: 'RFC 6455 §5.2: a reserved opcode "MUST Fail the WebSocket Connection"; the standard then fires error before close',
     async run(WS, base) {
       const ws = new WS(`${base}/violate`);
       const { log, closed } = record(ws);
@@ -417,10 +431,11 @@ export const STANDARD_SCENARIOS: StandardScenario[] = [
     async run(WS, base) {
       const ws = new WS(`${base}/echo`);
       const order: string[] = [];
-      const wait = (n: number) => new Promise<void>((resolve) => {
-        const check = () => (order.filter((o) => o === 'end').length === n ? resolve() : setTimeout(check, 5));
-        check();
-      });
+      const wait = (n: number) =>
+        new Promise<void>((resolve) => {
+          const check = () => (order.filter((o) => o === 'end').length === n ? resolve() : setTimeout(check, 5));
+          check();
+        });
       ws.addEventListener('message', () => order.push('A'));
       ws.onmessage = function (this: unknown, event) {
         order.push(this === ws && event.target === ws ? 'H1' : 'H1 with wrong this');

@@ -26,7 +26,9 @@ describe('a failure before the first open whose cause the runtime hides', () => 
     expect(defaultShouldReconnect({ ...context, attempt: 10 })).toBe(false);
     expect(defaultShouldReconnect({ ...context, attempt: 10, causeHidden: false })).toBe(true);
     expect(defaultShouldReconnect({ ...context, attempt: 10, everOpened: true })).toBe(true);
-    expect(defaultShouldReconnect({ ...context, attempt: 50, lastClose: lastClose(new TimeoutError('t', 'connect', 1)) })).toBe(true);
+    expect(defaultShouldReconnect({ ...context, attempt: 50, lastClose: lastClose(new TimeoutError('t', 'connect', 1)) })).toBe(
+      true,
+    );
     // A context built without the new fields (user code, older callers) keeps the old answer.
     expect(defaultShouldReconnect({ lastClose: lastClose(hidden()), attempt: 50, wasOpen: false })).toBe(true);
   });

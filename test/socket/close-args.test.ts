@@ -15,9 +15,7 @@ describe('assertCloseArgs: the close()/reconnect() rules', () => {
     'rejects close code %d naming the value and what is allowed',
     (code) => {
       expect(() => assertCloseArgs(code, undefined)).toThrow(InvalidArgumentError);
-      expect(() => assertCloseArgs(code, undefined)).toThrow(
-        `Invalid close code ${code}: close() accepts 1000 or 3000-4999`,
-      );
+      expect(() => assertCloseArgs(code, undefined)).toThrow(`Invalid close code ${code}: close() accepts 1000 or 3000-4999`);
     },
   );
 
@@ -27,7 +25,9 @@ describe('assertCloseArgs: the close()/reconnect() rules', () => {
 
   it('measures the reason in UTF-8 bytes, not string length: 123 bytes pass, 124 fail', () => {
     expect(() => assertCloseArgs(1000, 'a'.repeat(123))).not.toThrow();
-    expect(() => assertCloseArgs(1000, 'a'.repeat(124))).toThrow(/of 124 bytes: close\(\) takes a code, then a string of at most 123 UTF-8 bytes/);
+    expect(() => assertCloseArgs(1000, 'a'.repeat(124))).toThrow(
+      /of 124 bytes: close\(\) takes a code, then a string of at most 123 UTF-8 bytes/,
+    );
     // 41 × "€" is 41 characters but 123 bytes; 42 × is 126 bytes.
     expect(() => assertCloseArgs(1000, '€'.repeat(41))).not.toThrow();
     expect(() => assertCloseArgs(1000, '€'.repeat(42))).toThrow(InvalidArgumentError);

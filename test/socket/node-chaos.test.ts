@@ -23,7 +23,9 @@ afterEach(async () => {
   await server?.close();
 });
 
-it('should deliver or report every one of 10,000 messages while the link is cut every few hundred ms', { timeout: 60_000 }, async () => {
+it('should deliver or report every one of 10,000 messages while the link is cut every few hundred ms', {
+  timeout: 60_000,
+}, async () => {
   server = await startRecordingServer();
   proxy = await startFaultProxy(server.port);
   socket = new Socket(proxy.url, {

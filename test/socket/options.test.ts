@@ -14,8 +14,10 @@ import { script, scriptRuntime } from './helpers/script-transport.js';
 const normalizeOptions = (options: SocketOptions, runtime: 'node' | 'browser') =>
   normalize(options, (runtime === 'node' ? nodeRuntime : browserRuntime) as Runtime<any>);
 
-const invalid = (options: unknown, runtime: 'node' | 'browser' = 'node') => () =>
-  normalizeOptions(options as SocketOptions, runtime);
+const invalid =
+  (options: unknown, runtime: 'node' | 'browser' = 'node') =>
+  () =>
+    normalizeOptions(options as SocketOptions, runtime);
 
 describe('normalizeOptions', () => {
   it('should fill every default on Node', () => {
@@ -71,7 +73,10 @@ describe('normalizeOptions', () => {
   });
 
   it('should merge partial sub-options over their defaults and treat undefined as absent', () => {
-    const o = normalizeOptions({ reconnect: { maxDelay: 5000, factor: undefined }, queue: { maxMessages: 5 }, heartbeat: { interval: 100 } }, 'node');
+    const o = normalizeOptions(
+      { reconnect: { maxDelay: 5000, factor: undefined }, queue: { maxMessages: 5 }, heartbeat: { interval: 100 } },
+      'node',
+    );
     expect(o.reconnect).toMatchObject({ minDelay: 1000, maxDelay: 5000, factor: 2 });
     expect(o.queue).toEqual({ maxMessages: 5, maxBytes: 4 * 1024 * 1024 });
     expect(o.heartbeat).toMatchObject({ interval: 100, timeout: 10_000 });
@@ -94,30 +99,70 @@ describe('normalizeOptions', () => {
 
   it.each<[string, unknown, string]>([
     ['options', null, 'Invalid options null: expected an object'],
-    ['unknown key', { reconect: true }, 'Unknown option reconect (known: protocols, fragmentSize, connectionTimeout, reconnect, queue, writeBuffer, heartbeat, signal, logger, debug, headers, origin,'],
-    ['unknown nested key', { reconnect: { retries: 3 } }, 'Unknown option reconnect.retries (known: minDelay, maxDelay, factor, maxRetries, minUptime, shouldReconnect, random)'],
+    [
+      'unknown key',
+      { reconect: true },
+      'Unknown option reconect (known: protocols, fragmentSize, connectionTimeout, reconnect, queue, writeBuffer, heartbeat, signal, logger, debug, headers, origin,',
+    ],
+    [
+      'unknown nested key',
+      { reconnect: { retries: 3 } },
+      'Unknown option reconnect.retries (known: minDelay, maxDelay, factor, maxRetries, minUptime, shouldReconnect, random)',
+    ],
     ['maxPayload', { maxPayload: 0 }, 'Invalid option maxPayload: 0 (expected an integer from 1 to'],
     ['maxPayload type', { maxPayload: '1' }, 'Invalid option maxPayload: "1"'],
-    ['handshakeTimeout', { handshakeTimeout: -1 }, 'Invalid option handshakeTimeout: -1 (expected a number from 0 to 2147483647)'],
+    [
+      'handshakeTimeout',
+      { handshakeTimeout: -1 },
+      'Invalid option handshakeTimeout: -1 (expected a number from 0 to 2147483647)',
+    ],
     ['closeTimeout', { closeTimeout: NaN }, 'Invalid option closeTimeout: NaN'],
-    ['connectionTimeout', { connectionTimeout: 2 ** 31 }, 'Invalid option connectionTimeout: 2147483648 (expected a number from 0 to 2147483647)'],
+    [
+      'connectionTimeout',
+      { connectionTimeout: 2 ** 31 },
+      'Invalid option connectionTimeout: 2147483648 (expected a number from 0 to 2147483647)',
+    ],
     ['fragmentSize', { fragmentSize: 1.5 }, 'Invalid option fragmentSize: 1.5 (expected an integer >= 0)'],
     ['reconnect', { reconnect: 'yes' }, 'Invalid option reconnect: "yes" (expected true, false or an object)'],
     ['reconnect.minDelay', { reconnect: { minDelay: -5 } }, 'Invalid option reconnect.minDelay: -5'],
-    ['reconnect.maxDelay below minDelay', { reconnect: { minDelay: 500, maxDelay: 100 } }, 'Invalid option reconnect.maxDelay: 100 (expected a number from 500 to 2147483647)'],
+    [
+      'reconnect.maxDelay below minDelay',
+      { reconnect: { minDelay: 500, maxDelay: 100 } },
+      'Invalid option reconnect.maxDelay: 100 (expected a number from 500 to 2147483647)',
+    ],
     ['reconnect.factor', { reconnect: { factor: 0.5 } }, 'Invalid option reconnect.factor: 0.5'],
-    ['reconnect.maxRetries', { reconnect: { maxRetries: 1.5 } }, 'Invalid option reconnect.maxRetries: 1.5 (expected an integer >= 0)'],
+    [
+      'reconnect.maxRetries',
+      { reconnect: { maxRetries: 1.5 } },
+      'Invalid option reconnect.maxRetries: 1.5 (expected an integer >= 0)',
+    ],
     ['reconnect.minUptime', { reconnect: { minUptime: -1 } }, 'Invalid option reconnect.minUptime: -1'],
-    ['reconnect.shouldReconnect', { reconnect: { shouldReconnect: true } }, 'Invalid option reconnect.shouldReconnect: true (expected a function)'],
+    [
+      'reconnect.shouldReconnect',
+      { reconnect: { shouldReconnect: true } },
+      'Invalid option reconnect.shouldReconnect: true (expected a function)',
+    ],
     ['reconnect.random', { reconnect: { random: 0.5 } }, 'Invalid option reconnect.random: 0.5 (expected a function)'],
     ['queue', { queue: 10 }, 'Invalid option queue: 10 (expected true, false or an object)'],
     ['queue.maxMessages', { queue: { maxMessages: 0 } }, 'Invalid option queue.maxMessages: 0 (expected an integer >= 1)'],
     ['queue.maxBytes', { queue: { maxBytes: -1 } }, 'Invalid option queue.maxBytes: -1'],
     ['heartbeat.interval', { heartbeat: { interval: 0 } }, 'Invalid option heartbeat.interval: 0'],
     ['heartbeat.timeout', { heartbeat: { timeout: 'soon' } }, 'Invalid option heartbeat.timeout: "soon"'],
-    ['heartbeat.message', { heartbeat: { message: 42 } }, 'Invalid option heartbeat.message: 42 (expected a string or a Uint8Array)'],
-    ['heartbeat.isPong', { heartbeat: { message: 'p', isPong: 'pong' } }, 'Invalid option heartbeat.isPong: "pong" (expected a function)'],
-    ['heartbeat.isPong without message', { heartbeat: { isPong: () => true } }, 'Invalid option heartbeat: isPong needs heartbeat.message'],
+    [
+      'heartbeat.message',
+      { heartbeat: { message: 42 } },
+      'Invalid option heartbeat.message: 42 (expected a string or a Uint8Array)',
+    ],
+    [
+      'heartbeat.isPong',
+      { heartbeat: { message: 'p', isPong: 'pong' } },
+      'Invalid option heartbeat.isPong: "pong" (expected a function)',
+    ],
+    [
+      'heartbeat.isPong without message',
+      { heartbeat: { isPong: () => true } },
+      'Invalid option heartbeat: isPong needs heartbeat.message',
+    ],
     ['protocols', { protocols: 42 }, 'Invalid option protocols: 42 (expected a string, an array of strings or a function)'],
     ['protocols token', { protocols: ['a b'] }, 'Invalid subprotocol "a b"'],
     ['protocols duplicate', { protocols: ['a', 'A'] }, 'Duplicate subprotocol "A"'],
@@ -137,7 +182,16 @@ describe('normalizeOptions', () => {
   it.each(['headers', 'origin', 'maxPayload', 'handshakeTimeout', 'closeTimeout', 'tls', 'proxy', 'noDelay'])(
     'should refuse the Node-only option %s in browsers instead of ignoring it',
     (name) => {
-      const value = { headers: {}, origin: 'x', maxPayload: 1, handshakeTimeout: 1, closeTimeout: 1, tls: {}, proxy: 'http://p:1', noDelay: true }[name];
+      const value = {
+        headers: {},
+        origin: 'x',
+        maxPayload: 1,
+        handshakeTimeout: 1,
+        closeTimeout: 1,
+        tls: {},
+        proxy: 'http://p:1',
+        noDelay: true,
+      }[name];
       expect(invalid({ [name]: value }, 'browser')).toThrow(
         `Option ${name} is not supported in browsers: the native WebSocket cannot apply it (Node build only)`,
       );
@@ -152,7 +206,9 @@ describe('normalizeOptions', () => {
 
   it('should require a heartbeat message in browsers', () => {
     expect(invalid({ heartbeat: heartbeat() }, 'browser')).toThrow('browsers have no ping API, so it needs heartbeat.message');
-    expect(normalizeOptions({ heartbeat: heartbeat({ message: 'ping' }) }, 'browser').heartbeat).toMatchObject({ message: 'ping' });
+    expect(normalizeOptions({ heartbeat: heartbeat({ message: 'ping' }) }, 'browser').heartbeat).toMatchObject({
+      message: 'ping',
+    });
   });
 
   // Issue 16: the browser build carries the heartbeat only when the app imports it (`heartbeat()`).

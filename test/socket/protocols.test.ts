@@ -12,7 +12,9 @@ describe('toProtocols: the subprotocols a Socket may offer (RFC 6455 §4.1)', ()
 
   it.each(['', 'a b', 'a,b', 'chat/1', '"q"', 'ü', 'a\r\nb'])('rejects %j with a message naming it', (protocol) => {
     expect(() => toProtocols(['ok', protocol])).toThrow(InvalidArgumentError);
-    expect(() => toProtocols(['ok', protocol])).toThrow(`Invalid subprotocol ${formatValue(protocol)}: expected a non-empty HTTP token`);
+    expect(() => toProtocols(['ok', protocol])).toThrow(
+      `Invalid subprotocol ${formatValue(protocol)}: expected a non-empty HTTP token`,
+    );
     if (protocol === 'ü') expect(() => toProtocols([protocol])).toThrow('Invalid subprotocol "\\xfc"');
   });
 

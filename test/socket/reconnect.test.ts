@@ -152,14 +152,10 @@ describe('reconnection', () => {
 
   describe('Retry-After', () => {
     const rejected = (status: number, retryAfter: string) =>
-      new HandshakeError(
-        `Unexpected server response: ${status}`,
-        'status',
-        {
+      new HandshakeError(`Unexpected server response: ${status}`, 'status', {
         status,
         headers: { 'retry-after': retryAfter },
-      },
-      );
+      });
 
     it.each([429, 503])('should wait at least the seconds a %i asks for, jittered', async (status) => {
       const { s, events } = createSocket({ reconnect: { random: () => 0.5 } });
@@ -312,9 +308,12 @@ describe('reconnection', () => {
     });
 
     it('should retry a provider failure even when shouldReconnect would refuse, within maxRetries', async () => {
-      const { socket, events } = createSocket(
-        { reconnect: { shouldReconnect: () => false, maxRetries: 2 }, protocols: () => { throw new Error('x'); } },
-      );
+      const { socket, events } = createSocket({
+        reconnect: { shouldReconnect: () => false, maxRetries: 2 },
+        protocols: () => {
+          throw new Error('x');
+        },
+      });
       await settle();
       await vi.advanceTimersByTimeAsync(10_000);
       expect(events.of('error')).toHaveLength(3);
@@ -388,7 +387,11 @@ describe('reconnection', () => {
       online = true;
       vi.stubGlobal('addEventListener', win.addEventListener.bind(win));
       vi.stubGlobal('removeEventListener', win.removeEventListener.bind(win));
-      vi.stubGlobal('navigator', { get onLine() { return online; } });
+      vi.stubGlobal('navigator', {
+        get onLine() {
+          return online;
+        },
+      });
     });
     afterEach(() => {
       vi.unstubAllGlobals();

@@ -52,7 +52,9 @@ describe('an error no listener hears', () => {
     const { s } = bare({ logger: { warn }, reconnect: false });
     await settle();
     s.last.fail(new TimeoutError('Could not connect within 100 ms (connectionTimeout)', 'connect', 100));
-    expect(warn.mock.calls[0][0]).toMatch(/^sockline: Could not connect within 100 ms \(connectionTimeout\) \(ws:\/\/example\.test\/socket\); not retrying;/);
+    expect(warn.mock.calls[0][0]).toMatch(
+      /^sockline: Could not connect within 100 ms \(connectionTimeout\) \(ws:\/\/example\.test\/socket\); not retrying;/,
+    );
     expect(warn.mock.calls[0][0]).not.toContain('s3cret');
   });
 
@@ -106,7 +108,9 @@ describe('the debug log', () => {
       'open (attempt 0, reconnected false), protocol "v1", extensions ""; handshake 101, accept verified, headers: upgrade, set-cookie',
       'message text 14 B',
     ]);
-    expect(lines).toContain('reconnecting: retry 1 in 1000 ms (after code 1006, not clean; NetworkError ERR_SOCKLINE_NETWORK: Could not connect to ws://example.test/socket: connect ECONNREFUSED 127.0.0.1:80)');
+    expect(lines).toContain(
+      'reconnecting: retry 1 in 1000 ms (after code 1006, not clean; NetworkError ERR_SOCKLINE_NETWORK: Could not connect to ws://example.test/socket: connect ECONNREFUSED 127.0.0.1:80)',
+    );
     expect(lines.indexOf('state open -> reconnecting')).toBeLessThan(lines.findIndex((l) => l.startsWith('error;')));
     expect(debug.mock.calls.join('\n')).not.toContain('s3cret');
     socket.close();
@@ -142,7 +146,9 @@ describe('the debug log', () => {
     const data = new Uint8Array(3);
     expect(formatDebug('ping', [data], 1)).toBe('ping 3 B');
     expect(formatDebug('drop', [{ data: 'abc', error: refused() }], 1)).toMatch(/^drop text 3 B; NetworkError/);
-    expect(formatDebug('close', [{ code: 1000, reason: 'bye', wasClean: true, unsent: [] }], 1)).toBe('close code 1000 reason "bye", clean, 0 unsent');
+    expect(formatDebug('close', [{ code: 1000, reason: 'bye', wasClean: true, unsent: [] }], 1)).toBe(
+      'close code 1000 reason "bye", clean, 0 unsent',
+    );
     expect(formatDebug('drain', [], 1)).toBe('drain');
   });
 

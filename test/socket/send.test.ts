@@ -55,15 +55,20 @@ describe('send()', () => {
 
     const node = createSocket();
     expect(() => node.socket.send(blob)).toThrow(InvalidArgumentError);
-    expect(() => node.socket.send(blob)).toThrow('Invalid data [object Blob]: send() accepts a string, Uint8Array, ArrayBuffer or ArrayBufferView');
+    expect(() => node.socket.send(blob)).toThrow(
+      'Invalid data [object Blob]: send() accepts a string, Uint8Array, ArrayBuffer or ArrayBufferView',
+    );
   });
 
-  it.each([[42], [null], [undefined], [{}], [[1, 2]]])('should refuse %j with InvalidArgumentError, reporting nothing', (data) => {
-    const { socket, events } = createSocket();
-    expect(() => socket.send(data as never)).toThrow(InvalidArgumentError);
-    expect(events.of('drop')).toHaveLength(0);
-    expect(socket.bufferedAmount).toBe(0);
-  });
+  it.each([[42], [null], [undefined], [{}], [[1, 2]]])(
+    'should refuse %j with InvalidArgumentError, reporting nothing',
+    (data) => {
+      const { socket, events } = createSocket();
+      expect(() => socket.send(data as never)).toThrow(InvalidArgumentError);
+      expect(events.of('drop')).toHaveLength(0);
+      expect(socket.bufferedAmount).toBe(0);
+    },
+  );
 
   it('should refuse a bad fragmentSize', () => {
     const { socket } = createSocket();
@@ -255,23 +260,20 @@ describe('send()', () => {
   });
 
   describe('a link that is already closing', () => {
-    it(
-      'should queue a message the transport refused at once (send() returned false) and send it after the reconnect',
-      async () => {
-        const { socket, s, events } = createSocket();
-        await settle();
-        s.last.open();
-        s.last.refuse = true;
-        socket.send('1');
-        socket.send('2');
-        expect(events.of('drop')).toHaveLength(0);
-        expect(socket.stats.queued).toBe(2);
-        s.last.end({ code: 1001, wasClean: true });
-        await vi.advanceTimersByTimeAsync(1000);
-        s.last.open();
-        expect(s.last.data).toEqual(['1', '2']);
-      },
-    );
+    it('should queue a message the transport refused at once (send() returned false) and send it after the reconnect', async () => {
+      const { socket, s, events } = createSocket();
+      await settle();
+      s.last.open();
+      s.last.refuse = true;
+      socket.send('1');
+      socket.send('2');
+      expect(events.of('drop')).toHaveLength(0);
+      expect(socket.stats.queued).toBe(2);
+      s.last.end({ code: 1001, wasClean: true });
+      await vi.advanceTimersByTimeAsync(1000);
+      s.last.open();
+      expect(s.last.data).toEqual(['1', '2']);
+    });
 
     it('should keep a refused message at the head when the flush is interrupted', async () => {
       const { socket, s } = createSocket();

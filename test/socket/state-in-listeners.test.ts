@@ -20,7 +20,8 @@ describe('the state seen from a listener', () => {
   it('open, message, ping, pong and drain: open', async () => {
     const { socket, s } = createSocket({ writeBuffer: { highWaterMark: 10, lowWaterMark: 5 } });
     const seen: string[] = [];
-    for (const name of ['open', 'message', 'ping', 'pong', 'drain'] as const) socket.on(name, () => seen.push(`${name}:${socket.state}`));
+    for (const name of ['open', 'message', 'ping', 'pong', 'drain'] as const)
+      socket.on(name, () => seen.push(`${name}:${socket.state}`));
     await settle();
     s.last.open();
     s.last.receive('hi');

@@ -44,7 +44,9 @@ function sameAs(data: Uint8Array, i: number): boolean {
   return data[MESSAGE - 1] === fill;
 }
 
-it('a lagging for-await loop holds a flooding server back; everything arrives in order, byte-exact', { timeout: 120_000 }, async () => {
+it('a lagging for-await loop holds a flooding server back; everything arrives in order, byte-exact', {
+  timeout: 120_000,
+}, async () => {
   let sent = 0;
   let waits = 0;
   let serverDone: Promise<void> | undefined;

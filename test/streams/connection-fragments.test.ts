@@ -8,7 +8,9 @@ import type { ConnectionEvents, OpenInfo } from '../../src/protocol/events.js';
 
 const sha1 = (s: string): Uint8Array => createHash('sha1').update(s).digest();
 const accept = (key: string): string =>
-  createHash('sha1').update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
+  createHash('sha1')
+    .update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11')
+    .digest('base64');
 const ascii = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'latin1'));
 
 interface ClientFrame {

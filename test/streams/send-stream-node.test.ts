@@ -55,7 +55,10 @@ describe('sendStream() at a real ws server', () => {
 
   it('a 4 MiB binary message in 50 chunks arrives byte-exact', async () => {
     const received: Buffer[] = [];
-    const ws = (server = await startWsServer({ echo: false, onConnection: (peer) => peer.on('message', (data) => received.push(data as Buffer)) }));
+    const ws = (server = await startWsServer({
+      echo: false,
+      onConnection: (peer) => peer.on('message', (data) => received.push(data as Buffer)),
+    }));
     socket = await openTo(ws.url);
     const writer = socket.sendStream({ binary: true });
     const whole = new Uint8Array(50 * 80 * 1024).map((_, i) => (i * 7) & 0xff);
@@ -123,7 +126,9 @@ describe('sendStream() at a raw server (frames as sent)', () => {
     expect(message.map((f) => f.opcode)).toEqual([0x1, ...Array<number>(49).fill(0x0)]);
     expect(message.map((f) => f.fin)).toEqual([...Array<boolean>(49).fill(false), true]);
     expect(message.every((f) => f.masked)).toBe(true);
-    expect(message.map((f) => f.payload.toString()).join('')).toBe(Array.from({ length: 49 }, (_, i) => `c${i}`).join('') + 'last');
+    expect(message.map((f) => f.payload.toString()).join('')).toBe(
+      Array.from({ length: 49 }, (_, i) => `c${i}`).join('') + 'last',
+    );
     // The ping went out between two fragments, right after the 21st.
     const pingAt = got.findIndex((f) => f.opcode === 0x9);
     expect(pingAt).toBe(21);

@@ -3,7 +3,13 @@
  * abort, a link lost mid-stream, and the buffered path of a transport without fragment control (browser-like).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AbortError, ConnectionClosedError, InvalidArgumentError, InvalidStateError, QueueOverflowError } from '../../src/errors.js';
+import {
+  AbortError,
+  ConnectionClosedError,
+  InvalidArgumentError,
+  InvalidStateError,
+  QueueOverflowError,
+} from '../../src/errors.js';
 import { createSocket, settle } from '../socket/helpers/script-transport.js';
 
 beforeEach(() => {
@@ -59,7 +65,12 @@ describe('sendStream() with fragment control', () => {
     socket.send('other2');
     expect(s.last.data).toHaveLength(1);
     await writer.end('part2');
-    expect(s.last.sent.map(({ data }) => (typeof data === 'string' ? data : text(data as Uint8Array)))).toEqual(['part1', 'part2', 'other1', 'other2']);
+    expect(s.last.sent.map(({ data }) => (typeof data === 'string' ? data : text(data as Uint8Array)))).toEqual([
+      'part1',
+      'part2',
+      'other1',
+      'other2',
+    ]);
     // And send() writes directly again.
     socket.send('after');
     expect(s.last.data.at(-1)).toBe('after');
@@ -167,7 +178,10 @@ describe('sendStream() without fragment control (browser-like, or no open link)'
   });
 
   it('a message over maxBufferedAmount rejects with QueueOverflowError and is reported with drop', async () => {
-    const { socket, events } = await openSocket({ writeBuffer: { highWaterMark: 2, lowWaterMark: 1, maxBufferedAmount: 4 } }, true);
+    const { socket, events } = await openSocket(
+      { writeBuffer: { highWaterMark: 2, lowWaterMark: 1, maxBufferedAmount: 4 } },
+      true,
+    );
     const writer = socket.sendStream();
     await writer.write('abc');
     await expect(writer.write('dé')).rejects.toThrow(QueueOverflowError);

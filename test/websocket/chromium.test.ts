@@ -43,7 +43,9 @@ const PAGE = `<!doctype html>
 /** test/shared/<name>.ts with its types stripped, as the page imports it. */
 async function shared(name: string): Promise<[string, string]> {
   const source = await readFile(join(root, 'test', 'shared', `${name}.ts`), 'utf8');
-  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  });
   return ['text/javascript', outputText];
 }
 
@@ -53,7 +55,11 @@ async function graphqlWsBundle(): Promise<[string, string]> {
   const bundle = await rollup({
     input: entry,
     plugins: [
-      { name: 'entry', resolveId: (id) => (id === entry ? id : null), load: (id) => (id === entry ? "export { createClient } from 'graphql-ws';" : null) },
+      {
+        name: 'entry',
+        resolveId: (id) => (id === entry ? id : null),
+        load: (id) => (id === entry ? "export { createClient } from 'graphql-ws';" : null),
+      },
       nodeResolve({ browser: true, rootDir: root, modulePaths: [join(root, 'node_modules')] }),
       commonjs(),
     ],
@@ -93,7 +99,10 @@ const openPage = (): Promise<Page> =>
   })());
 
 afterAll(async () => {
-  await page?.then((p) => p.close(), () => {});
+  await page?.then(
+    (p) => p.close(),
+    () => {},
+  );
   await browser?.close();
   await server?.close();
 }, TIMEOUT);
@@ -117,7 +126,9 @@ describe.each([
 });
 
 describe('graphql-ws in Chromium over the browser build', () => {
-  it('should run a query, 100 subscription events in order, send connectionParams and recover with its own retryAttempts', { timeout: TIMEOUT }, async () => {
+  it('should run a query, 100 subscription events in order, send connectionParams and recover with its own retryAttempts', {
+    timeout: TIMEOUT,
+  }, async () => {
     const p = await openPage();
     const before = server!.graphql.connectionParams.length;
     const transcript = await p.evaluate(

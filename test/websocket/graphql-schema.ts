@@ -12,9 +12,9 @@ import type { ServerOptions } from 'graphql-ws';
 
 // graphql 16 ships CJS (main) and ESM (module) copies, and a schema from one is refused by the other. graphql-ws's
 // server, loaded by Node, gets the `main` one; vite would give this file the `module` one: take the same as Node.
-const { GraphQLBoolean, GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } = createRequire(import.meta.url)(
-  'graphql',
-) as typeof GraphQL;
+const { GraphQLBoolean, GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } = createRequire(
+  import.meta.url,
+)('graphql') as typeof GraphQL;
 
 export interface GraphqlState {
   serverOptions: ServerOptions;

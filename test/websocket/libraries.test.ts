@@ -23,7 +23,9 @@ describe('graphql-ws over sockline WebSocket (Node build)', () => {
   let server: StandardServer | undefined;
   afterAll(async () => server?.close());
 
-  it('should run a query, 100 subscription events in order, send connectionParams and recover with its own retryAttempts', { timeout: 20_000 }, async () => {
+  it('should run a query, 100 subscription events in order, send connectionParams and recover with its own retryAttempts', {
+    timeout: 20_000,
+  }, async () => {
     server = await startStandardServer();
     const transcript = await graphqlScenario(createClient as unknown as CreateClient, WebSocket, `${server.url}/graphql`);
     expect(transcript).toEqual(GRAPHQL_EXPECTED);
@@ -32,7 +34,13 @@ describe('graphql-ws over sockline WebSocket (Node build)', () => {
 });
 
 /** A y-websocket server (@y/websocket-server's `setupWSConnection` on `ws`) that can drop every link and stay down a while. */
-async function startYjsServer(): Promise<{ url: string; connections: () => number; drop(downMs: number): void; readonly down: boolean; close(): Promise<void> }> {
+async function startYjsServer(): Promise<{
+  url: string;
+  connections: () => number;
+  drop(downMs: number): void;
+  readonly down: boolean;
+  close(): Promise<void>;
+}> {
   const sockets = new Set<Socket>();
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   let down = false;
@@ -89,37 +97,47 @@ describe('y-websocket over sockline WebSocket (Node build)', () => {
       Impl: WebSocket.withOptions({ reconnect: { minDelay: 50, maxDelay: 200 } }),
       sameInstance: true,
     },
-  ])('$mode: documents converge, and edits made during a server drop converge after the reconnect', { timeout: 20_000 }, async ({ Impl, sameInstance }) => {
-    const server = await startYjsServer();
-    cleanup.push(() => server.close());
-    const room = `room-${Math.random().toString(36).slice(2)}`;
-    const docs = [new Y.Doc(), new Y.Doc()];
-    const providers = docs.map((doc) => {
-      // disableBc: two providers in one process would otherwise sync over BroadcastChannel, without the server.
-      const provider = new WebsocketProvider(server.url, room, doc, { WebSocketPolyfill: Impl, disableBc: true });
-      cleanup.push(() => provider.destroy(), () => doc.destroy());
-      return provider;
-    });
-    const [a, b] = docs.map((doc) => doc.getText('text'));
+  ])(
+    '$mode: documents converge, and edits made during a server drop converge after the reconnect',
+    { timeout: 20_000 },
+    async ({ Impl, sameInstance }) => {
+      const server = await startYjsServer();
+      cleanup.push(() => server.close());
+      const room = `room-${Math.random().toString(36).slice(2)}`;
+      const docs = [new Y.Doc(), new Y.Doc()];
+      const providers = docs.map((doc) => {
+        // disableBc: two providers in one process would otherwise sync over BroadcastChannel, without the server.
+        const provider = new WebsocketProvider(server.url, room, doc, { WebSocketPolyfill: Impl, disableBc: true });
+        cleanup.push(
+          () => provider.destroy(),
+          () => doc.destroy(),
+        );
+        return provider;
+      });
+      const [a, b] = docs.map((doc) => doc.getText('text'));
 
-    a.insert(0, 'hello from A. ');
-    await waitFor('B to see A', () => b.toString() === 'hello from A. ');
-    b.insert(b.length, 'hello from B.');
-    await waitFor('A to see B', () => a.toString() === 'hello from A. hello from B.');
-    const sockets = providers.map((p) => p.ws);
-    let opens = 0;
-    for (const socket of sockets) socket!.addEventListener('open', () => opens++);
+      a.insert(0, 'hello from A. ');
+      await waitFor('B to see A', () => b.toString() === 'hello from A. ');
+      b.insert(b.length, 'hello from B.');
+      await waitFor('A to see B', () => a.toString() === 'hello from A. hello from B.');
+      const sockets = providers.map((p) => p.ws);
+      let opens = 0;
+      for (const socket of sockets) socket!.addEventListener('open', () => opens++);
 
-    server.drop(600);
-    await waitFor('the server to drop every link', () => server.connections() === 0);
-    a.insert(0, '[A offline] ');
-    b.insert(b.length, ' [B offline]');
-    expect(server.down).toBe(true); // the edits were made while no link could exist
+      server.drop(600);
+      await waitFor('the server to drop every link', () => server.connections() === 0);
+      a.insert(0, '[A offline] ');
+      b.insert(b.length, ' [B offline]');
+      expect(server.down).toBe(true); // the edits were made while no link could exist
 
-    const expected = (text: string) => text.includes('[A offline] ') && text.includes(' [B offline]');
-    await waitFor('both documents to converge after the reconnect', () => a.toString() === b.toString() && expected(a.toString()));
-    expect(a.toString()).toBe('[A offline] hello from A. hello from B. [B offline]');
-    expect(providers.map((p) => p.ws === sockets[providers.indexOf(p)])).toEqual([sameInstance, sameInstance]);
-    expect(opens).toBe(sameInstance ? 2 : 0);
-  });
+      const expected = (text: string) => text.includes('[A offline] ') && text.includes(' [B offline]');
+      await waitFor(
+        'both documents to converge after the reconnect',
+        () => a.toString() === b.toString() && expected(a.toString()),
+      );
+      expect(a.toString()).toBe('[A offline] hello from A. hello from B. [B offline]');
+      expect(providers.map((p) => p.ws === sockets[providers.indexOf(p)])).toEqual([sameInstance, sameInstance]);
+      expect(opens).toBe(sameInstance ? 2 : 0);
+    },
+  );
 });

@@ -21,7 +21,8 @@ function track(ws: WebSocket): WebSocket {
   return ws;
 }
 
-const once = (ws: WebSocket, type: string): Promise<Event> => new Promise((resolve) => ws.addEventListener(type, resolve, { once: true }));
+const once = (ws: WebSocket, type: string): Promise<Event> =>
+  new Promise((resolve) => ws.addEventListener(type, resolve, { once: true }));
 
 function messages(ws: WebSocket): unknown[] {
   const received: unknown[] = [];
@@ -43,7 +44,9 @@ describe('reconnect mode', () => {
     const ws = track(new WebSocket(`${await base()}/drop`, undefined, { reconnect: { minDelay: 20, maxDelay: 40 } }));
     const log: string[] = [];
     for (const type of ['open', 'disconnect', 'error', 'close']) {
-      ws.addEventListener(type, (event) => log.push(`${type}@${ws.readyState}${type === 'disconnect' ? ` ${(event as CloseEvent).code}` : ''}`));
+      ws.addEventListener(type, (event) =>
+        log.push(`${type}@${ws.readyState}${type === 'disconnect' ? ` ${(event as CloseEvent).code}` : ''}`),
+      );
     }
     const received = messages(ws);
     await once(ws, 'disconnect');
@@ -65,7 +68,9 @@ describe('reconnect mode', () => {
   });
 
   it('should throw QueueOverflowError for a send the full queue refuses, report the unsent ones with drop at close', async () => {
-    const ws = track(new WebSocket('ws://127.0.0.1:1/', undefined, { reconnect: { minDelay: 10_000 }, queue: { maxMessages: 2 } }));
+    const ws = track(
+      new WebSocket('ws://127.0.0.1:1/', undefined, { reconnect: { minDelay: 10_000 }, queue: { maxMessages: 2 } }),
+    );
     const dropped: unknown[] = [];
     ws.addEventListener('drop', (event) => dropped.push((event as Event & { data: unknown }).data));
     ws.send('a');
@@ -82,7 +87,8 @@ describe('reconnect mode', () => {
   it('should fire error for every failed attempt while CONNECTING, then error and close once when retries run out', async () => {
     const ws = track(new WebSocket('ws://127.0.0.1:1/', undefined, { reconnect: { minDelay: 10, maxDelay: 10, maxRetries: 2 } }));
     const log: string[] = [];
-    for (const type of ['open', 'error', 'disconnect', 'close']) ws.addEventListener(type, () => log.push(`${type}@${ws.readyState}`));
+    for (const type of ['open', 'error', 'disconnect', 'close'])
+      ws.addEventListener(type, () => log.push(`${type}@${ws.readyState}`));
     const event = (await once(ws, 'close')) as CloseEvent;
     expect(log).toEqual(['error@0', 'error@0', 'error@3', 'close@3']);
     expect([event.code, event.wasClean]).toEqual([1006, false]);

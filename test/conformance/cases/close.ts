@@ -187,10 +187,34 @@ export const closeCases: ConformanceCase[] = [
       return 'echoed 1000; reported the 123-byte reason exactly; clean';
     },
   },
-  failingClose('7.3.3', 'close 1000 with a 124-byte reason (a 126-byte control frame)', closeBody(1000, reasonOfBytes(124)), 1002, '§5.5'),
-  failingClose('7.5.1', 'close 1000 with a reason that is not UTF-8 (CE BA E1 BD B9 FF)', closeBody(1000, hex('ce ba e1 bd b9 ff')), 1007, '§5.5.1, §8.1'),
-  failingClose('7.5.2', 'close 1000 with a reason ending inside a character (E2 82)', closeBody(1000, hex('41 e2 82')), 1007, '§5.5.1, §8.1'),
-  failingClose('7.5.3', 'close 1000 with a surrogate in the reason (ED A0 80)', closeBody(1000, hex('ed a0 80')), 1007, '§5.5.1, §8.1'),
+  failingClose(
+    '7.3.3',
+    'close 1000 with a 124-byte reason (a 126-byte control frame)',
+    closeBody(1000, reasonOfBytes(124)),
+    1002,
+    '§5.5',
+  ),
+  failingClose(
+    '7.5.1',
+    'close 1000 with a reason that is not UTF-8 (CE BA E1 BD B9 FF)',
+    closeBody(1000, hex('ce ba e1 bd b9 ff')),
+    1007,
+    '§5.5.1, §8.1',
+  ),
+  failingClose(
+    '7.5.2',
+    'close 1000 with a reason ending inside a character (E2 82)',
+    closeBody(1000, hex('41 e2 82')),
+    1007,
+    '§5.5.1, §8.1',
+  ),
+  failingClose(
+    '7.5.3',
+    'close 1000 with a surrogate in the reason (ED A0 80)',
+    closeBody(1000, hex('ed a0 80')),
+    1007,
+    '§5.5.1, §8.1',
+  ),
   ...VALID_CODES.map(
     (code, i): ConformanceCase => ({
       id: `7.7.${i + 1}`,
@@ -206,7 +230,13 @@ export const closeCases: ConformanceCase[] = [
     }),
   ),
   ...INVALID_CODES.map((code, i) =>
-    failingClose(`7.9.${i + 1}`, `close with invalid code ${code}`, closeBody(code, 'invalid'), 1002, code >= 3000 && code <= 4999 ? '§7.4.2' : '§7.4.1, §7.4.2'),
+    failingClose(
+      `7.9.${i + 1}`,
+      `close with invalid code ${code}`,
+      closeBody(code, 'invalid'),
+      1002,
+      code >= 3000 && code <= 4999 ? '§7.4.2' : '§7.4.1, §7.4.2',
+    ),
   ),
   {
     id: '7.11.1',
@@ -276,7 +306,8 @@ export const closeCases: ConformanceCase[] = [
     category: 'close',
     title: 'server sends close 1000 and never closes TCP (ignores the client FIN)',
     rfc: '§7.1.1, §7.1.5',
-    expected: 'the client drops TCP itself after closeTimeout (300 ms); the closing handshake completed, so: 1000, clean, no error',
+    expected:
+      'the client drops TCP itself after closeTimeout (300 ms); the closing handshake completed, so: 1000, clean, no error',
     async run(ctx) {
       const s = await ctx.session({ closeTimeout: 300 });
       neverCloseTcp(s);

@@ -14,7 +14,19 @@ import { quoteValue } from '../../../src/protocol/format.js';
 import type { TransportOptions } from '../../../src/transport.js';
 import { startRawServer, upgradeResponse, type ClientFrame } from '../../helpers/raw-server.js';
 import { open } from '../../node/transport-harness.js';
-import { bytesOf, describeBytes, f, OP, Session, STEP_TIMEOUT_MS, textOfBytes, utf8, within, type CaseContext, type ConformanceCase } from '../harness.js';
+import {
+  bytesOf,
+  describeBytes,
+  f,
+  OP,
+  Session,
+  STEP_TIMEOUT_MS,
+  textOfBytes,
+  utf8,
+  within,
+  type CaseContext,
+  type ConformanceCase,
+} from '../harness.js';
 
 export type CompressionCategory = 'compression' | 'compression parameters';
 /** A conformance case of these two categories (the harness's `Category` gains them when they are enabled). */
@@ -94,7 +106,10 @@ class PeerInflater {
   inflate(payload: Uint8Array): Buffer {
     const inputs = this.#fresh ? [Buffer.from(payload), TAIL] : [...this.#history, Buffer.from(payload), TAIL];
     const before = this.#fresh ? 0 : this.#inflated;
-    const all = zlib.inflateRawSync(Buffer.concat(inputs), { windowBits: this.#windowBits, finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    const all = zlib.inflateRawSync(Buffer.concat(inputs), {
+      windowBits: this.#windowBits,
+      finishFlush: zlib.constants.Z_SYNC_FLUSH,
+    });
     if (!this.#fresh) {
       this.#history.push(Buffer.from(payload), TAIL);
       this.#inflated = all.length;
@@ -126,7 +141,10 @@ class DeflateSession {
     const payload = await this.#deflater.compress(data);
     const frames: Buffer[] = [];
     for (let i = 0; i < fragments; i++) {
-      const part = payload.subarray(Math.floor((payload.length * i) / fragments), Math.floor((payload.length * (i + 1)) / fragments));
+      const part = payload.subarray(
+        Math.floor((payload.length * i) / fragments),
+        Math.floor((payload.length * (i + 1)) / fragments),
+      );
       frames.push(f({ opcode: i === 0 ? opcode : OP.cont, fin: i === fragments - 1, rsv: i === 0 ? RSV1 : 0, payload: part }));
     }
     return frames;
@@ -167,7 +185,11 @@ async function withDeflateSession(
   try {
     const peer = await server.nextConnection(STEP_TIMEOUT_MS);
     await within(harness.opened, 'the client to open');
-    session = new DeflateSession(new Session(harness, peer), typeof agreed === 'string' ? {} : agreed, peer.request.headers['sec-websocket-extensions'] ?? '');
+    session = new DeflateSession(
+      new Session(harness, peer),
+      typeof agreed === 'string' ? {} : agreed,
+      peer.request.headers['sec-websocket-extensions'] ?? '',
+    );
     expect(session.offer, 'the client offered permessage-deflate').toMatch(/^permessage-deflate\b/);
     return await body(session);
   } finally {
@@ -188,7 +210,15 @@ function payloadOf(kind: 'text' | 'binary', size: number): { data: Uint8Array; e
 }
 
 /** Server sends `count` compressed messages of `size`; the client delivers each intact; then a clean close. */
-function receiveCase(id: string, category: CompressionCategory, kind: 'text' | 'binary', size: number, count: number, agreed: Agreed = {}, fragments = 1): CompressionCase {
+function receiveCase(
+  id: string,
+  category: CompressionCategory,
+  kind: 'text' | 'binary',
+  size: number,
+  count: number,
+  agreed: Agreed = {},
+  fragments = 1,
+): CompressionCase {
   const params = answer(agreed);
   return {
     id,
@@ -210,7 +240,14 @@ function receiveCase(id: string, category: CompressionCategory, kind: 'text' | '
 }
 
 /** The client sends `count` messages of `size`; the server reads them with exactly the agreed window and context. */
-function sendCase(id: string, category: CompressionCategory, size: number, count: number, agreed: Agreed = {}, client: Record<string, unknown> = { perMessageDeflate: { threshold: 0 } }): CompressionCase {
+function sendCase(
+  id: string,
+  category: CompressionCategory,
+  size: number,
+  count: number,
+  agreed: Agreed = {},
+  client: Record<string, unknown> = { perMessageDeflate: { threshold: 0 } },
+): CompressionCase {
   return {
     id,
     category,
@@ -398,17 +435,42 @@ export const compressionCases: CompressionCase[] = [
       }),
   },
   // 12.6 Violations.
-  failureCase('12.6.1', 'RSV1 on a continuation frame', 1002, async (d) => {
-    const [first, second] = await d.compressedMessage(OP.text, utf8(textOfBytes(500)), 2);
-    second[0] |= 0x40;
-    return [first, second];
-  }, 'fail with close 1002 (RFC 7692 §6: RSV1 only on the first frame)'),
-  failureCase('12.6.2', 'RSV1 on a ping', 1002, async () => [f({ opcode: OP.ping, rsv: RSV1, payload: 'x' })], 'fail with close 1002 (RFC 7692 §6.1)'),
-  failureCase('12.6.3', 'compressed payload that is not DEFLATE (ff ff ff ff)', 1007, async () => [f({ opcode: OP.binary, rsv: RSV1, payload: Buffer.from('ffffffff', 'hex') })], 'fail with close 1007'),
-  failureCase('12.6.4', 'a back-reference into an earlier message under server_no_context_takeover', 1007, async () => [
-    f({ opcode: OP.text, rsv: RSV1, payload: Buffer.from('f248cdc9c90700', 'hex') }),
-    f({ opcode: OP.text, rsv: RSV1, payload: Buffer.from('f200110000', 'hex') }),
-  ], 'first "Hello" fine; the second cannot be read with a reset window: 1007', { serverNoContextTakeover: true }),
+  failureCase(
+    '12.6.1',
+    'RSV1 on a continuation frame',
+    1002,
+    async (d) => {
+      const [first, second] = await d.compressedMessage(OP.text, utf8(textOfBytes(500)), 2);
+      second[0] |= 0x40;
+      return [first, second];
+    },
+    'fail with close 1002 (RFC 7692 §6: RSV1 only on the first frame)',
+  ),
+  failureCase(
+    '12.6.2',
+    'RSV1 on a ping',
+    1002,
+    async () => [f({ opcode: OP.ping, rsv: RSV1, payload: 'x' })],
+    'fail with close 1002 (RFC 7692 §6.1)',
+  ),
+  failureCase(
+    '12.6.3',
+    'compressed payload that is not DEFLATE (ff ff ff ff)',
+    1007,
+    async () => [f({ opcode: OP.binary, rsv: RSV1, payload: Buffer.from('ffffffff', 'hex') })],
+    'fail with close 1007',
+  ),
+  failureCase(
+    '12.6.4',
+    'a back-reference into an earlier message under server_no_context_takeover',
+    1007,
+    async () => [
+      f({ opcode: OP.text, rsv: RSV1, payload: Buffer.from('f248cdc9c90700', 'hex') }),
+      f({ opcode: OP.text, rsv: RSV1, payload: Buffer.from('f200110000', 'hex') }),
+    ],
+    'first "Hello" fine; the second cannot be read with a reset window: 1007',
+    { serverNoContextTakeover: true },
+  ),
   {
     id: '12.6.5',
     category: 'compression',
@@ -417,14 +479,22 @@ export const compressionCases: CompressionCase[] = [
     expected: 'fail with close 1009 once 1 MiB is inflated, nothing delivered',
     run: () =>
       withDeflateSession({}, { maxPayload: 1 * MiB }, async (d) => {
-        const zeros = zlib.deflateRawSync(Buffer.alloc(64 * MiB), { level: 9, finishFlush: zlib.constants.Z_SYNC_FLUSH }).subarray(0, -4);
+        const zeros = zlib
+          .deflateRawSync(Buffer.alloc(64 * MiB), { level: 9, finishFlush: zlib.constants.Z_SYNC_FLUSH })
+          .subarray(0, -4);
         await d.s.send(f({ opcode: OP.binary, rsv: RSV1, payload: zeros }));
         const failure = await d.s.expectFailure(1009);
         expect(d.s.client.messages).toHaveLength(0);
         return failure;
       }),
   },
-  failureCase('12.6.6', 'compressed text that inflates to invalid UTF-8 (ff)', 1007, async (d) => d.compressedMessage(OP.text, Buffer.from([0x61, 0xff, 0x62])), 'fail with close 1007 (RFC 6455 §8.1)'),
+  failureCase(
+    '12.6.6',
+    'compressed text that inflates to invalid UTF-8 (ff)',
+    1007,
+    async (d) => d.compressedMessage(OP.text, Buffer.from([0x61, 0xff, 0x62])),
+    'fail with close 1007 (RFC 6455 §8.1)',
+  ),
   {
     id: '12.6.7',
     category: 'compression',
@@ -443,16 +513,32 @@ const BITS = [8, 9, 12, 15];
 
 export const compressionParameterCases: CompressionCase[] = [
   // 13.1 server_no_context_takeover: every message compressed from an empty window.
-  ...[64, 4 * KiB, 128 * KiB].map((size, i) => receiveCase(`13.1.${i + 1}`, 'compression parameters', 'text', size, 3, { serverNoContextTakeover: true })),
+  ...[64, 4 * KiB, 128 * KiB].map((size, i) =>
+    receiveCase(`13.1.${i + 1}`, 'compression parameters', 'text', size, 3, { serverNoContextTakeover: true }),
+  ),
   // 13.2 client_no_context_takeover asked by the server: each client message read with a fresh inflater.
-  ...[4 * KiB, 128 * KiB].map((size, i) => sendCase(`13.2.${i + 1}`, 'compression parameters', size, 3, { clientNoContextTakeover: true })),
+  ...[4 * KiB, 128 * KiB].map((size, i) =>
+    sendCase(`13.2.${i + 1}`, 'compression parameters', size, 3, { clientNoContextTakeover: true }),
+  ),
   // 13.3 server_max_window_bits.
-  ...BITS.map((bits, i) => receiveCase(`13.3.${i + 1}`, 'compression parameters', 'text', 64 * KiB, 3, { serverMaxWindowBits: bits })),
+  ...BITS.map((bits, i) =>
+    receiveCase(`13.3.${i + 1}`, 'compression parameters', 'text', 64 * KiB, 3, { serverMaxWindowBits: bits }),
+  ),
   // 13.4 client_max_window_bits lowered by the server: read with exactly that window.
   ...BITS.map((bits, i) => sendCase(`13.4.${i + 1}`, 'compression parameters', 64 * KiB, 3, { clientMaxWindowBits: bits })),
   // 13.5 Everything at its smallest.
-  receiveCase('13.5.1', 'compression parameters', 'binary', 1 * MiB, 2, { serverNoContextTakeover: true, clientNoContextTakeover: true, serverMaxWindowBits: 8, clientMaxWindowBits: 8 }),
-  sendCase('13.5.2', 'compression parameters', 1 * MiB, 2, { serverNoContextTakeover: true, clientNoContextTakeover: true, serverMaxWindowBits: 8, clientMaxWindowBits: 8 }),
+  receiveCase('13.5.1', 'compression parameters', 'binary', 1 * MiB, 2, {
+    serverNoContextTakeover: true,
+    clientNoContextTakeover: true,
+    serverMaxWindowBits: 8,
+    clientMaxWindowBits: 8,
+  }),
+  sendCase('13.5.2', 'compression parameters', 1 * MiB, 2, {
+    serverNoContextTakeover: true,
+    clientNoContextTakeover: true,
+    serverMaxWindowBits: 8,
+    clientMaxWindowBits: 8,
+  }),
   // 13.6 Offers the client makes from its options.
   {
     id: '13.6.1',
@@ -465,7 +551,9 @@ export const compressionParameterCases: CompressionCase[] = [
         { serverNoContextTakeover: true, serverMaxWindowBits: 10, clientMaxWindowBits: 11 },
         { perMessageDeflate: { serverNoContextTakeover: true, serverMaxWindowBits: 10, clientMaxWindowBits: 11 } },
         async (d) => {
-          expect(d.offer).toBe('permessage-deflate; server_no_context_takeover; server_max_window_bits=10; client_max_window_bits=11');
+          expect(d.offer).toBe(
+            'permessage-deflate; server_no_context_takeover; server_max_window_bits=10; client_max_window_bits=11',
+          );
           await d.s.closeCleanly();
           return `offered ${d.offer}`;
         },

@@ -37,7 +37,14 @@ function fragmentedMessage(id: string, kind: 'text' | 'binary', count: number, b
   };
 }
 
-function protocolError(id: string, title: string, frames: Buffer[], expected = 'fail with close 1002', delivered?: string, bytewise = false): ConformanceCase {
+function protocolError(
+  id: string,
+  title: string,
+  frames: Buffer[],
+  expected = 'fail with close 1002',
+  delivered?: string,
+  bytewise = false,
+): ConformanceCase {
   return {
     id,
     category: 'fragmentation',
@@ -74,7 +81,11 @@ export const fragmentationCases: ConformanceCase[] = [
     expected: 'pong, then the message delivered intact',
     async run(ctx) {
       const s = await ctx.session();
-      await s.send(f({ opcode: OP.text, fin: false, payload: 'frag-1 ' }), f({ opcode: OP.ping, payload: 'between' }), f({ opcode: OP.cont, payload: 'frag-2' }));
+      await s.send(
+        f({ opcode: OP.text, fin: false, payload: 'frag-1 ' }),
+        f({ opcode: OP.ping, payload: 'between' }),
+        f({ opcode: OP.cont, payload: 'frag-2' }),
+      );
       await s.expectPong(utf8('between'));
       await s.expectMessage('frag-1 frag-2');
       expect(s.client.log.slice(1, 3)).toEqual(['ping', 'message']);
@@ -90,7 +101,13 @@ export const fragmentationCases: ConformanceCase[] = [
     expected: 'pong, then the message delivered intact',
     async run(ctx) {
       const s = await ctx.session();
-      await s.sendBytewise(Buffer.concat([f({ opcode: OP.text, fin: false, payload: 'frag-1 ' }), f({ opcode: OP.ping, payload: 'between' }), f({ opcode: OP.cont, payload: 'frag-2' })]));
+      await s.sendBytewise(
+        Buffer.concat([
+          f({ opcode: OP.text, fin: false, payload: 'frag-1 ' }),
+          f({ opcode: OP.ping, payload: 'between' }),
+          f({ opcode: OP.cont, payload: 'frag-2' }),
+        ]),
+      );
       await s.expectPong(utf8('between'));
       await s.expectMessage('frag-1 frag-2');
       await s.closeCleanly();
@@ -107,7 +124,10 @@ export const fragmentationCases: ConformanceCase[] = [
       const s = await ctx.session();
       const parts = Array.from({ length: 10 }, (_, i) => `part ${i} € `);
       for (let i = 0; i < parts.length; i++) {
-        await s.send(f({ opcode: i === 0 ? OP.text : OP.cont, fin: i === parts.length - 1, payload: parts[i] }), f({ opcode: OP.ping, payload: `ping ${i}` }));
+        await s.send(
+          f({ opcode: i === 0 ? OP.text : OP.cont, fin: i === parts.length - 1, payload: parts[i] }),
+          f({ opcode: OP.ping, payload: `ping ${i}` }),
+        );
         await s.expectPong(utf8(`ping ${i}`));
         if (i < parts.length - 1) expect(s.client.messages, 'no message before the last fragment').toHaveLength(0);
       }
@@ -124,7 +144,13 @@ export const fragmentationCases: ConformanceCase[] = [
     expected: 'pongs ignored; message delivered intact',
     async run(ctx) {
       const s = await ctx.session();
-      await s.send(f({ opcode: OP.binary, fin: false, payload: 'ab' }), f({ opcode: OP.pong }), f({ opcode: OP.cont, fin: false, payload: 'cd' }), f({ opcode: OP.pong, payload: 'x' }), f({ opcode: OP.cont, payload: 'ef' }));
+      await s.send(
+        f({ opcode: OP.binary, fin: false, payload: 'ab' }),
+        f({ opcode: OP.pong }),
+        f({ opcode: OP.cont, fin: false, payload: 'cd' }),
+        f({ opcode: OP.pong, payload: 'x' }),
+        f({ opcode: OP.cont, payload: 'ef' }),
+      );
       await s.expectMessage(utf8('abcdef'));
       await s.closeCleanly();
       return 'message delivered; nothing sent for the pongs; clean close';
@@ -138,7 +164,11 @@ export const fragmentationCases: ConformanceCase[] = [
     expected: 'delivered intact',
     async run(ctx) {
       const s = await ctx.session();
-      await s.send(f({ opcode: OP.text, fin: false }), f({ opcode: OP.cont, fin: false, payload: 'middle' }), f({ opcode: OP.cont }));
+      await s.send(
+        f({ opcode: OP.text, fin: false }),
+        f({ opcode: OP.cont, fin: false, payload: 'middle' }),
+        f({ opcode: OP.cont }),
+      );
       await s.expectMessage('middle');
       await s.closeCleanly();
       return '"middle" delivered; clean close';
@@ -187,22 +217,73 @@ export const fragmentationCases: ConformanceCase[] = [
     },
   },
   protocolError('5.17', 'continuation frame (FIN set) with no message started', [f({ opcode: OP.cont, payload: 'orphan' })]),
-  protocolError('5.18', 'continuation frame (FIN clear) with no message started', [f({ opcode: OP.cont, fin: false, payload: 'orphan' })]),
-  protocolError('5.19', 'continuation frame with no message started', [f({ opcode: OP.cont, payload: 'orphan' })], undefined, undefined, true),
-  protocolError('5.20', 'continuation frame right after a complete message', [f({ opcode: OP.text, payload: 'complete' }), f({ opcode: OP.cont, payload: 'orphan' })], undefined, 'complete'),
+  protocolError('5.18', 'continuation frame (FIN clear) with no message started', [
+    f({ opcode: OP.cont, fin: false, payload: 'orphan' }),
+  ]),
+  protocolError(
+    '5.19',
+    'continuation frame with no message started',
+    [f({ opcode: OP.cont, payload: 'orphan' })],
+    undefined,
+    undefined,
+    true,
+  ),
+  protocolError(
+    '5.20',
+    'continuation frame right after a complete message',
+    [f({ opcode: OP.text, payload: 'complete' }), f({ opcode: OP.cont, payload: 'orphan' })],
+    undefined,
+    'complete',
+  ),
   protocolError(
     '5.21',
     'fragmented message completed, then a continuation starting nothing, then a text frame',
-    [f({ opcode: OP.text, fin: false, payload: 'one ' }), f({ opcode: OP.cont, payload: 'two' }), f({ opcode: OP.cont, fin: false, payload: 'three' }), f({ opcode: OP.text, payload: 'four' })],
+    [
+      f({ opcode: OP.text, fin: false, payload: 'one ' }),
+      f({ opcode: OP.cont, payload: 'two' }),
+      f({ opcode: OP.cont, fin: false, payload: 'three' }),
+      f({ opcode: OP.text, payload: 'four' }),
+    ],
     undefined,
     'one two',
   ),
-  protocolError('5.22', 'new text frame (FIN set) inside a fragmented text message', [f({ opcode: OP.text, fin: false, payload: 'a' }), f({ opcode: OP.text, payload: 'b' })]),
-  protocolError('5.23', 'new text frame (FIN clear) inside a fragmented text message', [f({ opcode: OP.text, fin: false, payload: 'a' }), f({ opcode: OP.text, fin: false, payload: 'b' })]),
-  protocolError('5.24', 'new binary frame inside a fragmented text message', [f({ opcode: OP.text, fin: false, payload: 'a' }), f({ opcode: OP.binary, payload: 'b' })]),
-  protocolError('5.25', 'new text frame inside a fragmented binary message', [f({ opcode: OP.binary, fin: false, payload: 'a' }), f({ opcode: OP.text, payload: 'b' })], undefined, undefined, true),
-  protocolError('5.26', 'ping split into two fragments', [f({ opcode: OP.ping, fin: false, payload: 'pi' }), f({ opcode: OP.cont, payload: 'ng' })], 'fail with close 1002; no pong'),
-  protocolError('5.27', 'pong split into two fragments', [f({ opcode: OP.pong, fin: false, payload: 'po' }), f({ opcode: OP.cont, payload: 'ng' })]),
-  protocolError('5.28', 'close split into two fragments', [f({ opcode: OP.close, fin: false, payload: closeBody(1000).subarray(0, 1) }), f({ opcode: OP.cont, payload: closeBody(1000).subarray(1) })]),
-  protocolError('5.29', 'fragmented ping inside a fragmented text message', [f({ opcode: OP.text, fin: false, payload: 'a' }), f({ opcode: OP.ping, fin: false, payload: 'p' }), f({ opcode: OP.cont, payload: 'b' })]),
+  protocolError('5.22', 'new text frame (FIN set) inside a fragmented text message', [
+    f({ opcode: OP.text, fin: false, payload: 'a' }),
+    f({ opcode: OP.text, payload: 'b' }),
+  ]),
+  protocolError('5.23', 'new text frame (FIN clear) inside a fragmented text message', [
+    f({ opcode: OP.text, fin: false, payload: 'a' }),
+    f({ opcode: OP.text, fin: false, payload: 'b' }),
+  ]),
+  protocolError('5.24', 'new binary frame inside a fragmented text message', [
+    f({ opcode: OP.text, fin: false, payload: 'a' }),
+    f({ opcode: OP.binary, payload: 'b' }),
+  ]),
+  protocolError(
+    '5.25',
+    'new text frame inside a fragmented binary message',
+    [f({ opcode: OP.binary, fin: false, payload: 'a' }), f({ opcode: OP.text, payload: 'b' })],
+    undefined,
+    undefined,
+    true,
+  ),
+  protocolError(
+    '5.26',
+    'ping split into two fragments',
+    [f({ opcode: OP.ping, fin: false, payload: 'pi' }), f({ opcode: OP.cont, payload: 'ng' })],
+    'fail with close 1002; no pong',
+  ),
+  protocolError('5.27', 'pong split into two fragments', [
+    f({ opcode: OP.pong, fin: false, payload: 'po' }),
+    f({ opcode: OP.cont, payload: 'ng' }),
+  ]),
+  protocolError('5.28', 'close split into two fragments', [
+    f({ opcode: OP.close, fin: false, payload: closeBody(1000).subarray(0, 1) }),
+    f({ opcode: OP.cont, payload: closeBody(1000).subarray(1) }),
+  ]),
+  protocolError('5.29', 'fragmented ping inside a fragmented text message', [
+    f({ opcode: OP.text, fin: false, payload: 'a' }),
+    f({ opcode: OP.ping, fin: false, payload: 'p' }),
+    f({ opcode: OP.cont, payload: 'b' }),
+  ]),
 ];

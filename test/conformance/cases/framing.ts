@@ -20,7 +20,11 @@ function lengthForm(size: number): string {
 
 function framingCase(kind: 'text' | 'binary', size: number, bytewise: boolean, id: string): ConformanceCase {
   const partial = bytewise && size > 65_536;
-  const how = !bytewise ? 'in one write' : partial ? `header and first/last ${EDGE / 1024} KiB 1 byte per write, middle in 64 KiB writes` : '1 byte per TCP write';
+  const how = !bytewise
+    ? 'in one write'
+    : partial
+      ? `header and first/last ${EDGE / 1024} KiB 1 byte per write, middle in 64 KiB writes`
+      : '1 byte per TCP write';
   return {
     id,
     category: 'framing',

@@ -88,7 +88,9 @@ export const limitCases: ConformanceCase[] = [
     expected: 'fail with close 1009 at the 1,025th fragment',
     async run(ctx) {
       const s = await ctx.session({ maxPayload: 1024 });
-      const frames = Array.from({ length: 1025 }, (_, i) => f({ opcode: i === 0 ? OP.text : OP.cont, fin: i === 1024, payload: 'x' }));
+      const frames = Array.from({ length: 1025 }, (_, i) =>
+        f({ opcode: i === 0 ? OP.text : OP.cont, fin: i === 1024, payload: 'x' }),
+      );
       await s.send(...frames);
       const failure = await s.expectFailure(1009);
       expect(s.client.messages).toHaveLength(0);
@@ -122,7 +124,11 @@ export const limitCases: ConformanceCase[] = [
       const bytes = utf8(text);
       expect(bytes.length).toBe(LIMIT);
       const q = LIMIT / 4;
-      await s.send(...[0, 1, 2, 3].map((i) => f({ opcode: i === 0 ? OP.text : OP.cont, fin: i === 3, payload: bytes.subarray(i * q, (i + 1) * q) })));
+      await s.send(
+        ...[0, 1, 2, 3].map((i) =>
+          f({ opcode: i === 0 ? OP.text : OP.cont, fin: i === 3, payload: bytes.subarray(i * q, (i + 1) * q) }),
+        ),
+      );
       await s.expectMessage(text);
       await s.closeCleanly();
       return 'delivered 64 KiB from 4 fragments; clean close';

@@ -24,7 +24,11 @@ function failsAfterValidMessage(
     expected: 'message before it delivered; fail with close 1002; the ping after it not answered',
     async run(ctx) {
       const s = await ctx.session();
-      const stream = Buffer.concat([f({ opcode: OP.text, payload: 'valid first' }), ...bad, f({ opcode: OP.ping, payload: 'not answered' })]);
+      const stream = Buffer.concat([
+        f({ opcode: OP.text, payload: 'valid first' }),
+        ...bad,
+        f({ opcode: OP.ping, payload: 'not answered' }),
+      ]);
       if (bytewise) await s.sendBytewise(stream);
       else await s.send(stream);
       await s.expectMessage('valid first');
@@ -34,7 +38,13 @@ function failsAfterValidMessage(
   };
 }
 
-const rsvCase = (id: string, opcode: number, rsv: number, bytewise = false, payload: string | Uint8Array = 'reserved'): ConformanceCase =>
+const rsvCase = (
+  id: string,
+  opcode: number,
+  rsv: number,
+  bytewise = false,
+  payload: string | Uint8Array = 'reserved',
+): ConformanceCase =>
   failsAfterValidMessage(
     id,
     'reserved bits',

@@ -50,16 +50,26 @@ function validCases(): ConformanceCase[] {
       await s.send(f({ opcode: OP.text, payload: bytes }));
       return 1;
     });
-    make(2, `split into 2 fragments at every byte boundary (${bytes.length - 1} messages)`, 'every message delivered exactly', async (s) => {
-      const frames: Buffer[] = [];
-      for (let cut = 1; cut < bytes.length; cut++) {
-        frames.push(f({ opcode: OP.text, fin: false, payload: bytes.subarray(0, cut) }), f({ opcode: OP.cont, payload: bytes.subarray(cut) }));
-      }
-      await s.send(...frames);
-      return bytes.length - 1;
-    });
+    make(
+      2,
+      `split into 2 fragments at every byte boundary (${bytes.length - 1} messages)`,
+      'every message delivered exactly',
+      async (s) => {
+        const frames: Buffer[] = [];
+        for (let cut = 1; cut < bytes.length; cut++) {
+          frames.push(
+            f({ opcode: OP.text, fin: false, payload: bytes.subarray(0, cut) }),
+            f({ opcode: OP.cont, payload: bytes.subarray(cut) }),
+          );
+        }
+        await s.send(...frames);
+        return bytes.length - 1;
+      },
+    );
     make(3, `one byte per fragment (${bytes.length} fragments)`, 'delivered exactly', async (s) => {
-      const frames = Array.from(bytes, (_, k) => f({ opcode: k === 0 ? OP.text : OP.cont, fin: k === bytes.length - 1, payload: bytes.subarray(k, k + 1) }));
+      const frames = Array.from(bytes, (_, k) =>
+        f({ opcode: k === 0 ? OP.text : OP.cont, fin: k === bytes.length - 1, payload: bytes.subarray(k, k + 1) }),
+      );
       await s.send(...frames);
       return 1;
     });
@@ -128,7 +138,13 @@ function invalidCases(): ConformanceCase[] {
  * A fail-fast case: the server sends `first`, then waits for the client's close frame before sending `rest`.
  * The close frame arriving while `rest` is held back proves the client did not wait for the end of the message.
  */
-function failFast(id: string, title: string, first: Buffer[], rest: Buffer[], options: { bytewise?: boolean; midway?: (s: Session) => Promise<void> } = {}): ConformanceCase {
+function failFast(
+  id: string,
+  title: string,
+  first: Buffer[],
+  rest: Buffer[],
+  options: { bytewise?: boolean; midway?: (s: Session) => Promise<void> } = {},
+): ConformanceCase {
   return {
     id,
     category: 'utf-8',
@@ -182,13 +198,34 @@ function failFastCases(): ConformanceCase[] {
   const bytewiseSurrogate = single('ed a0');
   return [
     failFast(`${base}.1`, 'byte FF inside a single frame, rest of the frame held back', [ff.head], [ff.rest]),
-    failFast(`${base}.2`, 'surrogate ED A0 inside a single frame (bad at its 2nd byte), rest held back', [surrogate.head], [surrogate.rest]),
-    failFast(`${base}.3`, 'F4 90 (above U+10FFFF, bad at its 2nd byte) inside a single frame, rest held back', [above.head], [above.rest]),
-    failFast(`${base}.4`, 'surrogate ED A0 inside a single frame, 1 byte per TCP write, nothing after A0 until the close', [bytewiseSurrogate.head], [bytewiseSurrogate.rest], { bytewise: true }),
+    failFast(
+      `${base}.2`,
+      'surrogate ED A0 inside a single frame (bad at its 2nd byte), rest held back',
+      [surrogate.head],
+      [surrogate.rest],
+    ),
+    failFast(
+      `${base}.3`,
+      'F4 90 (above U+10FFFF, bad at its 2nd byte) inside a single frame, rest held back',
+      [above.head],
+      [above.rest],
+    ),
+    failFast(
+      `${base}.4`,
+      'surrogate ED A0 inside a single frame, 1 byte per TCP write, nothing after A0 until the close',
+      [bytewiseSurrogate.head],
+      [bytewiseSurrogate.rest],
+      { bytewise: true },
+    ),
     failFast(
       `${base}.5`,
       'fragmented: valid 1st fragment, overlong C0 AF in the 2nd, 3rd fragment held back',
-      [Buffer.concat([f({ opcode: OP.text, fin: false, payload: 'κόσμε ' }), f({ opcode: OP.cont, fin: false, payload: Buffer.concat([utf8('ok '), hex('c0 af'), utf8(' more')]) })])],
+      [
+        Buffer.concat([
+          f({ opcode: OP.text, fin: false, payload: 'κόσμε ' }),
+          f({ opcode: OP.cont, fin: false, payload: Buffer.concat([utf8('ok '), hex('c0 af'), utf8(' more')]) }),
+        ]),
+      ],
       [f({ opcode: OP.cont, payload: tail })],
     ),
     failFast(
@@ -200,7 +237,10 @@ function failFastCases(): ConformanceCase[] {
     failFast(
       `${base}.7`,
       '1st fragment ends inside a 3-byte character (E2 82, still valid: the client answers a ping), 2nd starts with "(" (invalid), 3rd held back',
-      [f({ opcode: OP.text, fin: false, payload: Buffer.concat([utf8('κόσμε '), hex('e2 82')]) }), f({ opcode: OP.cont, fin: false, payload: utf8('(bad continuation') })],
+      [
+        f({ opcode: OP.text, fin: false, payload: Buffer.concat([utf8('κόσμε '), hex('e2 82')]) }),
+        f({ opcode: OP.cont, fin: false, payload: utf8('(bad continuation') }),
+      ],
       [f({ opcode: OP.cont, payload: tail })],
       {
         midway: async (s) => {
