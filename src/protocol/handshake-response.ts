@@ -8,6 +8,7 @@
 import { HandshakeError } from '../errors.js';
 import type { HandshakeFailure } from '../errors.js';
 import { quoteValue } from './format.js';
+import { parseExtensionHeader } from './extension-header.js';
 import { splitList, TOKEN } from './http-grammar.js';
 import type { HttpResponseHead } from './http-response-parser.js';
 import { acceptDeflateResponse, type DeflateParams, type DeflateSettings } from './permessage-deflate.js';
@@ -142,63 +143,9 @@ export interface ExtensionOffer {
  * @returns The elements, or `null` when the value does not match the grammar.
  */
 export function parseExtensions(value: string): ExtensionOffer[] | null {
-  const result: ExtensionOffer[] = [];
-  let i = 0;
-  const n = value.length;
-  const skipOws = (): void => {
-    while (i < n && (value[i] === ' ' || value[i] === '\t')) i++;
-  };
-  const readToken = (): string => {
-    const start = i;
-    while (i < n && TOKEN.test(value[i])) i++;
-    return value.slice(start, i);
-  };
-  while (i < n) {
-    skipOws();
-    if (i === n) break;
-    if (value[i] === ',') {
-      i++;
-      continue;
-    }
-    const name = readToken();
-    if (name === '') return null;
-    const params: [string, string | true][] = [];
-    skipOws();
-    while (i < n && value[i] === ';') {
-      i++;
-      skipOws();
-      const param = readToken();
-      if (param === '') return null;
-      skipOws();
-      let paramValue: string | true = true;
-      if (value[i] === '=') {
-        i++;
-        skipOws();
-        if (value[i] === '"') {
-          // RFC 7230 §3.2.6: quoted-string with quoted-pair ("\" followed by a character).
-          i++;
-          let unquoted = '';
-          while (i < n && value[i] !== '"') {
-            if (value[i] === '\\') i++;
-            if (i >= n) return null;
-            unquoted += value[i++];
-          }
-          if (i >= n) return null;
-          i++;
-          if (!TOKEN.test(unquoted)) return null;
-          paramValue = unquoted;
-        } else {
-          paramValue = readToken();
-          if (paramValue === '') return null;
-        }
-        skipOws();
-      }
-      params.push([param, paramValue]);
-    }
-    if (i < n && value[i] !== ',') return null;
-    result.push({ name, params });
-  }
-  return result;
+  // One grammar for the header (extension-header.ts, which permessage-deflate's negotiation uses too).
+  const parsed = parseExtensionHeader(value);
+  return typeof parsed === 'string' ? null : parsed.map(({ name, params }) => ({ name, params: params.map(([n, v]) => [n, v]) }));
 }
 
 type Fail = (reason: HandshakeFailure, message: string) => never;
