@@ -9,7 +9,7 @@ import { HandshakeError } from '../errors.js';
 import type { HandshakeFailure } from '../errors.js';
 import { quoteValue } from './format.js';
 import { parseExtensionHeader } from './extension-header.js';
-import { splitList, TOKEN } from './http-grammar.js';
+import { splitList } from './http-grammar.js';
 import type { HttpResponseHead } from './http-response-parser.js';
 import { acceptDeflateResponse, type DeflateParams, type DeflateSettings } from './permessage-deflate.js';
 
