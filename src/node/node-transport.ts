@@ -4,14 +4,7 @@
  * SHA-1/CSPRNG/UTF-8 helpers are in node-crypto.ts, the large-frame buffer pool in frame-pool.ts.
  */
 import type { Socket } from 'node:net';
-import {
-  ConnectionClosedError,
-  InvalidArgumentError,
-  isSocklineError,
-  NetworkError,
-  TimeoutError,
-  type SocklineError,
-} from '../errors.js';
+import { ConnectionClosedError, isSocklineError, NetworkError, TimeoutError, type SocklineError } from '../errors.js';
 import { checkSingleOrigin } from '../request-checks.js';
 import { ClientConnection, type ConnectionOptions, type ConnectionOutput } from '../protocol/connection.js';
 import { resolvePerMessageDeflate, type DeflateSettings } from '../protocol/permessage-deflate.js';
@@ -31,20 +24,6 @@ import { lostBeforeSent, WriteBatcher } from './write-batcher.js';
 /** Back-reference from a net.Socket to its transport, so the socket listeners are shared functions (no closures). */
 const kTransport = Symbol('sockline.transport');
 type OwnedSocket = Socket & { [kTransport]?: NodeTransport };
-
-/**
- * Node's own argument checks (`tls.connect` options our up-front check does not know, issue 9 item 17): the attempt
- * would fail the same way every time, so it is an `InvalidArgumentError` (never retried), not a `NetworkError`.
- */
-const INVALID_ARGUMENT_CODES =
-  /^ERR_(INVALID_ARG_TYPE|INVALID_ARG_VALUE|OUT_OF_RANGE|TLS_INVALID_PROTOCOL_VERSION|TLS_PROTOCOL_VERSION_CONFLICT)$/;
-
-function startFailure(error: unknown): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
-  return !isSocklineError(error) && typeof code === 'string' && INVALID_ARGUMENT_CODES.test(code)
-    ? new InvalidArgumentError(`Could not start the connection: ${(error as Error).message} (an invalid option; not retried)`)
-    : error;
-}
 
 /**
  * One attempt and, once open, the connection. It is the connection's `ConnectionOutput` (bytes to the socket,
@@ -130,8 +109,10 @@ export class NodeTransport extends WriteBatcher implements Transport, Connection
         }
       });
     } catch (error) {
+      // dial() reports Node's own option refusals as a final InvalidArgumentError itself (dial.ts `optionError`);
+      // anything it throws is already typed: stop the deadline and let the Socket fail the attempt with it.
       clearTimeout(this.#handshakeTimer);
-      throw startFailure(error);
+      throw error;
     }
   }
 
