@@ -2,7 +2,7 @@
 import { brief, DEV } from './dev.js';
 import { InvalidArgumentError } from './errors.js';
 import { formatValue } from './protocol/format.js';
-import { byteLength } from './send-queue.js';
+import { byteLength } from './byte-length.js';
 
 /**
  * Validate the arguments of `close()`/`reconnect()`: the code is absent, 1000, or 3000-4999 (the other 1xxx codes

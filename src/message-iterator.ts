@@ -10,7 +10,7 @@
  */
 import { InvalidArgumentError, InvalidStateError, QueueOverflowError } from './errors.js';
 import type { SocklineError } from './errors.js';
-import { byteLength } from './send-queue.js';
+import { byteLength } from './byte-length.js';
 import type { StreamHost } from './stream-host.js';
 
 /** How far `messages()` lets the consumer lag before the Socket stops reading. */

@@ -11,7 +11,7 @@
  */
 import { AbortError, InvalidArgumentError, InvalidStateError, QueueOverflowError, type SocklineError } from './errors.js';
 import { formatValue } from './protocol/format.js';
-import { byteLength } from './send-queue.js';
+import { byteLength } from './byte-length.js';
 import type { StreamHost } from './stream-host.js';
 import type { Transport } from './transport.js';
 

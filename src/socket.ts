@@ -35,7 +35,7 @@ import { assertCloseArgs } from './close-args.js';
 import { formatValue } from './protocol/format.js';
 import { asSockline, readOptions, resolveProvider } from './provider.js';
 import type { Runtime } from './runtime.js';
-import { byteLength, SendQueue } from './send-queue.js';
+import { byteLength } from './byte-length.js';
 import { warnUnheard } from './report.js'; // facade (issue 11 item 2): the unheard-failure warning
 import type { CloseInfo, HandshakeInfo, OpenInfo, Transport, TransportHandler } from './transport.js';
 // streams hook (issue 14): messages() and sendStream() live in their own files.
@@ -147,8 +147,12 @@ export class SocketCore extends EventEmitter<SocketEvents> {
   #timer: Timer | undefined;
   /** Stops the heartbeat of the open link (src/heartbeat.ts; bundle, issue 16). */
   #stopBeat: (() => void) | undefined;
-  /** Created with the first queued message (most Sockets never queue). */
-  #queue: SendQueue<Outgoing> | undefined;
+  /**
+   * The messages sent while down, oldest first, bounded by `queue.maxMessages` and `queue.maxBytes` (their sizes sum
+   * to `#queued`). A plain array in the Socket (bundle, issue 16: a class of its own cost ~250 B in every browser app).
+   */
+  #queue: Outgoing[] = [];
+  #queued = 0;
   /** The page exposes online/offline events and `navigator.onLine`. */
   #network: boolean;
   #stats: SocketStats = { attempts: 0, reconnects: 0, queued: 0, dropped: 0, sent: 0, received: 0 };
@@ -210,7 +214,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
 
   /** Bytes not yet handed to the network: the transport's buffer plus the queue (UTF-8 bytes for text). */
   get bufferedAmount(): number {
-    return (this.#transport?.bufferedAmount ?? 0) + (this.#queue?.bytes ?? 0);
+    return (this.#transport?.bufferedAmount ?? 0) + this.#queued;
   }
 
   /** A snapshot of the counters. */
@@ -315,7 +319,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
       );
     }
     const { maxBufferedAmount, highWaterMark } = this.#options.writeBuffer;
-    const direct = this.#up && !this.#held && !this.#queue?.length; // #held: streams hook
+    const direct = this.#up && !this.#held && !this.#queue.length; // #held: streams hook
     // The open link's write buffer has a hard cap (issue 9 item 14): at or over it, refuse rather than grow without
     // bound against a peer that does not read. Below it any message is accepted, even one larger than the cap.
     const full = direct && this.#transport!.bufferedAmount >= maxBufferedAmount;
@@ -343,14 +347,17 @@ export class SocketCore extends EventEmitter<SocketEvents> {
       // Copy on queue (issue 9 item 10): the caller may reuse or transfer its buffer before the link opens. A
       // message written at once needs no copy: framing (Node) and the native send() (browsers) copy it at once.
       if (data instanceof Uint8Array) item.data = new Uint8Array(data);
-      const queue = (this.#queue ??= new SendQueue(limits.maxMessages, limits.maxBytes));
-      const limit = queue.push(item);
+      const queue = this.#queue;
+      const limit =
+        queue.length >= limits.maxMessages ? 'maxMessages' : this.#queued + item.size > limits.maxBytes ? 'maxBytes' : '';
       if (!limit) {
+        queue.push(item);
+        this.#queued += item.size;
         this.#stats.queued++;
         return;
       }
       error = new QueueOverflowError(
-        `Send queue is full (${limit} ${queue[limit]}; ${queue.length} messages, ${queue.bytes} bytes queued): ` +
+        `Send queue is full (${limit} ${limits[limit]}; ${queue.length} messages, ${this.#queued} bytes queued): ` +
           `the ${item.size}-byte message was not queued`,
         limit,
         data,
@@ -358,6 +365,19 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     }
     this.#drop(data, error);
     throw error;
+  }
+
+  /** Write the queued messages in order while `live()`; one the transport refuses (its link is closing) stays first. */
+  #flush(live: () => boolean): void {
+    let item: Outgoing | undefined;
+    while (live() && (item = this.#queue.shift())) {
+      this.#queued -= item.size;
+      if (!this.#write(item)) {
+        this.#queue.unshift(item);
+        this.#queued += item.size;
+        break;
+      }
+    }
   }
 
   /** Hand `item` to the transport. False when it took nothing (the link is closing): the caller keeps the message. */
@@ -433,15 +453,8 @@ export class SocketCore extends EventEmitter<SocketEvents> {
       },
       hold(held) {
         socket.#held = held;
-        const queue = socket.#queue;
-        let item: Outgoing | undefined;
         // Released: what was queued behind the streamed message goes now, in order (as on open).
-        while (!socket.#held && socket.#up && queue && (item = queue.shift())) {
-          if (!socket.#write(item)) {
-            queue.unshift(item);
-            break;
-          }
-        }
+        socket.#flush(() => !socket.#held && socket.#up);
       },
       drop: (data, error) => socket.#drop(data, error),
     });
@@ -623,14 +636,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     const live = (): boolean => generation === this.#generation && this.#state === 'open';
     this.#setState('open');
     // Flush before `open`: what its listeners send goes after everything queued while down.
-    const queue = this.#queue;
-    let item: Outgoing | undefined;
-    while (queue && live() && (item = queue.shift())) {
-      if (!this.#write(item)) {
-        queue.unshift(item);
-        break;
-      }
-    }
+    this.#flush(live);
     if (!live()) return;
     const heartbeat = this.#options.heartbeat;
     if (heartbeat) this.#stopBeat = heartbeat.start(this.#transport!, heartbeat);
@@ -791,7 +797,9 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     this.#listen('removeEventListener');
     this.#setState('closed');
     report?.();
-    const unsent = this.#queue?.drain() ?? [];
+    const unsent = this.#queue;
+    this.#queue = [];
+    this.#queued = 0;
     if (unsent.length > 0) {
       // Only built when there is something to report: an Error's stack trace is a good part of a short connection's cost.
       const error = new ConnectionClosedError(

@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError, isSocklineError } from '../errors.js';
 import { toProtocols, toWebSocketUrl } from '../options.js';
-import { byteLength } from '../send-queue.js';
+import { byteLength } from '../byte-length.js';
 import { domException } from './events.js';
 
 /** A SocklineError thrown by a shared rule, rethrown as the DOMException the standard names. */

@@ -19,7 +19,7 @@ import type { Runtime } from '../runtime.js';
 import type { DropEvent, MessageInfo, SocketCloseEvent } from '../events.js';
 import type { SocketOptions } from '../options.js';
 import { SocketCore } from '../socket.js';
-import { byteLength } from '../send-queue.js';
+import { byteLength } from '../byte-length.js';
 import { CloseEventClass, createEvent, domException, EventTargetBase, MessageEventClass } from './events.js';
 import { closeArgs, parseProtocols, parseUrl, refuse, sendData, toArrayBuffer } from './idl.js';
 

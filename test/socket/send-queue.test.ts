@@ -1,70 +1,76 @@
-import { describe, expect, it } from 'vitest';
-import { byteLength, SendQueue } from '../../src/send-queue.js';
+// The send queue (held in the Socket since issue 16): bounded by message count and bytes, FIFO, and a message the
+// transport refuses while flushing stays at the head. Driven through the public API over a scripted transport.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { byteLength } from '../../src/byte-length.js';
+import { QueueOverflowError } from '../../src/errors.js';
+import { createSocket, settle } from './helpers/script-transport.js';
 
-const item = (name: string, size = 1) => ({ name, size });
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
-describe('SendQueue', () => {
-  it('should keep FIFO order and count messages and bytes', () => {
-    const queue = new SendQueue<ReturnType<typeof item>>(10, 100);
-    expect(queue.push(item('a', 3))).toBeUndefined();
-    expect(queue.push(item('b', 4))).toBeUndefined();
-    expect(queue.length).toBe(2);
-    expect(queue.bytes).toBe(7);
-    expect(queue.shift()?.name).toBe('a');
-    expect(queue.bytes).toBe(4);
-    expect(queue.shift()?.name).toBe('b');
-    expect(queue.shift()).toBeUndefined();
-    expect(queue.bytes).toBe(0);
-  });
-
-  it('should refuse the message that would exceed maxMessages and leave the queue unchanged', () => {
-    const queue = new SendQueue<ReturnType<typeof item>>(2, 100);
-    queue.push(item('a'));
-    queue.push(item('b'));
-    expect(queue.push(item('c'))).toBe('maxMessages');
-    expect(queue.length).toBe(2);
-    expect(queue.bytes).toBe(2);
-  });
-
-  it('should refuse the message that would exceed maxBytes, but accept one that fits exactly', () => {
-    const queue = new SendQueue<ReturnType<typeof item>>(10, 10);
-    expect(queue.push(item('a', 6))).toBeUndefined();
-    expect(queue.push(item('b', 5))).toBe('maxBytes');
-    expect(queue.push(item('c', 4))).toBeUndefined();
-    expect(queue.bytes).toBe(10);
-    expect(queue.drain().map((i) => i.name)).toEqual(['a', 'c']);
+describe('the send queue', () => {
+  it('should accept a message that fits maxBytes exactly after refusing a larger one, in FIFO order', async () => {
+    const { socket, s, events } = createSocket({ queue: { maxBytes: 10 } });
+    socket.send(new Uint8Array(6));
+    expect(() => socket.send('12345')).toThrow(QueueOverflowError);
+    socket.send('1234');
+    expect(socket.bufferedAmount).toBe(10);
+    expect(events.of('drop').map(([d]) => d.data)).toEqual(['12345']);
+    await settle();
+    s.last.open();
+    expect(s.last.data).toEqual([new Uint8Array(6), '1234']);
+    expect(socket.bufferedAmount).toBe(0);
   });
 
   it('should refuse a single message bigger than maxBytes even when empty', () => {
-    const queue = new SendQueue<ReturnType<typeof item>>(10, 10);
-    expect(queue.push(item('big', 11))).toBe('maxBytes');
-    expect(queue.length).toBe(0);
+    const { socket, events } = createSocket({ queue: { maxBytes: 10 } });
+    expect(() => socket.send(new Uint8Array(11))).toThrow(
+      'Send queue is full (maxBytes 10; 0 messages, 0 bytes queued): the 11-byte message was not queued',
+    );
+    expect(events.of('drop')).toHaveLength(1);
+    expect(socket.bufferedAmount).toBe(0);
   });
 
-  it('should put an item back at the head with unshift', () => {
-    const queue = new SendQueue<ReturnType<typeof item>>(2, 100);
-    queue.push(item('a', 2));
-    queue.push(item('b', 3));
-    const head = queue.shift()!;
-    queue.unshift(head);
-    expect(queue.bytes).toBe(5);
-    expect(queue.drain().map((i) => i.name)).toEqual(['a', 'b']);
+  it('should leave the queue unchanged when maxMessages refuses a message, and take one again once flushed', async () => {
+    const { socket, s } = createSocket({ queue: { maxMessages: 2 } });
+    socket.send('a');
+    socket.send('b');
+    expect(() => socket.send('c')).toThrow(QueueOverflowError);
+    expect(socket.stats).toMatchObject({ queued: 2, dropped: 1 });
+    await settle();
+    s.last.open();
+    socket.close(); // closing: the next send is refused by state, not by the (now empty) queue
+    expect(s.last.data).toEqual(['a', 'b']);
   });
 
-  it('should empty the queue with drain', () => {
-    const queue = new SendQueue<ReturnType<typeof item>>(5, 100);
-    queue.push(item('a', 2));
-    queue.push(item('b', 2));
-    expect(queue.drain()).toHaveLength(2);
-    expect(queue.length).toBe(0);
-    expect(queue.bytes).toBe(0);
-    expect(queue.drain()).toEqual([]);
+  it('should keep a message the transport refuses while flushing at the head, with its bytes counted', async () => {
+    const { socket, s, events } = createSocket();
+    socket.send('first');
+    socket.send('second');
+    await settle();
+    s.last.refuse = true; // the link is closing as it opens: it takes nothing
+    s.last.open();
+    expect(s.last.data).toEqual([]);
+    expect(socket.bufferedAmount).toBe(11);
+    s.last.end({ code: 1006 });
+    await vi.advanceTimersByTimeAsync(1000);
+    s.last.open();
+    expect(s.last.data).toEqual(['first', 'second']);
+    expect(socket.bufferedAmount).toBe(0);
+    expect(events.of('drop')).toEqual([]);
   });
 
-  it('should accept unbounded limits', () => {
-    const queue = new SendQueue<ReturnType<typeof item>>(Infinity, Infinity);
-    for (let i = 0; i < 10_000; i++) expect(queue.push(item(String(i), 1000))).toBeUndefined();
-    expect(queue.bytes).toBe(10_000_000);
+  it('should accept unbounded limits', async () => {
+    const { socket, s } = createSocket({ queue: { maxMessages: Infinity, maxBytes: Infinity } });
+    for (let i = 0; i < 10_000; i++) socket.send(new Uint8Array(1000));
+    expect(socket.bufferedAmount).toBe(10_000_000);
+    await settle();
+    s.last.open();
+    expect(s.last.data).toHaveLength(10_000);
   });
 });
 
