@@ -347,22 +347,27 @@ export async function attribute({ production = false, entry = WHY_ENTRY.entry } 
  */
 export async function attributeBuilds(entry = WHY_ENTRY.entry) {
   const first = await bundleFromSrc(entry, false);
-  const second = await bundleFromSrc(entry, true, first.cache);
+  const second = await bundleFromSrc(entry, true, first.modules);
   return { default: first.attribution, production: second.attribution };
 }
 
-/** Bundles `entry` from src/ (see {@link attribute}) and attributes its minified bytes; `cache`: a previous run's rollup cache. */
-async function bundleFromSrc(entry, production, cache) {
+/**
+ * Bundles `entry` from src/ (see {@link attribute}) and attributes its minified bytes. `previous`: an earlier run's modules
+ * (its rollup cache), whose TypeScript output is reused instead of running TypeScript again.
+ */
+async function bundleFromSrc(entry, production, previous) {
   const [{ default: typescript }, { SourceMapConsumer }, { default: ts }] = await Promise.all([
     import('@rollup/plugin-typescript'),
     import('source-map-js'),
     import('typescript'),
   ]);
   const entryId = join(root, '(why-entry).js');
-  const cached = new Map((cache?.modules ?? []).map((m) => [m.id, m]));
-  // TypeScript's program: the files the entry imports and what they import, not all of src/ (half the files, half the time).
-  const config = mkdtempSync(join(tmpdir(), 'sockline-why-'));
+  const cached = new Map((previous?.modules ?? []).map((m) => [m.id, m]));
+  // TypeScript's program: the files the entry imports and what they import, not all of src/ (about half the files and
+  // half the time).
   const roots = [...entry.matchAll(/from\s*'(\.\/src\/[^']+\.ts)'/g)].map((m) => join(root, m[1]));
+  if (roots.length === 0) throw new Error(`attribute(): the entry imports no ./src/….ts file: ${entry}`);
+  const config = mkdtempSync(join(tmpdir(), 'sockline-why-'));
   writeFileSync(
     join(config, 'tsconfig.json'),
     JSON.stringify({ extends: join(root, 'tsconfig.json'), files: roots, include: [] }),
@@ -374,7 +379,7 @@ async function bundleFromSrc(entry, production, cache) {
       { name: 'why-entry', resolveId: (id) => (id === entryId ? id : null), load: (id) => (id === entryId ? entry : null) },
       nodeResolve({ browser: true }),
       commonjs(),
-      cache
+      previous
         ? // TypeScript's output from the earlier run, as its plugin resolved and loaded it. (Not rollup's `cache`: with it,
           // rollup 4.67 kept a class the fresh build tree-shakes away.)
           {
@@ -500,7 +505,7 @@ async function bundleFromSrc(entry, production, cache) {
   }
   const files = [...byFile.values()].sort((a, b) => b.min - a.min);
   return {
-    cache: bundle.cache,
+    modules: bundle.cache,
     attribution: { entry, production, total, dev: list.reduce((a, i) => a + i.dev, 0), files, items: list },
   };
 }

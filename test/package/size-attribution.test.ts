@@ -22,14 +22,14 @@ beforeAll(async () => {
   const run = spawnSync(process.execPath, [join(root, 'scripts/size.mjs'), '--why', '--json'], {
     cwd: root,
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 120_000,
   });
   status = run.status;
   why = JSON.parse(run.stdout);
   for (const build of BUILDS) {
     measured[build] = await measure((await bundleForBrowser("export { Socket } from 'sockline';", build === 'production')).code);
   }
-}, 60_000);
+}, 120_000);
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 const item = (build: Build, file: string, name: string) => why[build].items.find((i) => i.file === file && i.name === name);
