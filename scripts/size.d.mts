@@ -40,8 +40,39 @@ export declare function overBudget(results: SizeResult[]): string[];
 /** The README's Bundle size table. */
 export declare function markdownTable(results: SizeResult[]): string;
 export declare function measureAll(): Promise<SizeResult[]>;
-/** Which source file costs how much of sockline's browser bundle (minified bytes via source map; gzip split pro rata). */
-export declare function attribute(): Promise<{
+/** One piece of the bundle: a top-level declaration or class member of one source file. */
+export interface AttributedItem {
+  /** `src/socket.ts`, `node_modules/eventemitter3/index.js`, or `(generated)` (the bundle's glue). */
+  file: string;
+  /** `normalize`, `SocketCore#send`, `SocketCore##send` (private), `SocketCore.#Link` (static), `(top level)`. */
+  name: string;
+  /** Minified bytes (UTF-8); the items' bytes add up to the bundle's. */
+  min: number;
+  /** The bundle's min+gzip size shared in proportion to `min` (rounded so that the shares add up to it). */
+  gzip: number;
+  /** Of `min`, the bytes from DEV-only code (`if (DEV)` branches, `DEV ? long : short`); 0 in the production build. */
+  dev: number;
+}
+export interface Attribution {
+  /** The entry module bundled (relative to the repository root). */
+  entry: string;
+  production: boolean;
   total: { min: number; gzip: number };
-  files: { file: string; min: number; gzip: number }[];
-}>;
+  /** Bytes from DEV-only code, all items together. */
+  dev: number;
+  /** Per-file subtotals, largest first (`items`: how many items the file has). */
+  files: { file: string; min: number; gzip: number; dev: number; items: number }[];
+  /** Every item, largest first. */
+  items: AttributedItem[];
+}
+/** The entry `--why` attributes: `import { Socket } from 'sockline'`, as the browser build's source. */
+export declare const WHY_ENTRY: { name: string; entry: string };
+/**
+ * Where the minified bytes of a bundle from src/ go (default `import { Socket }`), by source file and by declaration or
+ * class member; `production`: src/dev.ts's `DEV` false, as rollup.config.mjs builds dist/browser.production.js.
+ */
+export declare function attribute(options?: { production?: boolean; entry?: string }): Promise<Attribution>;
+/** {@link attribute} for the default and the production build of one entry (TypeScript runs once). */
+export declare function attributeBuilds(entry?: string): Promise<{ default: Attribution; production: Attribution }>;
+/** `--why`'s text output. */
+export declare function whyText(builds: { default?: Attribution; production?: Attribution }, top?: number): string;
