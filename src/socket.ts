@@ -39,7 +39,7 @@ import { byteLength, SendQueue } from './send-queue.js';
 import { warnUnheard } from './report.js'; // facade (issue 11 item 2): the unheard-failure warning
 import type { CloseInfo, HandshakeInfo, OpenInfo, Transport, TransportHandler } from './transport.js';
 // streams hook (issue 14): messages() and sendStream() live in their own files.
-import { MessageIterator, type MessagesOptions } from './message-iterator.js';
+import { messageIterator, type MessagesOptions } from './message-iterator.js';
 import { openSendStream, type SendStreamOptions, type SendStreamWriter } from './send-stream.js';
 import type { StreamHost } from './stream-host.js';
 
@@ -394,7 +394,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
    * @throws InvalidArgumentError for a bad `highWaterMark`.
    */
   messages(options?: MessagesOptions): AsyncIterableIterator<string | Uint8Array> {
-    return new MessageIterator(this.#streams(), options);
+    return messageIterator(this.#streams(), options);
   }
 
   /**
