@@ -129,7 +129,7 @@ export function messageIterator(host: StreamHost, options: MessagesOptions | und
       return this;
     },
 
-    next() {
+    async next() {
       if (head < buffer.length) {
         const data = buffer[head]!;
         // Taken messages must not stay reachable until the next compaction (1024 × 64 KiB would be 64 MiB).
@@ -141,22 +141,22 @@ export function messageIterator(host: StreamHost, options: MessagesOptions | und
         }
         // Resume under half of both marks, not at the mark itself: reading is not toggled for every message.
         if (paused && buffer.length - head <= maxMessages / 2 && bytes <= maxBytes / 2) resume();
-        return Promise.resolve({ done: false, value: data });
+        return { done: false, value: data };
       }
       if (error) {
         const thrown = error;
         error = undefined;
-        return Promise.reject(thrown);
+        throw thrown;
       }
-      return ended || waiting ? Promise.resolve(DONE) : new Promise((resolve) => (waiting = resolve));
+      return ended || waiting ? DONE : new Promise((resolve) => (waiting = resolve));
     },
 
     /** `break`, `return` or a throw in the loop: stop listening and resume reading; the Socket stays open. */
-    return() {
+    async return() {
       finish();
       buffer = [];
       error = undefined;
-      return Promise.resolve(DONE);
+      return DONE;
     },
   };
 }

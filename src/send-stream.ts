@@ -111,7 +111,7 @@ function bufferedWriter(host: StreamHost, binary: boolean): SendStreamWriter {
     },
     async end(chunk) {
       // No last chunk: an empty one, which checks the state as write() does and adds nothing.
-      keep(chunk === undefined ? (binary ? new Uint8Array(0) : '') : chunk);
+      keep(chunk === undefined ? (binary ? new Uint8Array() : '') : chunk);
       const parts = release();
       let message: string | Uint8Array;
       if (binary) {
@@ -146,16 +146,22 @@ export function openSendStream(
   fragmented?: FragmentWriterFactory,
 ): SendStreamWriter {
   const binary = options?.binary ?? false;
-  if (notObject(options)) {
-    refuse(InvalidArgumentError, DEV ? `Invalid sendStream() options ${formatValue(options)}: { binary }` : 'Invalid sendStream() options');
-  }
-  if (typeof binary !== 'boolean') {
-    refuse(InvalidArgumentError, DEV ? `Invalid sendStream() option binary: ${formatValue(binary)}` : 'Invalid sendStream() option binary');
+  if (notObject(options) || typeof binary !== 'boolean') {
+    refuse(
+      InvalidArgumentError,
+      DEV
+        ? notObject(options)
+          ? `Invalid sendStream() options ${formatValue(options)}: { binary }`
+          : `Invalid sendStream() option binary: ${formatValue(binary)}`
+        : 'Invalid sendStream() options',
+    );
   }
   if (host.closed() || host.streaming) {
     refuse(
       InvalidStateError,
-      `Cannot sendStream(): ${host.streaming ? 'another streamed message is open' : 'the socket is closed'}`,
+      DEV
+        ? `Cannot sendStream(): ${host.streaming ? 'another streamed message is open' : 'the socket is closed'}`
+        : 'Cannot sendStream(): ' + (host.streaming ? 'one is open' : 'closed'),
     );
   }
   const transport = host.transport();
