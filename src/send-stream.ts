@@ -88,7 +88,7 @@ function bufferedWriter(host: StreamHost, binary: boolean): SendStreamWriter {
     if (over) refuse(InvalidStateError, 'The streamed message has ended');
     const chunk = toChunk(input, binary);
     const size = byteLength(chunk);
-    const max = host.maxBufferedAmount;
+    const max = host.writeBuffer.maxBufferedAmount;
     if (bytes + size > max) {
       error = new QueueOverflowError(
         `sendStream() keeps the message until end() here, and it went over writeBuffer.maxBufferedAmount (${max}): discarded`,

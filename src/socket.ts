@@ -416,13 +416,9 @@ export class SocketCore extends EventEmitter<SocketEvents> {
 
   #streams(): StreamHost {
     const socket = this;
-    const { highWaterMark, maxBufferedAmount } = this.#options.writeBuffer;
     return (this.#streamHost ??= {
       socket,
-      highWaterMark,
-      maxBufferedAmount,
-      iterating: false,
-      streaming: false,
+      writeBuffer: this.#options.writeBuffer,
       closed: () => socket.#ended(),
       transport: () => (socket.#up ? socket.#transport : undefined),
       setReading(reading) {
