@@ -110,7 +110,7 @@ function bufferedWriter(host: StreamHost, binary: boolean): SendStreamWriter {
       keep(chunk);
     },
     async end(chunk) {
-      // No last chunk: an empty one, which checks the state as write() does and adds nothing.
+      // No last chunk: an empty one, which checks the state as write() does, cannot overflow and adds nothing.
       keep(chunk === undefined ? (binary ? new Uint8Array() : '') : chunk);
       const parts = release();
       let message: string | Uint8Array;
@@ -145,6 +145,7 @@ export function openSendStream(
   options: SendStreamOptions | undefined,
   fragmented?: FragmentWriterFactory,
 ): SendStreamWriter {
+  // Read before the object check: a primitive has no `binary`, and the check below refuses it anyway.
   const binary = options?.binary ?? false;
   if (notObject(options) || typeof binary !== 'boolean') {
     refuse(
