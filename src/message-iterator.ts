@@ -7,11 +7,14 @@
  * block; reading resumes once the consumer is back under half of both limits. A runtime that cannot pause its
  * socket (the browser's `WebSocket`) cannot slow the server down: there the buffer is bounded by the same limits
  * and overflowing it ends the iterator with a `QueueOverflowError` (after the messages that fit).
+ *
+ * Written as one closure rather than a class (issue 16): this file is in every browser bundle, and a closure's
+ * locals minify to one letter and it needs none of a class's method and field boilerplate.
  */
-import { InvalidArgumentError, InvalidStateError, QueueOverflowError } from './errors.js';
-import type { SocklineError } from './errors.js';
+import { DEV } from './dev.js';
+import { InvalidArgumentError, InvalidStateError, QueueOverflowError, type SocklineError } from './errors.js';
 import { byteLength } from './byte-length.js';
-import type { StreamHost } from './stream-host.js';
+import { notObject, refuse, type StreamHost } from './stream-host.js';
 
 /** How far `messages()` lets the consumer lag before the Socket stops reading. */
 export interface MessagesOptions {
@@ -23,148 +26,137 @@ export interface MessagesOptions {
   };
 }
 
-export const MESSAGES_DEFAULTS = Object.freeze({ messages: 1024, bytes: 16 * 1024 * 1024 });
-
 type Data = string | Uint8Array;
 
 function invalid(name: string, value: unknown): never {
-  throw new InvalidArgumentError(
-    `Invalid messages() option highWaterMark${name && '.' + name}: ${String(value)} (${name ? 'a positive integer' : '{ messages, bytes }'})`,
+  refuse(
+    InvalidArgumentError,
+    DEV
+      ? `Invalid messages() option highWaterMark${name && '.' + name}: ${String(value)} (${name ? 'a positive integer' : '{ messages, bytes }'})`
+      : 'Invalid messages() option highWaterMark',
   );
 }
 
 function limit(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) invalid(name, value);
-  return value;
+  // Number.isInteger is false for anything but a finite integral number.
+  if (!Number.isInteger(value) || (value as number) < 1) invalid(name, value);
+  return value as number;
 }
 
 const DONE: IteratorResult<Data> = Object.freeze({ done: true, value: undefined });
 
-export class MessageIterator implements AsyncIterableIterator<Data> {
-  readonly #host: StreamHost;
-  readonly #maxMessages: number;
-  readonly #maxBytes: number;
-  #buffer: (Data | undefined)[] = [];
-  /** Index of the next message to hand out (the buffer is compacted now and then, not shifted). */
-  #head = 0;
-  #bytes = 0;
-  #paused = false;
-  #ended = false;
-  #error: SocklineError | undefined;
-  #waiting: { resolve: (result: IteratorResult<Data>) => void; reject: (error: unknown) => void } | undefined;
-  readonly #onMessage = (data: unknown): void => this.#push(data as Data);
-  readonly #onClose = (): void => this.#finish();
+/**
+ * @throws InvalidArgumentError for a bad `highWaterMark`.
+ * @throws InvalidStateError while another iterator is active.
+ */
+export function messageIterator(host: StreamHost, options: MessagesOptions | undefined): AsyncIterableIterator<Data> {
+  const hwm = options?.highWaterMark;
+  if (notObject(hwm)) invalid('', hwm);
+  const maxMessages = limit(hwm?.messages, 'messages', 1024);
+  const maxBytes = limit(hwm?.bytes, 'bytes', 16 * 1024 * 1024);
+  const socket = host.socket;
+  /** Not yet taken, from `head` on (the array is compacted now and then, not shifted). */
+  let buffer: (Data | undefined)[] = [];
+  let head = 0;
+  let bytes = 0;
+  let paused = false;
+  /** No longer listening: after the final close there is nothing to listen to. */
+  let ended = host.closed();
+  let error: SocklineError | undefined;
+  /** The pending `next()` (the buffer is then empty). */
+  let waiting: ((result: IteratorResult<Data>) => void) | undefined;
 
-  constructor(host: StreamHost, options: MessagesOptions | undefined) {
-    const hwm = options?.highWaterMark;
-    if (hwm !== undefined && (typeof hwm !== 'object' || !hwm)) invalid('', hwm);
-    this.#maxMessages = limit(hwm?.messages, 'messages', MESSAGES_DEFAULTS.messages);
-    this.#maxBytes = limit(hwm?.bytes, 'bytes', MESSAGES_DEFAULTS.bytes);
-    this.#host = host;
-    if (host.closed()) {
-      this.#ended = true;
-      return;
+  if (!ended) {
+    if (host.iterating) {
+      refuse(
+        InvalidStateError,
+        DEV ? 'messages() is already being iterated: end that loop first' : 'messages() is already being iterated',
+      );
     }
-    if (host.iterating) throw new InvalidStateError('messages() is already being iterated: end that loop first');
     host.iterating = true;
-    host.socket.on('message', this.#onMessage);
-    host.socket.on('close', this.#onClose);
+    socket.on('message', push);
+    socket.on('close', finish);
   }
 
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
+  const resume = (): void => {
+    paused = false;
+    host.setReading(true);
+  };
 
-  next(): Promise<IteratorResult<Data>> {
-    if (this.#head < this.#buffer.length) return Promise.resolve({ done: false, value: this.#take() });
-    const error = this.#error;
-    if (error) {
-      this.#error = undefined;
-      return Promise.reject(error);
-    }
-    if (this.#ended || this.#waiting) return Promise.resolve(DONE);
-    return new Promise((resolve, reject) => (this.#waiting = { resolve, reject }));
-  }
-
-  /** `break`, `return` or a throw in the loop: stop listening and resume reading; the Socket stays open. */
-  return(): Promise<IteratorResult<Data>> {
-    this.#finish();
-    this.#buffer = [];
-    this.#head = this.#bytes = 0;
-    this.#error = undefined;
-    return Promise.resolve(DONE);
-  }
-
-  #push(data: Data): void {
-    if (this.#ended) return;
-    const waiting = this.#waiting;
+  function push(data: Data): void {
+    // An emit that removed this listener (return() in an earlier listener) still calls it.
+    if (ended) return;
     if (waiting) {
-      this.#waiting = undefined;
-      waiting.resolve({ done: false, value: data });
+      waiting({ done: false, value: data });
+      waiting = undefined;
       return;
     }
     const size = byteLength(data);
-    const count = this.#buffer.length - this.#head;
-    if (count >= this.#maxMessages || this.#bytes + size > this.#maxBytes) {
-      // Over the mark. Node: stop reading (what was already read still comes, and is kept). A runtime that cannot
-      // pause its socket cannot keep more without growing without bound: the iterator ends with an error.
-      if (!this.#paused) this.#paused = this.#host.setReading(false);
-      if (!this.#paused) return this.#overflow(data, count >= this.#maxMessages ? 'messages' : 'bytes');
+    const full = buffer.length - head >= maxMessages;
+    // Over the mark. Node: stop reading (what was already read still comes, and is kept). A runtime that cannot
+    // pause its socket cannot keep more without growing without bound: the iterator ends with an error.
+    if ((full || bytes + size > maxBytes) && !(paused ||= host.setReading(false))) {
+      error = new QueueOverflowError(
+        `messages() fell over highWaterMark.${full ? 'messages' : 'bytes'} (${full ? maxMessages : maxBytes}) behind; this runtime cannot pause its socket: handle messages faster or raise it`,
+        full ? 'maxMessages' : 'maxBytes',
+        data,
+      );
+      return detach();
     }
-    this.#buffer.push(data);
-    this.#bytes += size;
+    buffer.push(data);
+    bytes += size;
   }
 
-  #take(): Data {
-    const data = this.#buffer[this.#head]!;
-    // Taken messages must not stay reachable until the next compaction (1024 × 64 KiB would be 64 MiB).
-    this.#buffer[this.#head++] = undefined;
-    this.#bytes -= byteLength(data);
-    if (this.#head === this.#buffer.length) {
-      this.#buffer = [];
-      this.#head = 0;
-    } else if (this.#head >= 1024) {
-      this.#buffer = this.#buffer.slice(this.#head);
-      this.#head = 0;
-    }
-    // Resume under half of both marks, not at the mark itself: reading is not toggled for every message.
-    if (this.#paused && this.#buffer.length - this.#head <= this.#maxMessages / 2 && this.#bytes <= this.#maxBytes / 2) {
-      this.#paused = false;
-      this.#host.setReading(true);
-    }
-    return data;
-  }
-
-  #overflow(data: Data, which: 'messages' | 'bytes'): void {
-    const max = which === 'messages' ? this.#maxMessages : this.#maxBytes;
-    // Kept short: this file is in the browser bundle. The README's Streams section says the rest.
-    this.#error = new QueueOverflowError(
-      `messages() fell over highWaterMark.${which} (${max}) behind; this runtime cannot pause its socket: handle messages faster or raise it`,
-      which === 'messages' ? 'maxMessages' : 'maxBytes',
-      data,
-    );
-    this.#detach();
+  function detach(): void {
+    if (ended) return;
+    ended = true;
+    socket.off('message', push);
+    socket.off('close', finish);
+    host.iterating = false;
+    if (paused) resume();
   }
 
   /** The final close (or `return()`): the buffered messages are still handed out, then `done`. */
-  #finish(): void {
-    this.#detach();
-    const waiting = this.#waiting;
-    this.#waiting = undefined;
-    waiting?.resolve(DONE);
+  function finish(): void {
+    detach();
+    waiting?.(DONE);
+    waiting = undefined;
   }
 
-  #detach(): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    const host = this.#host;
-    host.socket.off('message', this.#onMessage);
-    host.socket.off('close', this.#onClose);
-    host.iterating = false;
-    if (this.#paused) {
-      this.#paused = false;
-      host.setReading(true);
-    }
-  }
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+
+    async next() {
+      if (head < buffer.length) {
+        const data = buffer[head]!;
+        // Taken messages must not stay reachable until the next compaction (1024 × 64 KiB would be 64 MiB).
+        buffer[head++] = undefined;
+        bytes -= byteLength(data);
+        if (head === buffer.length || head >= 1024) {
+          buffer = buffer.slice(head);
+          head = 0;
+        }
+        // Resume under half of both marks, not at the mark itself: reading is not toggled for every message.
+        if (paused && buffer.length - head <= maxMessages / 2 && bytes <= maxBytes / 2) resume();
+        return { done: false, value: data };
+      }
+      if (error) {
+        const thrown = error;
+        error = undefined;
+        throw thrown;
+      }
+      return ended || waiting ? DONE : new Promise((resolve) => (waiting = resolve));
+    },
+
+    /** `break`, `return` or a throw in the loop: stop listening and resume reading; the Socket stays open. */
+    async return() {
+      finish();
+      buffer = [];
+      error = undefined;
+      return DONE;
+    },
+  };
 }

@@ -8,11 +8,15 @@
  *   is flushed right after the last fragment; pings, pongs and Close frames still go between fragments.
  * - Otherwise (the browser's `WebSocket` has no fragment control, or no link is open), the chunks are kept,
  *   bounded by `writeBuffer.maxBufferedAmount`, and sent as one ordinary message with `sendAsync()` on `end()`.
+ *
+ * The buffered writer is a closure rather than a class (issue 16): this file is in every browser bundle, a
+ * closure's locals minify to one letter and it needs none of a class's method and field boilerplate.
  */
+import { DEV } from './dev.js';
 import { AbortError, InvalidArgumentError, InvalidStateError, QueueOverflowError, type SocklineError } from './errors.js';
 import { formatValue } from './protocol/format.js';
 import { byteLength } from './byte-length.js';
-import type { StreamHost } from './stream-host.js';
+import { notObject, refuse, type StreamHost } from './stream-host.js';
 import type { Transport } from './transport.js';
 
 export interface SendStreamOptions {
@@ -54,99 +58,82 @@ export function toChunk(chunk: unknown, binary: boolean): string | Uint8Array {
   } else if (ArrayBuffer.isView(chunk)) {
     return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   }
-  throw new InvalidArgumentError(
-    `Invalid chunk ${formatValue(chunk)}: a ${binary ? 'binary sendStream() takes bytes' : 'text sendStream() takes strings'}`,
+  refuse(
+    InvalidArgumentError,
+    DEV
+      ? `Invalid chunk ${formatValue(chunk)}: a ${binary ? 'binary sendStream() takes bytes' : 'text sendStream() takes strings'}`
+      : 'Invalid sendStream() chunk',
   );
 }
 
 /** Kept whole and sent on `end()` (browsers, or no open link). */
-class BufferedWriter implements SendStreamWriter {
-  readonly fragmented = false;
-  readonly #host: StreamHost;
-  readonly #binary: boolean;
-  #chunks: (string | Uint8Array)[] = [];
-  #bytes = 0;
-  #over = false;
-  #error: SocklineError | undefined;
+function bufferedWriter(host: StreamHost, binary: boolean): SendStreamWriter {
+  let chunks: (string | Uint8Array)[] = [];
+  let bytes = 0;
+  let over = false;
+  let error: SocklineError | undefined;
+  host.streaming = true;
 
-  constructor(host: StreamHost, binary: boolean) {
-    this.#host = host;
-    this.#binary = binary;
-    host.streaming = true;
-  }
+  /** The message is over (sent, discarded or aborted): the chunks are handed back and no longer kept. */
+  const release = (): (string | Uint8Array)[] => {
+    const kept = chunks;
+    chunks = [];
+    over = true;
+    host.streaming = false;
+    return kept;
+  };
 
-  write(chunk: string | Uint8Array | ArrayBuffer | ArrayBufferView): Promise<void> {
-    try {
-      this.#keep(chunk);
-      return Promise.resolve();
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
-  end(chunk?: string | Uint8Array | ArrayBuffer | ArrayBufferView): Promise<void> {
-    try {
-      if (chunk !== undefined) this.#keep(chunk);
-      else this.#check();
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    this.#release();
-    const chunks = this.#chunks;
-    this.#chunks = [];
-    let message: string | Uint8Array;
-    if (this.#binary) {
-      const whole = new Uint8Array(this.#bytes);
-      let at = 0;
-      for (const part of chunks as Uint8Array[]) {
-        whole.set(part, at);
-        at += part.byteLength;
-      }
-      message = whole;
-    } else {
-      message = (chunks as string[]).join('');
-    }
-    return this.#host.socket.sendAsync(message);
-  }
-
-  abort(): void {
-    if (this.#over) return;
-    // Nothing is on the wire yet: the kept chunks are discarded.
-    this.#chunks = [];
-    this.#error = new AbortError('The streamed message was aborted');
-    this.#release();
-  }
-
-  #check(): void {
-    if (this.#error) throw this.#error;
-    if (this.#over) throw new InvalidStateError('The streamed message has ended');
-  }
-
-  #keep(input: unknown): void {
-    this.#check();
-    const chunk = toChunk(input, this.#binary);
+  const keep = (input: unknown): void => {
+    if (error) throw error;
+    if (over) refuse(InvalidStateError, 'The streamed message has ended');
+    const chunk = toChunk(input, binary);
     const size = byteLength(chunk);
-    const max = this.#host.maxBufferedAmount;
-    if (this.#bytes + size > max) {
-      this.#chunks = [];
-      this.#error = new QueueOverflowError(
+    const max = host.writeBuffer.maxBufferedAmount;
+    if (bytes + size > max) {
+      error = new QueueOverflowError(
         `sendStream() keeps the message until end() here, and it went over writeBuffer.maxBufferedAmount (${max}): discarded`,
         'maxBufferedAmount',
         chunk,
       );
-      this.#release();
-      this.#host.drop(chunk, this.#error);
-      throw this.#error;
+      release();
+      host.drop(chunk, error);
+      throw error;
     }
     // Copied: the caller may reuse its buffer before end().
-    this.#chunks.push(typeof chunk === 'string' ? chunk : new Uint8Array(chunk));
-    this.#bytes += size;
-  }
+    chunks.push(binary ? new Uint8Array(chunk as Uint8Array) : chunk);
+    bytes += size;
+  };
 
-  #release(): void {
-    this.#over = true;
-    this.#host.streaming = false;
-  }
+  return {
+    fragmented: false,
+    async write(chunk) {
+      keep(chunk);
+    },
+    async end(chunk) {
+      // No last chunk: an empty one, which checks the state as write() does, cannot overflow and adds nothing.
+      keep(chunk === undefined ? (binary ? new Uint8Array() : '') : chunk);
+      const parts = release();
+      let message: string | Uint8Array;
+      if (binary) {
+        message = new Uint8Array(bytes);
+        let at = 0;
+        for (const part of parts as Uint8Array[]) {
+          message.set(part, at);
+          at += part.length;
+        }
+      } else {
+        message = (parts as string[]).join('');
+      }
+      return host.socket.sendAsync(message);
+    },
+    abort() {
+      // Nothing is on the wire yet: the kept chunks are discarded.
+      if (!over) {
+        error = new AbortError('The streamed message was aborted');
+        release();
+      }
+    },
+  };
 }
 
 /**
@@ -158,16 +145,26 @@ export function openSendStream(
   options: SendStreamOptions | undefined,
   fragmented?: FragmentWriterFactory,
 ): SendStreamWriter {
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new InvalidArgumentError(`Invalid sendStream() options ${formatValue(options)}: { binary }`);
-  }
+  // Read before the object check: a primitive has no `binary`, and the check below refuses it anyway.
   const binary = options?.binary ?? false;
-  if (typeof binary !== 'boolean') throw new InvalidArgumentError(`Invalid sendStream() option binary: ${formatValue(binary)}`);
+  if (notObject(options) || typeof binary !== 'boolean') {
+    refuse(
+      InvalidArgumentError,
+      DEV
+        ? notObject(options)
+          ? `Invalid sendStream() options ${formatValue(options)}: { binary }`
+          : `Invalid sendStream() option binary: ${formatValue(binary)}`
+        : 'Invalid sendStream() options',
+    );
+  }
   if (host.closed() || host.streaming) {
-    throw new InvalidStateError(
-      `Cannot sendStream(): ${host.streaming ? 'another streamed message is open' : 'the socket is closed'}`,
+    refuse(
+      InvalidStateError,
+      DEV
+        ? `Cannot sendStream(): ${host.streaming ? 'another streamed message is open' : 'the socket is closed'}`
+        : 'Cannot sendStream(): ' + (host.streaming ? 'one is open' : 'closed'),
     );
   }
   const transport = host.transport();
-  return transport?.sendFragment && fragmented ? fragmented(host, transport, binary) : new BufferedWriter(host, binary);
+  return transport?.sendFragment && fragmented ? fragmented(host, transport, binary) : bufferedWriter(host, binary);
 }

@@ -39,7 +39,7 @@ import { byteLength } from './byte-length.js';
 import { warnUnheard } from './report.js'; // facade (issue 11 item 2): the unheard-failure warning
 import type { CloseInfo, HandshakeInfo, OpenInfo, Transport, TransportHandler } from './transport.js';
 // streams hook (issue 14): messages() and sendStream() live in their own files.
-import { MessageIterator, type MessagesOptions } from './message-iterator.js';
+import { messageIterator, type MessagesOptions } from './message-iterator.js';
 import { openSendStream, type SendStreamOptions, type SendStreamWriter } from './send-stream.js';
 import type { StreamHost } from './stream-host.js';
 
@@ -414,7 +414,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
    * @throws InvalidArgumentError for a bad `highWaterMark`.
    */
   messages(options?: MessagesOptions): AsyncIterableIterator<string | Uint8Array> {
-    return new MessageIterator(this.#streams(), options);
+    return messageIterator(this.#streams(), options);
   }
 
   /**
@@ -436,13 +436,9 @@ export class SocketCore extends EventEmitter<SocketEvents> {
 
   #streams(): StreamHost {
     const socket = this;
-    const { highWaterMark, maxBufferedAmount } = this.#options.writeBuffer;
     return (this.#streamHost ??= {
       socket,
-      highWaterMark,
-      maxBufferedAmount,
-      iterating: false,
-      streaming: false,
+      writeBuffer: this.#options.writeBuffer,
       closed: () => socket.#ended(),
       transport: () => (socket.#up ? socket.#transport : undefined),
       setReading(reading) {

@@ -133,7 +133,7 @@ export class FragmentWriter implements SendStreamWriter {
   /** Resolve once the link's write buffer is at or under the high-water mark. */
   #whenBuffered(resolve: () => void, reject: (error: unknown) => void): void {
     if (this.#error) return reject(this.#error);
-    if (this.#transport.bufferedAmount <= this.#host.highWaterMark) return resolve();
+    if (this.#transport.bufferedAmount <= this.#host.writeBuffer.highWaterMark) return resolve();
     const settle = (error: SocklineError): void => {
       clearTimeout(timer);
       reject(error);
