@@ -12,7 +12,7 @@ import { formatValue } from './protocol/format.js';
 import { TOKEN } from './protocol/http-grammar.js';
 import { checkUserinfo } from './request-checks.js';
 import type { Runtime } from './runtime.js';
-import { toLogger, type DebugHook, type Logger } from './report.js';
+import type { DebugHook, Logger } from './report.js';
 import { HEARTBEAT, type HeartbeatModule } from './heartbeat-module.js';
 
 /** A value, or a function (sync or async) called before every connection attempt to get a fresh one. */
@@ -338,6 +338,14 @@ export function toProtocols(value: unknown): string[] {
   }
   return list;
 }
+
+/** The `logger` option: `console` (default), `false` (nothing is written), or an object with `warn` (and `debug`). */
+export const toLogger = (value: unknown): Logger | false =>
+  value === undefined
+    ? console
+    : value === false || typeof (value as Logger | null)?.warn === 'function'
+      ? (value as Logger | false)
+      : invalid('logger', value, 'false or an object with warn(), e.g. console');
 
 /** A provider option: functions are kept for every attempt, values are checked now. */
 export const provider = <T>(value: unknown, check: (value: unknown) => T): Provider<T> =>
