@@ -11,20 +11,18 @@ import { byteLength } from './send-queue.js';
  */
 export function assertCloseArgs(code: number | undefined, reason: string | undefined): void {
   if (code !== undefined && code !== 1000 && !(Number.isInteger(code) && code >= 3000 && code <= 4999)) {
-    refuse('code', `${formatValue(code)}: close() accepts 1000 or 3000-4999`);
+    throw new InvalidArgumentError(
+      DEV ? `Invalid close code ${formatValue(code)}: close() accepts 1000 or 3000-4999` : brief('Invalid close code', 'methods'),
+    );
   }
   if (reason === undefined) return;
   const text = typeof reason === 'string';
   const bytes = text ? byteLength(reason) : 0;
   if (!text || bytes > 123 || (code === undefined && reason)) {
-    refuse(
-      'reason',
-      `${text ? `of ${bytes} bytes` : formatValue(reason)}: close() takes a code, then a string of at most 123 UTF-8 bytes`,
+    throw new InvalidArgumentError(
+      DEV
+        ? `Invalid close reason ${text ? `of ${bytes} bytes` : formatValue(reason)}: close() takes a code, then a string of at most 123 UTF-8 bytes`
+        : brief('Invalid close reason', 'methods'),
     );
   }
-}
-
-/** `Invalid close <what> <detail>` (the detail in the development build only). */
-function refuse(what: string, detail: string): never {
-  throw new InvalidArgumentError(DEV ? `Invalid close ${what} ${detail}` : brief('Invalid close ' + what, 'methods'));
 }

@@ -6,21 +6,25 @@
 /** Strings longer than this are cut (with an ellipsis) in messages. */
 const MAX_QUOTED = 64;
 
-/** The characters written as a backslash and a letter (or themselves). */
-const ESCAPES: Record<string, string> = { '\r': 'r', '\n': 'n', '\t': 't', '"': '"', '\\': '\\' };
-
 /**
  * Formats a foreign value for an error message: double-quoted, with CR, LF, HTAB, backslash and quote escaped,
  * other control and non-ASCII characters as `\xNN` / `\u{…}`, and cut after 64 characters with an ellipsis.
  * Used for every received or user-given string, so every message quotes bytes the same way.
  */
 export function quoteValue(value: string): string {
-  const cut = value.slice(0, MAX_QUOTED);
-  // Everything but printable ASCII other than `"` and `\`, a whole code point at a time (`u`).
-  const escaped = cut.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/gu, (ch) => {
+  const cut = value.length > MAX_QUOTED ? value.slice(0, MAX_QUOTED) : value;
+  let escaped = '';
+  for (const ch of cut) {
     const code = ch.codePointAt(0) as number;
-    return '\\' + (ESCAPES[ch] ?? (code > 0xff ? `u{${code.toString(16)}}` : `x${code.toString(16).padStart(2, '0')}`));
-  });
+    if (ch === '\r') escaped += '\\r';
+    else if (ch === '\n') escaped += '\\n';
+    else if (ch === '\t') escaped += '\\t';
+    else if (ch === '"') escaped += '\\"';
+    else if (ch === '\\') escaped += '\\\\';
+    else if (code < 0x20 || (code >= 0x7f && code <= 0xff)) escaped += `\\x${code.toString(16).padStart(2, '0')}`;
+    else if (code > 0xff) escaped += `\\u{${code.toString(16)}}`;
+    else escaped += ch;
+  }
   return `"${escaped}${cut.length < value.length ? '…' : ''}"`;
 }
 
