@@ -12,7 +12,7 @@ import { formatValue } from './protocol/format.js';
 import { TOKEN } from './protocol/http-grammar.js';
 import { checkUserinfo } from './request-checks.js';
 import type { Runtime } from './runtime.js';
-import { toLogger, type DebugHook, type Logger } from './report.js';
+import type { DebugHook, Logger } from './report.js';
 import { HEARTBEAT, type HeartbeatModule } from './heartbeat-module.js';
 
 /** A value, or a function (sync or async) called before every connection attempt to get a fresh one. */
@@ -177,28 +177,32 @@ export const DEFAULTS = Object.freeze({
   debug: undefined,
 });
 
+/** A number option's `[min, max, integer?]`. */
+type Rule = readonly [min: number, max: number, integer?: 1];
+const TIMER: Rule = [0, MAX_TIMER];
+const COUNT: Rule = [1, Infinity, 1];
+const BYTES: Rule = [0, Number.MAX_SAFE_INTEGER, 1];
+const BEAT: Rule = [1, MAX_TIMER];
+
 /**
- * How every number and function option is checked, by its dotted name: `[min, max, integer?]` for a number,
- * `0` for a function. `reconnect.maxDelay` may not be below `reconnect.minDelay` (checked just before it).
- * The other options (objects, strings, the heartbeat message, the signal) are checked by `normalize`.
+ * How every number option is checked, by section ('' for the top level) and name, in the order of `DEFAULTS` (the
+ * first invalid one is reported). `reconnect.maxDelay` may not be below `reconnect.minDelay`,
+ * `writeBuffer.lowWaterMark` not above `highWaterMark`, `maxBufferedAmount` not below it (each checked just after).
+ * An option whose default is a function must be a function (`merge`, development build only). The other options
+ * (objects, strings, the heartbeat message, the signal) are checked by `normalize`.
  */
-const RULES: Record<string, readonly [min: number, max: number, integer?: 1] | 0> = {
-  fragmentSize: [0, Infinity, 1],
-  connectionTimeout: [0, MAX_TIMER],
-  'reconnect.minDelay': [0, MAX_TIMER],
-  'reconnect.maxDelay': [0, MAX_TIMER],
-  'reconnect.factor': [1, 1e6],
-  'reconnect.maxRetries': [0, Infinity, 1],
-  'reconnect.minUptime': [0, Infinity],
-  'reconnect.shouldReconnect': 0,
-  'reconnect.random': 0,
-  'queue.maxMessages': [1, Infinity, 1],
-  'queue.maxBytes': [1, Infinity, 1],
-  'writeBuffer.highWaterMark': [0, Number.MAX_SAFE_INTEGER, 1],
-  'writeBuffer.lowWaterMark': [0, Number.MAX_SAFE_INTEGER, 1],
-  'writeBuffer.maxBufferedAmount': [1, Infinity, 1],
-  'heartbeat.interval': [1, MAX_TIMER],
-  'heartbeat.timeout': [1, MAX_TIMER],
+const RULES: Record<string, Record<string, Rule>> = {
+  '': { fragmentSize: [0, Infinity, 1], connectionTimeout: TIMER },
+  reconnect: {
+    minDelay: TIMER,
+    maxDelay: TIMER,
+    factor: [1, 1e6],
+    maxRetries: [0, Infinity, 1],
+    minUptime: [0, Infinity],
+  },
+  queue: { maxMessages: COUNT, maxBytes: COUNT },
+  writeBuffer: { highWaterMark: BYTES, lowWaterMark: BYTES, maxBufferedAmount: COUNT },
+  heartbeat: { interval: BEAT, timeout: BEAT },
 };
 
 export function invalid(name: string, value: unknown, allowed: string): never {
@@ -226,22 +230,15 @@ export function number(name: string, value: unknown, min: number, max: number, i
   return value;
 }
 
-/** Check every number and function in `values` against {@link RULES}. */
-function check(prefix: string, values: Record<string, unknown>): void {
-  for (const key in values) {
-    const name = prefix + key;
-    // Own properties only: `RULES.constructor` is Object's (issue 9 item 19).
-    const rule = Object.prototype.hasOwnProperty.call(RULES, name) ? RULES[name] : undefined;
-    const value = values[key];
-    if (rule === 0) {
-      // A callback of another type is a programming mistake (TypeScript catches it); in production it fails when
-      // called, as a CallbackError (the Socket's callbacks are all guarded).
-      if (DEV && typeof value !== 'function') invalid(name, value, 'a function');
-    } else if (rule) {
-      // Bounds set by another option: maxDelay >= minDelay, lowWaterMark <= highWaterMark <= maxBufferedAmount.
-      const low = key === 'maxDelay' ? values.minDelay : key === 'maxBufferedAmount' ? values.highWaterMark : rule[0];
-      number(name, value, low as number, key === 'lowWaterMark' ? (values.highWaterMark as number) : rule[1], rule[2]);
-    }
+/** Check every number of `section` in `values` (its defaults merged with what was given) against {@link RULES}. */
+function check(section: string, values: Record<string, unknown>): void {
+  const rules = RULES[section];
+  for (const key in rules) {
+    const rule = rules[key];
+    // Bounds set by another option: maxDelay >= minDelay, lowWaterMark <= highWaterMark <= maxBufferedAmount.
+    const low = key === 'maxDelay' ? values.minDelay : key === 'maxBufferedAmount' ? values.highWaterMark : rule[0];
+    const high = key === 'lowWaterMark' ? values.highWaterMark : rule[1];
+    number(section ? section + '.' + key : key, values[key], low as number, high as number, rule[2]);
   }
 }
 
@@ -272,9 +269,17 @@ export function merge<T extends object>(name: string, value: unknown, defaults: 
   // copied (a copy per Socket cost 56 B each for queue, writeBuffer and heartbeat).
   if (value === true || value === undefined || value === defaults) return defaults;
   if (!isObject(value)) return invalid(name, value, 'true, false or an object');
-  const merged = { ...defaults, ...known(name + '.', value, defaults) };
-  check(name + '.', merged);
-  return merged;
+  const merged: Record<string, unknown> = { ...defaults, ...known(name + '.', value, defaults) };
+  check(name, merged);
+  // A callback of another type is a programming mistake (TypeScript catches it); in production it fails when called,
+  // as a CallbackError (the Socket's callbacks are all guarded).
+  if (DEV) {
+    for (const key in defaults) {
+      if (typeof defaults[key] === 'function' && typeof merged[key] !== 'function')
+        invalid(`${name}.${key}`, merged[key], 'a function');
+    }
+  }
+  return merged as T;
 }
 
 /** `value`'s entries, refusing keys not in `defaults` (typos would otherwise be ignored); `undefined` means "the default". */
@@ -334,6 +339,14 @@ export function toProtocols(value: unknown): string[] {
   return list;
 }
 
+/** The `logger` option: `console` (default), `false` (nothing is written), or an object with `warn` (and `debug`). */
+export const toLogger = (value: unknown): Logger | false =>
+  value === undefined
+    ? console
+    : value === false || typeof (value as Logger | null)?.warn === 'function'
+      ? (value as Logger | false)
+      : invalid('logger', value, 'false or an object with warn(), e.g. console');
+
 /** A provider option: functions are kept for every attempt, values are checked now. */
 export const provider = <T>(value: unknown, check: (value: unknown) => T): Provider<T> =>
   typeof value === 'function' ? (value as () => T) : check(value);
@@ -383,10 +396,12 @@ export const redact = (url: URL): string =>
 
 /** Validate `send()`'s options and return the fragment size to use. */
 export function sendFragmentSize(options: { fragmentSize?: number } | undefined, fallback: number): number {
-  if (options === undefined) return fallback;
-  if (typeof options !== 'object' || options === null) invalid('send options', options, 'an object or undefined');
-  if (options.fragmentSize === undefined) return fallback;
-  return number('fragmentSize', options.fragmentSize, 0, Infinity, true);
+  // Options of another type are a programming mistake (TypeScript catches it); production reads them as none.
+  if (DEV && options !== undefined && (typeof options !== 'object' || options === null)) {
+    invalid('send options', options, 'an object or undefined');
+  }
+  const size = options?.fragmentSize;
+  return size === undefined ? fallback : number('fragmentSize', size, 0, Infinity, true);
 }
 
 /**
@@ -415,7 +430,8 @@ export function normalize<S extends object>(options: SocketOptions, runtime: Run
     invalid('signal', signal, 'an AbortSignal');
   }
   const logger = toLogger(o.logger);
-  if (o.debug !== undefined && typeof o.debug !== 'boolean') invalid('debug', o.debug, 'a boolean');
+  // Another type is a programming mistake (TypeScript catches it); production reads it as true or false.
+  if (DEV && o.debug !== undefined && typeof o.debug !== 'boolean') invalid('debug', o.debug, 'a boolean');
   return {
     logger,
     log: runtime.debug(o.debug as boolean | undefined, logger),

@@ -1,11 +1,12 @@
 /**
  * Failures nobody listens to (issue 11 item 2): an `error` event without a listener is reported once per Socket on
  * the `logger` (`console` by default), with the URL (no credentials, no query), the cause and what happens next, so a
- * server that is down is not a silent retry loop. Also the `logger` option's rule and the debug hook's type.
+ * server that is down is not a silent retry loop. Also the `Logger` and debug hook types (the `logger` option's rule,
+ * `toLogger`, is in options.ts: here it made the two modules import each other).
  * In every bundle: kept to a few lines.
  */
 import type { SocklineError } from './errors.js';
-import { invalid, redact } from './options.js';
+import { redact } from './options.js';
 
 /** Where a Socket writes: `warn` for an unheard failure (once per Socket), `debug` for the `debug` log. */
 export interface Logger {
@@ -19,14 +20,6 @@ export interface Logger {
  * attempt (`'attempt'`, `[url without query, protocols]`). The runtime provides it (`Runtime.debug`).
  */
 export type DebugHook = (event: string, args: readonly unknown[], socket: { readonly stats: { attempts: number } }) => void;
-
-/** The `logger` option: `console` (default), `false` (nothing is written), or an object with `warn` (and `debug`). */
-export const toLogger = (value: unknown): Logger | false =>
-  value === undefined
-    ? console
-    : value === false || typeof (value as Logger | null)?.warn === 'function'
-      ? (value as Logger | false)
-      : invalid('logger', value, 'false or an object with warn(), e.g. console');
 
 /**
  * The one warning for an `error` no listener heard. `next`: ms to the next attempt, -1 when none will follow,

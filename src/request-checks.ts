@@ -4,6 +4,7 @@
  * never an exception thrown later from inside a socket listener (issue 9 items 1, 2, 7, 17). Error messages name
  * the option or header but never print its value: values are often credentials (issue 9 item 13).
  */
+import { brief, DEV } from './dev.js';
 import { InvalidArgumentError } from './errors.js';
 
 /** RFC 7230 §3.2 field-value as we send it: HTAB and visible ASCII (0x20-0x7E) only. */
@@ -39,7 +40,11 @@ export function checkUserinfo(url: URL, shown: string): void {
     // One call for both parts: ':' cannot complete a broken escape, so this fails iff one of them is broken.
     decodeURIComponent(url.username + ':' + url.password);
   } catch {
-    throw new InvalidArgumentError(`Invalid URL ${shown}: broken percent-encoding in its userinfo (write "%" as %25)`);
+    throw new InvalidArgumentError(
+      DEV
+        ? `Invalid URL ${shown}: broken percent-encoding in its userinfo (write "%" as %25)`
+        : brief(`Invalid URL ${shown}: userinfo`, 'api'),
+    );
   }
 }
 
