@@ -76,3 +76,5 @@ export declare function attribute(options?: { production?: boolean; entry?: stri
 export declare function attributeBuilds(entry?: string): Promise<{ default: Attribution; production: Attribution }>;
 /** `--why`'s text output. */
 export declare function whyText(builds: { default?: Attribution; production?: Attribution }, top?: number): string;
+/** `--features`' text output: per build, the bytes of each feature (scripts/size-features.mjs). */
+export declare function featuresText(builds: { default: Attribution; production: Attribution }): string;

@@ -11,6 +11,8 @@
 //                                    class member (`socket.ts SocketCore#send`, `options.ts normalize`), adding up to the
 //                                    bundle's min size; ~gzip is the min+gzip size shared in proportion (see attribute())
 //   node scripts/size.mjs --why --json  the same attribution as JSON
+//   node scripts/size.mjs --features the same bytes grouped by the feature they implement (scripts/size-features.mjs),
+//                                    default and production build; with --json as JSON
 //   node scripts/size.mjs --markdown the README's size table (test/package/size-table.test.ts checks the README has it)
 //
 // Needs dist/ (npm run build).
@@ -23,6 +25,7 @@ import { rollup } from 'rollup';
 import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { minify } from 'terser';
+import { byFeature } from './size-features.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -639,15 +642,41 @@ export function whyText(builds, top = 40) {
   return out.join('\n');
 }
 
+/** `--features`' text: per build, what each feature of `import { Socket }` costs (scripts/size-features.mjs). */
+export function featuresText(builds) {
+  const out = [
+    "What each feature of `import { Socket } from 'sockline'` costs: the --why attribution grouped by scripts/size-features.mjs",
+    '(~gzip: the min+gzip size shared in proportion to min bytes, so an estimate per row; the total is measured).',
+  ];
+  for (const build of ['production', 'default']) {
+    const { total } = builds[build];
+    const { features, unassigned } = byFeature(builds[build]);
+    out.push('', `${build} build: min ${n(total.min)} B, min+gzip ${n(total.gzip)} B`);
+    out.push(`  ${'feature'.padEnd(66)} ${'min'.padStart(8)} ${'~gzip'.padStart(8)}`);
+    for (const f of features) out.push(`  ${f.feature.padEnd(66)} ${pad(f.min, 6)} B ${pad(f.gzip, 6)} B`);
+    for (const i of unassigned) out.push(`  UNASSIGNED ${i.file} ${i.name} (${i.min} B): add it to scripts/size-features.mjs`);
+  }
+  return out.join('\n');
+}
+
 async function why() {
   const builds = await attributeBuilds();
+  if (process.argv.includes('--features')) {
+    if (process.argv.includes('--json')) {
+      const grouped = Object.fromEntries(
+        ['default', 'production'].map((b) => [b, { total: builds[b].total, ...byFeature(builds[b]) }]),
+      );
+      console.log(JSON.stringify(grouped, null, 2));
+    } else console.log(featuresText(builds));
+    return;
+  }
   if (process.argv.includes('--json')) {
     console.log(JSON.stringify({ entry: "import { Socket } from 'sockline'", source: WHY_ENTRY.entry, ...builds }, null, 2));
   } else console.log(whyText(builds));
 }
 
 async function main() {
-  if (process.argv.includes('--why')) return why();
+  if (process.argv.includes('--why') || process.argv.includes('--features')) return why();
   if (!existsSync(join(root, 'dist', 'browser.production.js'))) {
     console.error('dist/browser.production.js is missing: run `npm run build` first');
     process.exit(2);

@@ -7,7 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Attribution, bundleForBrowser, measure, whyText } from '../../scripts/size.mjs';
+import { byFeature, FEATURES, featureOf } from '../../scripts/size-features.mjs';
+import { type Attribution, bundleForBrowser, featuresText, measure, whyText } from '../../scripts/size.mjs';
 import { assertBuilt, root } from './helpers.js';
 
 type Build = 'default' | 'production';
@@ -68,7 +69,7 @@ describe('size attribution (scripts/size.mjs --why)', () => {
         ['src/socket.ts', 'SocketCore##send'],
         ['src/socket.ts', 'SocketCore#constructor'],
         ['src/options.ts', 'normalize'],
-        ['src/errors.ts', 'HandshakeError'],
+        ['src/errors.ts', '_HandshakeError'],
         ['node_modules/eventemitter3/index.js', 'EventEmitter#emit'],
       ]) {
         expect(item(build, file, name), `${build}: ${file} ${name}`).toBeDefined();
@@ -101,5 +102,29 @@ describe('size attribution (scripts/size.mjs --why)', () => {
     }
     expect(text).toMatch(/\n {6}SocketCore#send +\d+ B/);
     expect(text).toContain('default minus production');
+  });
+
+  // scripts/size-features.mjs groups the items by the feature they implement (`npm run size -- --features`): the
+  // closing account of issue 16. A new piece of code must say which feature it serves, or this fails.
+  it('should give every item of both builds to a feature, with the totals of the attribution', () => {
+    for (const build of BUILDS) {
+      const { features, unassigned } = byFeature(why[build]);
+      expect(
+        unassigned.map((i) => `${i.file} ${i.name}`),
+        `${build}: add these to scripts/size-features.mjs`,
+      ).toEqual([]);
+      expect(sum(features.map((f) => f.min)), build).toBe(why[build].total.min);
+      expect(sum(features.map((f) => f.gzip)), build).toBe(why[build].total.gzip);
+      expect(sum(features.map((f) => f.items)), build).toBe(why[build].items.length);
+    }
+    expect(featureOf({ file: 'src/socket.ts', name: 'SocketCore##send' })).toMatch(/^Send contract/);
+    // An exact name wins over a file's prefix rule.
+    expect(featureOf({ file: 'src/options.ts', name: 'heartbeatOf' })).toMatch(/^Heartbeat/);
+    expect(featureOf({ file: 'src/options.ts', name: 'normalize' })).toMatch(/^Option validation/);
+    expect(featureOf({ file: 'src/nowhere.ts', name: 'x' })).toBeUndefined();
+    expect(new Set(FEATURES.map((f) => f.feature)).size).toBe(FEATURES.length);
+    const text = featuresText(why);
+    for (const f of FEATURES) expect(text).toContain(f.feature);
+    expect(text).not.toContain('UNASSIGNED');
   });
 });
