@@ -5,12 +5,14 @@
  * argument errors are the short ones: same class and code, the option named, a README link.
  * Needs dist/ (npm test builds it first).
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario, scenariosFor, type SocklineApi } from '../shared/echo-scenarios.js';
 import { README_EXAMPLE_LOG, readmeExample } from '../shared/readme-example.js';
 import { startWsServer, type TestWsServer } from '../shared/ws-server.js';
-import { assertBuilt, dist } from '../package/helpers.js';
+import { assertBuilt, dist, root } from '../package/helpers.js';
 
 let server: TestWsServer;
 let builds: [string, SocklineApi][];
@@ -89,5 +91,65 @@ describe('production messages', () => {
     );
     expect(dev).toThrow('Unknown option reconect');
     expect(production).not.toThrow();
+  });
+
+  it('should give messages() and sendStream() short messages too, with the Streams link and the same classes', async () => {
+    const streams = `${server.url}/echo`;
+    const errors = FILES.map((file) => {
+      const socket = new (build(file).Socket)(streams) as unknown as {
+        messages(options?: object): unknown;
+        sendStream(options?: object): unknown;
+        close(): void;
+      };
+      const caught = (call: () => unknown) => {
+        try {
+          call();
+        } catch (error) {
+          return error as { name: string; code: string; message: string };
+        }
+        return undefined;
+      };
+      const result = [
+        caught(() => socket.messages({ highWaterMark: { messages: 0 } })),
+        caught(() => socket.sendStream({ binary: 'yes' })),
+      ];
+      socket.close();
+      result.push(caught(() => socket.sendStream()));
+      return result;
+    });
+    const [dev, production] = errors;
+    expect(dev.map((e) => e?.name)).toEqual(['InvalidArgumentError', 'InvalidArgumentError', 'InvalidStateError']);
+    expect(production.map((e) => e?.name)).toEqual(dev.map((e) => e?.name));
+    expect(production.map((e) => e?.code)).toEqual(dev.map((e) => e?.code));
+    expect(dev[0]!.message).toBe('Invalid messages() option highWaterMark.messages: 0 (a positive integer)');
+    for (const error of production) {
+      expect(error!.message).toMatch(/^(Invalid messages\(\)|Invalid sendStream\(\)|Cannot sendStream\(\))/);
+      expect(error!.message).toMatch(/ \(https:\/\/github\.com\/sockline\/sockline#streams-messages-sendstream-and-drain\)$/);
+      expect(error!.message.length).toBeLessThan(dev[production.indexOf(error)]!.message.length + 80);
+    }
+  });
+
+  it('should link every short message to a README section that exists', () => {
+    // Every `brief(short, section)` in src/ (src/dev.ts): the section must be a heading's GitHub anchor in README.md.
+    const slug = (heading: string) =>
+      heading
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s-]/gu, '')
+        .replace(/\s/g, '-');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const headings = new Set([...readme.matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1])));
+    const sources = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+      );
+    const sections = sources(join(root, 'src')).flatMap((file) => [
+      ...[...readFileSync(file, 'utf8').matchAll(/\bbrief\(((?:[^()]|\([^()]*\))*?),\s*'([a-z0-9-]+)'\s*,?\s*\)/g)].map(
+        (m) => m[2],
+      ),
+    ]);
+    expect(sections.length).toBeGreaterThan(15); // the scan finds the calls (a broken pattern would pass vacuously)
+    expect(sections).toContain('streams-messages-sendstream-and-drain');
+    expect([...new Set(sections)].filter((section) => !headings.has(section))).toEqual([]);
   });
 });
