@@ -167,6 +167,6 @@ export function nativeShouldReconnect({ lastClose, attempt, everOpened, causeHid
     const status = error!.status!;
     return status >= 500 || status === 429 || status === 408;
   }
-  if (code === 'ERR_SOCKLINE_NETWORK') return !causeHidden || !!everOpened || attempt < BLIND_FIRST_OPEN_LIMIT;
+  if (code === 'ERR_SOCKLINE_NETWORK') return !causeHidden || everOpened || attempt < BLIND_FIRST_OPEN_LIMIT;
   return code === 'ERR_SOCKLINE_TIMEOUT' || (!error && !FINAL_CODES.includes(lastClose.code));
 }
