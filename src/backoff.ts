@@ -124,6 +124,10 @@ const FINAL_PROXY = /auth|allowed|supported|identd|unknown/;
  *
  * Compose it to change one decision, e.g. also reconnect after a 1000 from the server:
  * `shouldReconnect: (ctx) => ctx.lastClose.code === 1000 || defaultShouldReconnect(ctx)`.
+ *
+ * Every entry (Node, browsers, React Native) exports this same function. The browser and React Native Socket's
+ * default is {@link nativeShouldReconnect} (issue 16: fewer bytes), which decides the same for every error their
+ * native WebSocket build can produce; composing with this one there changes no decision.
  */
 export function defaultShouldReconnect({ lastClose, attempt, everOpened, causeHidden }: ReconnectContext): boolean {
   // Told apart by `code`, not `instanceof`, so that a browser bundle does not carry the Node-only error classes.
@@ -147,4 +151,22 @@ export function defaultShouldReconnect({ lastClose, attempt, everOpened, causeHi
   if (code === 'ERR_SOCKLINE_NETWORK' || code === 'ERR_SOCKLINE_TIMEOUT') return !error!.reason?.startsWith('tls-');
   if (error && code !== 'ERR_SOCKLINE_PROTOCOL') return false;
   return !FINAL_CODES.includes(error ? error.closeCode! : lastClose.code);
+}
+
+/**
+ * issue 16: the default `shouldReconnect` of the native-WebSocket runtimes (browsers, Deno, workers, React Native;
+ * `DEFAULTS`), {@link defaultShouldReconnect} without the branches for errors only the Node build produces: a
+ * `HandshakeError` there is always reason `'status'` (handshake-error-from-event.ts, Deno and workerd), a
+ * `NetworkError` or `TimeoutError` has no `tls-*` reason, there is no proxy and no `ProtocolError`.
+ * For every error those runtimes produce it decides as `defaultShouldReconnect` does (test/socket/backoff.test.ts).
+ */
+export function nativeShouldReconnect({ lastClose, attempt, everOpened, causeHidden }: ReconnectContext): boolean {
+  const error = lastClose.error as { code?: string; status?: number } | undefined;
+  const code = error?.code;
+  if (code === 'ERR_SOCKLINE_HANDSHAKE') {
+    const status = error!.status!;
+    return status >= 500 || status === 429 || status === 408;
+  }
+  if (code === 'ERR_SOCKLINE_NETWORK') return !causeHidden || everOpened || attempt < BLIND_FIRST_OPEN_LIMIT;
+  return code === 'ERR_SOCKLINE_TIMEOUT' || (!error && !FINAL_CODES.includes(lastClose.code));
 }

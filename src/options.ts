@@ -4,7 +4,7 @@
  * runtime has are that runtime's (`Runtime.options`): the Node ones live in `node/node-options.ts`.
  * Nothing else reads user options.
  */
-import { defaultShouldReconnect, type ReconnectContext } from './backoff.js';
+import { nativeShouldReconnect, type ReconnectContext } from './backoff.js';
 import { brief, DEV } from './dev.js';
 import { InvalidArgumentError } from './errors.js';
 import type { NodeSocketOptions } from './node/node-options.js';
@@ -166,7 +166,8 @@ export const DEFAULTS = Object.freeze({
     factor: 2,
     maxRetries: Infinity,
     minUptime: 5_000,
-    shouldReconnect: defaultShouldReconnect,
+    // The native-WebSocket runtimes' policy; Node's runtime has its own `reconnect` with defaultShouldReconnect.
+    shouldReconnect: nativeShouldReconnect as (context: ReconnectContext) => boolean,
     random: Math.random,
   }),
   queue: Object.freeze({ maxMessages: 1_000, maxBytes: 4 * MiB }),
@@ -418,9 +419,13 @@ export function normalize<S extends object>(options: SocketOptions, runtime: Run
       DEV ? `Invalid options ${formatValue(options)}: expected an object` : brief('Invalid options', 'options'),
     );
   // The runtime's own options are its to check (`runtime.options` below); any other unknown key is refused.
-  const o: Record<string, unknown> = { ...DEFAULTS, ...known('', options, DEFAULTS, runtime.optionNames) };
+  const o: Record<string, unknown> = {
+    ...DEFAULTS,
+    reconnect: runtime.reconnect,
+    ...known('', options, DEFAULTS, runtime.optionNames),
+  };
   check('', o);
-  const reconnect = merge('reconnect', o.reconnect, DEFAULTS.reconnect);
+  const reconnect = merge('reconnect', o.reconnect, runtime.reconnect);
   const queue = merge('queue', o.queue, DEFAULTS.queue);
   // Always on (`maxBufferedAmount: Infinity` disables the cap): `false` is refused, `true` means the defaults.
   const writeBuffer = merge('writeBuffer', o.writeBuffer, DEFAULTS.writeBuffer) || invalid('writeBuffer', false, 'an object');

@@ -3,7 +3,7 @@
  * (`node/runtime.ts`, `browser/runtime.ts`); the facade never tests which runtime it is on, it asks this.
  */
 import type { HeartbeatModule } from './heartbeat-module.js';
-import type { SocketOptions } from './options.js';
+import type { DEFAULTS, SocketOptions } from './options.js';
 import type { DebugHook, Logger } from './report.js';
 import type { CloseInfo } from './protocol/events.js';
 import type { FragmentWriterFactory } from './send-stream.js';
@@ -29,6 +29,11 @@ export interface Runtime<S extends object = object, O extends TransportOptions =
    * the browser build, where the app passes `heartbeat()` from 'sockline/heartbeat' (issue 16: bytes only when used).
    */
   readonly heartbeat?: HeartbeatModule;
+  /**
+   * The `reconnect` defaults (issue 16): `DEFAULTS.reconnect` itself in the native-WebSocket runtimes, whose default
+   * `shouldReconnect` leaves out the Node-only errors; Node's the same with `defaultShouldReconnect`.
+   */
+  readonly reconnect: typeof DEFAULTS.reconnect;
   /** The options only this runtime knows about (accepted, or refused by `options()` with a reason). */
   readonly optionNames: readonly string[];
   /**

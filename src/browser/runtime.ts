@@ -1,7 +1,7 @@
 /** The browser runtime (also Deno, workers, React Native): the native `WebSocket`, which hides handshakes and pings. */
 import { brief, DEV } from '../dev.js';
 import { InvalidArgumentError } from '../errors.js';
-import { toWebSocketUrl, type SocketOptions } from '../options.js';
+import { DEFAULTS, toWebSocketUrl, type SocketOptions } from '../options.js';
 import type { Runtime } from '../runtime.js';
 import { connectBrowser } from './browser-transport.js';
 import { browserDebug } from './debug.js';
@@ -19,6 +19,7 @@ export const browserRuntime: Runtime = {
   acceptsBlob: true,
   canPing: false,
   optionNames: NODE_ONLY,
+  reconnect: DEFAULTS.reconnect,
   options(options: SocketOptions) {
     for (const name of NODE_ONLY) {
       if (options[name as keyof SocketOptions] !== undefined) {

@@ -1,5 +1,5 @@
 /** The Node runtime: our RFC 6455 client over node:net/node:tls, with the Node-only options. */
-import { retryAfterOf } from '../backoff.js';
+import { defaultShouldReconnect, retryAfterOf } from '../backoff.js';
 import { heartbeatModule } from '../heartbeat.js';
 import { resolveProvider } from '../provider.js';
 import type { Runtime } from '../runtime.js';
@@ -12,7 +12,7 @@ import {
 } from './node-options.js';
 import { connectNode } from './node-transport.js';
 import { FragmentWriter } from './fragment-writer.js';
-import { toWebSocketUrl } from '../options.js';
+import { DEFAULTS, toWebSocketUrl } from '../options.js';
 import { toNodeWebSocketUrl } from './unix-url.js';
 import { nodeDebug } from './debug-log.js';
 
@@ -26,6 +26,8 @@ export const nodeRuntime: Runtime<NodeSettings, NodeTransportOptions> = {
   // Protocol pings on by default: the Node entry always carries the heartbeat.
   heartbeat: heartbeatModule,
   optionNames: NODE_OPTION_NAMES,
+  // The full policy: proxies, TLS and every handshake failure exist here (DEFAULTS has the browsers' shorter one).
+  reconnect: Object.freeze({ ...DEFAULTS.reconnect, shouldReconnect: defaultShouldReconnect }),
   options: normalizeNodeOptions,
   async attempt({ headers, transport }) {
     return { ...transport, headers: await resolveProvider('headers', headers, toHeaders) };

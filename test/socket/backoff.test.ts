@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultShouldReconnect, nextDelay, parseRetryAfter, retryAfterOf } from '../../src/backoff.js';
+import { defaultShouldReconnect, nativeShouldReconnect, nextDelay, parseRetryAfter, retryAfterOf } from '../../src/backoff.js';
 import {
   AbortError,
   HandshakeError,
@@ -13,6 +13,9 @@ import {
   type SocklineError,
 } from '../../src/errors.js';
 import type { CloseInfo } from '../../src/transport.js';
+import { browserRuntime } from '../../src/browser/runtime.js';
+import { nodeRuntime } from '../../src/node/runtime.js';
+import { DEFAULTS } from '../../src/options.js';
 
 const policy = { minDelay: 1000, maxDelay: 30_000, factor: 2 };
 const fixed = (value: number) => () => value;
@@ -199,5 +202,44 @@ describe('defaultShouldReconnect', () => {
     expect(decide(1006, new InvalidArgumentError('x'))).toBe(false);
     expect(decide(1006, new InvalidStateError('no WebSocket'))).toBe(false);
     expect(decide(1006, new AbortError('x'))).toBe(false);
+  });
+});
+
+describe('nativeShouldReconnect', () => {
+  // issue 16: the browsers' default decides as defaultShouldReconnect for every error the native-WebSocket build
+  // produces: connectBrowser's NetworkError (no reason), handshakeErrorFromEvent's HandshakeError (reason 'status'),
+  // the connection and heartbeat TimeoutErrors, a factory's InvalidArgumentError/InvalidStateError, or none.
+  const browserError = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(new NetworkError('Could not connect to ws://x.test/ (cause in the browser console)', new Event('error'))),
+    fc.constant(new NetworkError('The url provider failed: boom', new Error('boom'))),
+    fc.integer({ min: 100, max: 999 }).map((status) => new HandshakeError(`HTTP ${status}`, 'status', { status })),
+    fc.constantFrom('connect', 'heartbeat').map((phase) => new TimeoutError('timeout', phase as 'connect', 1000)),
+    fc.constant(new InvalidArgumentError('Cannot open a WebSocket')),
+    fc.constant(new InvalidStateError('No WebSocket in this runtime')),
+  );
+  it('should decide as defaultShouldReconnect for every error the browser build produces', () => {
+    fc.assert(
+      fc.property(
+        browserError,
+        fc.oneof(fc.integer({ min: 0, max: 5000 }), fc.constantFrom(1000, 1002, 1006, 1015, 3000, 3003)),
+        fc.integer({ min: 1, max: 30 }),
+        fc.boolean(),
+        fc.option(fc.boolean(), { nil: undefined }),
+        fc.option(fc.boolean(), { nil: undefined }),
+        (error, code, attempt, wasOpen, everOpened, causeHidden) => {
+          const context = { lastClose: { code, reason: '', wasClean: false, error }, attempt, wasOpen, everOpened, causeHidden };
+          expect(nativeShouldReconnect(context)).toBe(defaultShouldReconnect(context));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('should be the default of the browser runtime, and defaultShouldReconnect the Node one', () => {
+    expect(DEFAULTS.reconnect.shouldReconnect).toBe(nativeShouldReconnect);
+    expect(browserRuntime.reconnect).toBe(DEFAULTS.reconnect);
+    expect(nodeRuntime.reconnect).toEqual({ ...DEFAULTS.reconnect, shouldReconnect: defaultShouldReconnect });
+    expect(Object.isFrozen(nodeRuntime.reconnect)).toBe(true);
   });
 });
