@@ -235,18 +235,6 @@ export function number(name: string, value: unknown, min: number, max: number, i
   return value;
 }
 
-/** Check every number of `section` in `values` (its defaults merged with what was given) against {@link RULES}. */
-function check(section: string, values: Record<string, unknown>): void {
-  const rules = RULES[section];
-  for (const key in rules) {
-    const rule = rules[key];
-    // Bounds set by another option: maxDelay >= minDelay, lowWaterMark <= highWaterMark <= maxBufferedAmount.
-    const low = key === 'maxDelay' ? values.minDelay : key === 'maxBufferedAmount' ? values.highWaterMark : rule[0];
-    const high = key === 'lowWaterMark' ? values.highWaterMark : rule[1];
-    number(section ? section + '.' + key : key, values[key], low as number, high as number, rule[2]);
-  }
-}
-
 /**
  * The heartbeat's settings, by the module that implements it (src/heartbeat.ts): the one `heartbeat()` attached to the
  * options, else the runtime's own (Node). Without either (a browser build where the app did not import
@@ -267,15 +255,37 @@ function heartbeatOf(value: unknown, runtime: Runtime): (NormalizedHeartbeat & {
   return settings && { ...settings, start: module.start };
 }
 
-/** A sub-object option: `false` off, `true`/absent the defaults, an object merged over them (unknown keys refused) and checked. */
-export function merge<T extends object>(name: string, value: unknown, defaults: T): T | false {
+/**
+ * A section of the options ('' for the top level, which `normalize` has checked is an object): `false` off,
+ * `true`/absent the defaults, an object merged over them and checked, in one pass: its own keys (`constructor`,
+ * `toString` or a JSON `__proto__` key are not options, issue 9 item 19) over the defaults, `undefined` meaning "the
+ * default"; then its numbers against {@link RULES}. A key not in `defaults` nor in `others` (the runtime's own options,
+ * checked by `runtime.options`) is a typo the development build refuses; production ignores it (the default applies).
+ */
+export function merge<T extends object>(name: string, value: unknown, defaults: T, others: readonly string[] = []): T | false {
   if (value === false) return false;
   // `normalize` spreads DEFAULTS first, so an option not given arrives as the default object itself: shared, not
   // copied (a copy per Socket cost 56 B each for queue, writeBuffer and heartbeat).
   if (value === true || value === undefined || value === defaults) return defaults;
   if (!isObject(value)) return invalid(name, value, 'true, false or an object');
-  const merged: Record<string, unknown> = { ...defaults, ...known(name + '.', value, defaults) };
-  check(name, merged);
+  const merged: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
+  for (const key of Object.keys(value)) {
+    if (!Object.prototype.hasOwnProperty.call(defaults, key)) {
+      if (!DEV || others.includes(key)) continue;
+      throw new InvalidArgumentError(
+        `Unknown option ${name && name + '.'}${key} (known: ${Object.keys(defaults).concat(others).join(', ')})`,
+      );
+    }
+    if (value[key] !== undefined) merged[key] = value[key];
+  }
+  const rules = RULES[name];
+  for (const key in rules) {
+    const rule = rules[key];
+    // Bounds set by another option: maxDelay >= minDelay, lowWaterMark <= highWaterMark <= maxBufferedAmount.
+    const low = key === 'maxDelay' ? merged.minDelay : key === 'maxBufferedAmount' ? merged.highWaterMark : rule[0];
+    const high = key === 'lowWaterMark' ? merged.highWaterMark : rule[1];
+    number(name ? name + '.' + key : key, merged[key], low as number, high as number, rule[2]);
+  }
   // A callback of another type is a programming mistake (TypeScript catches it); in production it fails when called,
   // as a CallbackError (the Socket's callbacks are all guarded).
   if (DEV) {
@@ -285,29 +295,6 @@ export function merge<T extends object>(name: string, value: unknown, defaults: 
     }
   }
   return merged as T;
-}
-
-/** `value`'s entries, refusing keys not in `defaults` (typos would otherwise be ignored); `undefined` means "the default". */
-function known(
-  prefix: string,
-  value: Record<string, unknown>,
-  defaults: object,
-  others: readonly string[] = [],
-): Record<string, unknown> {
-  const result: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    if (others.includes(key)) continue;
-    // Own keys only: `constructor`, `toString` or a JSON `__proto__` key are not options (issue 9 item 19).
-    // Production: a typo is a programming mistake the development build reports; the key is ignored (the default applies).
-    if (!Object.prototype.hasOwnProperty.call(defaults, key)) {
-      if (!DEV) continue;
-      throw new InvalidArgumentError(
-        `Unknown option ${prefix}${key} (known: ${Object.keys(defaults).concat(others).join(', ')})`,
-      );
-    }
-    if (value[key] !== undefined) result[key] = value[key];
-  }
-  return result;
 }
 
 /**
@@ -423,8 +410,7 @@ export function normalize<S extends object>(options: SocketOptions, runtime: Run
       DEV ? `Invalid options ${formatValue(options)}: expected an object` : brief('Invalid options', 'options'),
     );
   // The runtime's own options are its to check (`runtime.options` below); any other unknown key is refused.
-  const o: Record<string, unknown> = { ...DEFAULTS, ...known('', options, DEFAULTS, runtime.optionNames) };
-  check('', o);
+  const o = merge('', options, DEFAULTS, runtime.optionNames) as Record<string, unknown>;
   const reconnect = merge('reconnect', o.reconnect, DEFAULTS.reconnect);
   const queue = merge('queue', o.queue, DEFAULTS.queue);
   // Always on (`maxBufferedAmount: Infinity` disables the cap): `false` is refused, `true` means the defaults.
