@@ -183,31 +183,32 @@ export const DEFAULTS = Object.freeze({
 });
 
 /** A number option's `[min, max, integer?]`. */
-type Rule = readonly [min: number, max: number, integer?: 1];
+type Rule = readonly [min: number | string, max: number | string, integer?: 1];
 const TIMER: Rule = [0, MAX_TIMER];
 const COUNT: Rule = [1, Infinity, 1];
 const BYTES: Rule = [0, Number.MAX_SAFE_INTEGER, 1];
 const BEAT: Rule = [1, MAX_TIMER];
 
 /**
- * How every number option is checked, by section ('' for the top level) and name, in the order of `DEFAULTS` (the
- * first invalid one is reported). `reconnect.maxDelay` may not be below `reconnect.minDelay`,
- * `writeBuffer.lowWaterMark` not above `highWaterMark`, `maxBufferedAmount` not below it (each checked just after).
- * An option whose default is a function must be a function (`merge`, development build only). The other options
- * (objects, strings, the heartbeat message, the signal) are checked by `normalize`.
+ * How every number option is checked, by section ('' for the top level) and position: rule `i` is that of key `i` of
+ * the section's `DEFAULTS` (the number options come first, but for `protocols`), so no key is spelled twice; they are
+ * checked in that order (the first invalid one is reported). `reconnect.maxDelay` may not be below
+ * `reconnect.minDelay`, `writeBuffer.lowWaterMark` not above `highWaterMark`, `maxBufferedAmount` not below it (each
+ * checked just after). An option whose default is a function must be a function (`merge`, development build only).
+ * The other options (objects, strings, the heartbeat message, the signal) are checked by `normalize`.
  */
-const RULES: Record<string, Record<string, Rule>> = {
-  '': { fragmentSize: [0, Infinity, 1], connectionTimeout: TIMER },
-  reconnect: {
-    minDelay: TIMER,
-    maxDelay: TIMER,
-    factor: [1, 1e6],
-    maxRetries: [0, Infinity, 1],
-    minUptime: [0, Infinity],
-  },
-  queue: { maxMessages: COUNT, maxBytes: COUNT },
-  writeBuffer: { highWaterMark: BYTES, lowWaterMark: BYTES, maxBufferedAmount: COUNT },
-  heartbeat: { interval: BEAT, timeout: BEAT },
+const RULES: Record<string, readonly (Rule | undefined)[]> = {
+  // protocols (a hole: forEach skips it), fragmentSize, connectionTimeout
+  // biome-ignore lint/suspicious/noSparseArray: the hole is protocols, which is no number; `merge` relies on forEach skipping it
+  '': [, [0, Infinity, 1], TIMER],
+  // minDelay, maxDelay, factor, maxRetries, minUptime
+  reconnect: [TIMER, ['minDelay', MAX_TIMER], [1, 1e6], [0, Infinity, 1], [0, Infinity]],
+  // maxMessages, maxBytes
+  queue: [COUNT, COUNT],
+  // highWaterMark, lowWaterMark, maxBufferedAmount
+  writeBuffer: [BYTES, [0, 'highWaterMark', 1], ['highWaterMark', Infinity, 1]],
+  // interval, timeout
+  heartbeat: [BEAT, BEAT],
 };
 
 export function invalid(name: string, value: unknown, allowed: string): never {
@@ -269,23 +270,26 @@ export function merge<T extends object>(name: string, value: unknown, defaults: 
   if (value === true || value === undefined || value === defaults) return defaults;
   if (!isObject(value)) return invalid(name, value, 'true, false or an object');
   const merged: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
+  const keys = Object.keys(defaults);
   for (const key of Object.keys(value)) {
-    if (!Object.prototype.hasOwnProperty.call(defaults, key)) {
+    if (!keys.includes(key)) {
       if (!DEV || others.includes(key)) continue;
-      throw new InvalidArgumentError(
-        `Unknown option ${name && name + '.'}${key} (known: ${Object.keys(defaults).concat(others).join(', ')})`,
-      );
+      throw new InvalidArgumentError(`Unknown option ${name && name + '.'}${key} (known: ${keys.concat(others).join(', ')})`);
     }
     if (value[key] !== undefined) merged[key] = value[key];
   }
-  const rules = RULES[name];
-  for (const key in rules) {
-    const rule = rules[key];
-    // Bounds set by another option: maxDelay >= minDelay, lowWaterMark <= highWaterMark <= maxBufferedAmount.
-    const low = key === 'maxDelay' ? merged.minDelay : key === 'maxBufferedAmount' ? merged.highWaterMark : rule[0];
-    const high = key === 'lowWaterMark' ? merged.highWaterMark : rule[1];
-    number(name ? name + '.' + key : key, merged[key], low as number, high as number, rule[2]);
-  }
+  // forEach skips the holes (options that are not numbers). A bound that is a name is that option's value (a
+  // number is no key of `merged`).
+  RULES[name].forEach((rule, i) => {
+    const key = keys[i];
+    number(
+      name ? name + '.' + key : key,
+      merged[key],
+      (merged[rule![0]] ?? rule![0]) as number,
+      (merged[rule![1]] ?? rule![1]) as number,
+      rule![2],
+    );
+  });
   // A callback of another type is a programming mistake (TypeScript catches it); in production it fails when called,
   // as a CallbackError (the Socket's callbacks are all guarded).
   if (DEV) {
