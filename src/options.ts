@@ -155,12 +155,17 @@ const MiB = 1024 * 1024;
 /** setTimeout fires at once for delays above 2^31-1 ms, so no timer option may exceed it. */
 export const MAX_TIMER = 2 ** 31 - 1;
 
-/** Every default of the shared options in one place (the Node ones: `NODE_DEFAULTS`). */
+/**
+ * Every default of the shared options in one place (the Node ones: `NODE_DEFAULTS`). Only the outer object is frozen:
+ * the section defaults (`reconnect`, `queue`, ...) are shared by every Socket that keeps them, but none of them reaches
+ * user code (a given sub-option is merged into a copy; `heartbeat` and `protocols` are copied) and nothing writes to
+ * normalized options, so freezing them cost bytes (~16 B gzip) and protected nothing observable.
+ */
 export const DEFAULTS = Object.freeze({
-  protocols: Object.freeze([]) as readonly string[],
+  protocols: [] as readonly string[],
   fragmentSize: 0,
   connectionTimeout: 15_000,
-  reconnect: Object.freeze({
+  reconnect: {
     minDelay: 1_000,
     maxDelay: 30_000,
     factor: 2,
@@ -169,41 +174,42 @@ export const DEFAULTS = Object.freeze({
     // The native-WebSocket runtimes' policy; Node's runtime has its own `reconnect` with defaultShouldReconnect.
     shouldReconnect: nativeShouldReconnect as (context: ReconnectContext) => boolean,
     random: Math.random,
-  }),
-  queue: Object.freeze({ maxMessages: 1_000, maxBytes: 4 * MiB }),
-  writeBuffer: Object.freeze({ highWaterMark: MiB, lowWaterMark: 256 * 1024, maxBufferedAmount: 64 * MiB }),
-  heartbeat: Object.freeze({ interval: 30_000, timeout: 10_000, message: undefined, isPong: undefined }),
+  },
+  queue: { maxMessages: 1_000, maxBytes: 4 * MiB },
+  writeBuffer: { highWaterMark: MiB, lowWaterMark: 256 * 1024, maxBufferedAmount: 64 * MiB },
+  heartbeat: { interval: 30_000, timeout: 10_000, message: undefined, isPong: undefined },
   signal: undefined,
   logger: undefined,
   debug: undefined,
 });
 
 /** A number option's `[min, max, integer?]`. */
-type Rule = readonly [min: number, max: number, integer?: 1];
+type Rule = readonly [min: number | string, max: number | string, integer?: 1];
 const TIMER: Rule = [0, MAX_TIMER];
 const COUNT: Rule = [1, Infinity, 1];
 const BYTES: Rule = [0, Number.MAX_SAFE_INTEGER, 1];
 const BEAT: Rule = [1, MAX_TIMER];
 
 /**
- * How every number option is checked, by section ('' for the top level) and name, in the order of `DEFAULTS` (the
- * first invalid one is reported). `reconnect.maxDelay` may not be below `reconnect.minDelay`,
- * `writeBuffer.lowWaterMark` not above `highWaterMark`, `maxBufferedAmount` not below it (each checked just after).
- * An option whose default is a function must be a function (`merge`, development build only). The other options
- * (objects, strings, the heartbeat message, the signal) are checked by `normalize`.
+ * How every number option is checked, by section ('' for the top level) and position: rule `i` is that of key `i` of
+ * the section's `DEFAULTS` (the number options come first, but for `protocols`), so no key is spelled twice; they are
+ * checked in that order (the first invalid one is reported). `reconnect.maxDelay` may not be below
+ * `reconnect.minDelay`, `writeBuffer.lowWaterMark` not above `highWaterMark`, `maxBufferedAmount` not below it (each
+ * checked just after). An option whose default is a function must be a function (`merge`, development build only).
+ * The other options (objects, strings, the heartbeat message, the signal) are checked by `normalize`.
  */
-const RULES: Record<string, Record<string, Rule>> = {
-  '': { fragmentSize: [0, Infinity, 1], connectionTimeout: TIMER },
-  reconnect: {
-    minDelay: TIMER,
-    maxDelay: TIMER,
-    factor: [1, 1e6],
-    maxRetries: [0, Infinity, 1],
-    minUptime: [0, Infinity],
-  },
-  queue: { maxMessages: COUNT, maxBytes: COUNT },
-  writeBuffer: { highWaterMark: BYTES, lowWaterMark: BYTES, maxBufferedAmount: COUNT },
-  heartbeat: { interval: BEAT, timeout: BEAT },
+const RULES: Record<string, readonly (Rule | undefined)[]> = {
+  // protocols (a hole: forEach skips it), fragmentSize, connectionTimeout
+  // biome-ignore lint/suspicious/noSparseArray: the hole is protocols, which is no number; `merge` relies on forEach skipping it
+  '': [, [0, Infinity, 1], TIMER],
+  // minDelay, maxDelay, factor, maxRetries, minUptime
+  reconnect: [TIMER, ['minDelay', MAX_TIMER], [1, 1e6], [0, Infinity, 1], [0, Infinity]],
+  // maxMessages, maxBytes
+  queue: [COUNT, COUNT],
+  // highWaterMark, lowWaterMark, maxBufferedAmount
+  writeBuffer: [BYTES, [0, 'highWaterMark', 1], ['highWaterMark', Infinity, 1]],
+  // interval, timeout
+  heartbeat: [BEAT, BEAT],
 };
 
 export function invalid(name: string, value: unknown, allowed: string): never {
@@ -231,18 +237,6 @@ export function number(name: string, value: unknown, min: number, max: number, i
   return value;
 }
 
-/** Check every number of `section` in `values` (its defaults merged with what was given) against {@link RULES}. */
-function check(section: string, values: Record<string, unknown>): void {
-  const rules = RULES[section];
-  for (const key in rules) {
-    const rule = rules[key];
-    // Bounds set by another option: maxDelay >= minDelay, lowWaterMark <= highWaterMark <= maxBufferedAmount.
-    const low = key === 'maxDelay' ? values.minDelay : key === 'maxBufferedAmount' ? values.highWaterMark : rule[0];
-    const high = key === 'lowWaterMark' ? values.highWaterMark : rule[1];
-    number(section ? section + '.' + key : key, values[key], low as number, high as number, rule[2]);
-  }
-}
-
 /**
  * The heartbeat's settings, by the module that implements it (src/heartbeat.ts): the one `heartbeat()` attached to the
  * options, else the runtime's own (Node). Without either (a browser build where the app did not import
@@ -263,15 +257,40 @@ function heartbeatOf(value: unknown, runtime: Runtime): (NormalizedHeartbeat & {
   return settings && { ...settings, start: module.start };
 }
 
-/** A sub-object option: `false` off, `true`/absent the defaults, an object merged over them (unknown keys refused) and checked. */
-export function merge<T extends object>(name: string, value: unknown, defaults: T): T | false {
+/**
+ * A section of the options ('' for the top level, which `normalize` has checked is an object): `false` off,
+ * `true`/absent the defaults, an object merged over them and checked, in one pass: its own keys (`constructor`,
+ * `toString` or a JSON `__proto__` key are not options, issue 9 item 19) over the defaults, `undefined` meaning "the
+ * default"; then its numbers against {@link RULES}. A key not in `defaults` nor in `others` (the runtime's own options,
+ * checked by `runtime.options`) is a typo the development build refuses; production ignores it (the default applies).
+ */
+export function merge<T extends object>(name: string, value: unknown, defaults: T, others: readonly string[] = []): T | false {
   if (value === false) return false;
   // `normalize` spreads DEFAULTS first, so an option not given arrives as the default object itself: shared, not
   // copied (a copy per Socket cost 56 B each for queue, writeBuffer and heartbeat).
   if (value === true || value === undefined || value === defaults) return defaults;
   if (!isObject(value)) return invalid(name, value, 'true, false or an object');
-  const merged: Record<string, unknown> = { ...defaults, ...known(name + '.', value, defaults) };
-  check(name, merged);
+  const merged: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
+  const keys = Object.keys(defaults);
+  for (const key of Object.keys(value)) {
+    if (!keys.includes(key)) {
+      if (!DEV || others.includes(key)) continue;
+      throw new InvalidArgumentError(`Unknown option ${name && name + '.'}${key} (known: ${keys.concat(others).join(', ')})`);
+    }
+    if (value[key] !== undefined) merged[key] = value[key];
+  }
+  // forEach skips the holes (options that are not numbers). A bound that is a name is that option's value (a
+  // number is no key of `merged`).
+  RULES[name].forEach((rule, i) => {
+    const key = keys[i];
+    number(
+      name ? name + '.' + key : key,
+      merged[key],
+      (merged[rule![0]] ?? rule![0]) as number,
+      (merged[rule![1]] ?? rule![1]) as number,
+      rule![2],
+    );
+  });
   // A callback of another type is a programming mistake (TypeScript catches it); in production it fails when called,
   // as a CallbackError (the Socket's callbacks are all guarded).
   if (DEV) {
@@ -281,29 +300,6 @@ export function merge<T extends object>(name: string, value: unknown, defaults: 
     }
   }
   return merged as T;
-}
-
-/** `value`'s entries, refusing keys not in `defaults` (typos would otherwise be ignored); `undefined` means "the default". */
-function known(
-  prefix: string,
-  value: Record<string, unknown>,
-  defaults: object,
-  others: readonly string[] = [],
-): Record<string, unknown> {
-  const result: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    if (others.includes(key)) continue;
-    // Own keys only: `constructor`, `toString` or a JSON `__proto__` key are not options (issue 9 item 19).
-    // Production: a typo is a programming mistake the development build reports; the key is ignored (the default applies).
-    if (!Object.prototype.hasOwnProperty.call(defaults, key)) {
-      if (!DEV) continue;
-      throw new InvalidArgumentError(
-        `Unknown option ${prefix}${key} (known: ${Object.keys(defaults).concat(others).join(', ')})`,
-      );
-    }
-    if (value[key] !== undefined) result[key] = value[key];
-  }
-  return result;
 }
 
 /**
@@ -419,13 +415,10 @@ export function normalize<S extends object>(options: SocketOptions, runtime: Run
       DEV ? `Invalid options ${formatValue(options)}: expected an object` : brief('Invalid options', 'options'),
     );
   // The runtime's own options are its to check (`runtime.options` below); any other unknown key is refused.
-  const o: Record<string, unknown> = {
-    ...DEFAULTS,
-    reconnect: runtime.reconnect,
-    ...known('', options, DEFAULTS, runtime.optionNames),
-  };
-  check('', o);
-  const reconnect = merge('reconnect', o.reconnect, runtime.reconnect);
+  const o = merge('', options, DEFAULTS, runtime.optionNames) as Record<string, unknown>;
+  // The runtime's reconnect defaults (Node's policy is defaultShouldReconnect): an absent `reconnect` arrives as
+  // DEFAULTS.reconnect, which is the native-WebSocket runtimes' own.
+  const reconnect = merge('reconnect', o.reconnect === DEFAULTS.reconnect ? true : o.reconnect, runtime.reconnect);
   const queue = merge('queue', o.queue, DEFAULTS.queue);
   // Always on (`maxBufferedAmount: Infinity` disables the cap): `false` is refused, `true` means the defaults.
   const writeBuffer = merge('writeBuffer', o.writeBuffer, DEFAULTS.writeBuffer) || invalid('writeBuffer', false, 'an object');
@@ -437,17 +430,16 @@ export function normalize<S extends object>(options: SocketOptions, runtime: Run
   const logger = toLogger(o.logger);
   // Another type is a programming mistake (TypeScript catches it); production reads it as true or false.
   if (DEV && o.debug !== undefined && typeof o.debug !== 'boolean') invalid('debug', o.debug, 'a boolean');
+  // `o` brings fragmentSize, connectionTimeout and signal (and `debug`, unused).
   return {
+    ...(o as { fragmentSize: number; connectionTimeout: number; signal: AbortSignal | undefined }),
     logger,
     log: runtime.debug(o.debug as boolean | undefined, logger),
     protocols: provider(o.protocols, toProtocols),
     ...runtime.options(options),
-    fragmentSize: o.fragmentSize as number,
-    connectionTimeout: o.connectionTimeout as number,
     reconnect,
     queue,
     writeBuffer,
     heartbeat,
-    signal,
   };
 }

@@ -15,7 +15,7 @@ import {
 import type { CloseInfo } from '../../src/transport.js';
 import { browserRuntime } from '../../src/browser/runtime.js';
 import { nodeRuntime } from '../../src/node/runtime.js';
-import { DEFAULTS } from '../../src/options.js';
+import { DEFAULTS, normalize } from '../../src/options.js';
 
 const policy = { minDelay: 1000, maxDelay: 30_000, factor: 2 };
 const fixed = (value: number) => () => value;
@@ -241,5 +241,16 @@ describe('nativeShouldReconnect', () => {
     expect(browserRuntime.reconnect).toBe(DEFAULTS.reconnect);
     expect(nodeRuntime.reconnect).toEqual({ ...DEFAULTS.reconnect, shouldReconnect: defaultShouldReconnect });
     expect(Object.isFrozen(nodeRuntime.reconnect)).toBe(true);
+  });
+
+  it('should be what normalize() gives each runtime for an absent, true or partial reconnect option', () => {
+    for (const reconnect of [undefined, true, { minDelay: 5 }]) {
+      const node = normalize({ reconnect }, nodeRuntime).reconnect;
+      const browser = normalize({ reconnect }, browserRuntime).reconnect;
+      expect(node && node.shouldReconnect, String(reconnect)).toBe(defaultShouldReconnect);
+      expect(browser && browser.shouldReconnect, String(reconnect)).toBe(nativeShouldReconnect);
+    }
+    const own = () => true;
+    expect(normalize({ reconnect: { shouldReconnect: own } }, nodeRuntime).reconnect).toMatchObject({ shouldReconnect: own });
   });
 });
