@@ -247,8 +247,8 @@ describe('nativeShouldReconnect', () => {
     for (const reconnect of [undefined, true, { minDelay: 5 }]) {
       const node = normalize({ reconnect }, nodeRuntime).reconnect;
       const browser = normalize({ reconnect }, browserRuntime).reconnect;
-      expect(node && node.shouldReconnect, String(reconnect)).toBe(defaultShouldReconnect);
-      expect(browser && browser.shouldReconnect, String(reconnect)).toBe(nativeShouldReconnect);
+      expect(node, String(reconnect)).toMatchObject({ shouldReconnect: defaultShouldReconnect });
+      expect(browser, String(reconnect)).toMatchObject({ shouldReconnect: nativeShouldReconnect });
     }
     const own = () => true;
     expect(normalize({ reconnect: { shouldReconnect: own } }, nodeRuntime).reconnect).toMatchObject({ shouldReconnect: own });
