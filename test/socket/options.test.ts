@@ -183,6 +183,42 @@ describe('normalizeOptions', () => {
     expect(invalid(options)).toThrow(message);
   });
 
+  // Every number option's range at both ends (src/options.ts RULES is matched to DEFAULTS by position: a key moved in
+  // DEFAULTS without its rule would check the wrong range, and this fails).
+  const MAX_TIMER = 2 ** 31 - 1;
+  it.each([
+    // [option path, min, max, integer, other options the bounds depend on]
+    ['fragmentSize', 0, Infinity, true],
+    ['connectionTimeout', 0, MAX_TIMER, false],
+    ['reconnect.minDelay', 0, MAX_TIMER, false, { maxDelay: MAX_TIMER }],
+    ['reconnect.maxDelay', 1000, MAX_TIMER, false],
+    ['reconnect.factor', 1, 1e6, false],
+    ['reconnect.maxRetries', 0, Infinity, true],
+    ['reconnect.minUptime', 0, Infinity, false],
+    ['queue.maxMessages', 1, Infinity, true],
+    ['queue.maxBytes', 1, Infinity, true],
+    ['writeBuffer.highWaterMark', 256 * 1024, Number.MAX_SAFE_INTEGER, true, { maxBufferedAmount: Infinity }],
+    ['writeBuffer.lowWaterMark', 0, 1024 * 1024, true],
+    ['writeBuffer.maxBufferedAmount', 1024 * 1024, Infinity, true],
+    ['heartbeat.interval', 1, MAX_TIMER, false],
+    ['heartbeat.timeout', 1, MAX_TIMER, false],
+  ] as [string, number, number, boolean, object?][])(
+    'should check %s against [%d, %d] (integer: %s)',
+    (path, min, max, integer, others = {}) => {
+      const [section, key] = path.includes('.') ? path.split('.') : ['', path];
+      const options = (value: number) => (section ? { [section]: { ...others, [key]: value } } : { [key]: value });
+      const accepts = (value: number) => expect(invalid(options(value)), `${path}: ${value}`).not.toThrow();
+      const refuses = (value: number) => expect(invalid(options(value)), `${path}: ${value}`).toThrow(`Invalid option ${path}`);
+      accepts(min);
+      accepts(max);
+      refuses(min - 0.5);
+      if (max !== Infinity) refuses(max + 1);
+      if (integer) refuses(min + 0.5);
+      else accepts(min + 0.5);
+      refuses(Number.NaN);
+    },
+  );
+
   it.each(['headers', 'origin', 'maxPayload', 'handshakeTimeout', 'closeTimeout', 'tls', 'proxy', 'noDelay'])(
     'should refuse the Node-only option %s in browsers instead of ignoring it',
     (name) => {
