@@ -78,3 +78,5 @@ export declare function attributeBuilds(entry?: string): Promise<{ default: Attr
 export declare function whyText(builds: { default?: Attribution; production?: Attribution }, top?: number): string;
 /** `--features`' text output: per build, the bytes of each feature (scripts/size-features.mjs). */
 export declare function featuresText(builds: { default: Attribution; production: Attribution }): string;
+/** `--features --markdown`: the README's per-feature table of the production build. */
+export declare function featuresMarkdown(builds: { default: Attribution; production: Attribution }): string;

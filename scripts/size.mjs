@@ -12,7 +12,8 @@
 //                                    bundle's min size; ~gzip is the min+gzip size shared in proportion (see attribute())
 //   node scripts/size.mjs --why --json  the same attribution as JSON
 //   node scripts/size.mjs --features the same bytes grouped by the feature they implement (scripts/size-features.mjs),
-//                                    default and production build; with --json as JSON
+//                                    default and production build; with --json as JSON, with --markdown the README's
+//                                    table (production build)
 //   node scripts/size.mjs --markdown the README's size table (test/package/size-table.test.ts checks the README has it)
 //
 // Needs dist/ (npm run build).
@@ -659,10 +660,23 @@ export function featuresText(builds) {
   return out.join('\n');
 }
 
+/** `--features --markdown`: the README's feature table (production build; test/package/size-attribution.test.ts checks it). */
+export function featuresMarkdown(builds) {
+  const { features } = byFeature(builds.production);
+  const lines = ['| feature | what it gives users | min | ~min+gzip |', '|---|---|---|---|'];
+  for (const f of [...features].sort((a, b) => b.min - a.min)) {
+    lines.push(`| ${f.feature} | ${f.why} | ${n(f.min)} B | ${n(f.gzip)} B |`);
+  }
+  const { min, gzip } = builds.production.total;
+  lines.push(`| **total** (\`import { Socket }\`, production) | | **${n(min)} B** | **${n(gzip)} B** |`);
+  return lines.join('\n');
+}
+
 async function why() {
   const builds = await attributeBuilds();
   if (process.argv.includes('--features')) {
-    if (process.argv.includes('--json')) {
+    if (process.argv.includes('--markdown')) console.log(featuresMarkdown(builds));
+    else if (process.argv.includes('--json')) {
       const grouped = Object.fromEntries(
         ['default', 'production'].map((b) => [b, { total: builds[b].total, ...byFeature(builds[b]) }]),
       );

@@ -5,10 +5,11 @@
  * from, and the production build must carry nothing from DEV-only code.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { byFeature, FEATURES, featureOf } from '../../scripts/size-features.mjs';
-import { type Attribution, bundleForBrowser, featuresText, measure, whyText } from '../../scripts/size.mjs';
+import { type Attribution, bundleForBrowser, featuresMarkdown, featuresText, measure, whyText } from '../../scripts/size.mjs';
 import { assertBuilt, root } from './helpers.js';
 
 type Build = 'default' | 'production';
@@ -126,5 +127,9 @@ describe('size attribution (scripts/size.mjs --why)', () => {
     const text = featuresText(why);
     for (const f of FEATURES) expect(text).toContain(f.feature);
     expect(text).not.toContain('UNASSIGNED');
+  });
+
+  it("should have the README's feature table exactly as this run measures it", () => {
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain(featuresMarkdown(why));
   });
 });
