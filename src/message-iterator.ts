@@ -62,7 +62,7 @@ export function messageIterator(host: StreamHost, options: MessagesOptions | und
   let bytes = 0;
   let paused = false;
   /** No longer listening: after the final close there is nothing to listen to. */
-  let ended = host.closed();
+  let ended = socket.readyState > 1;
   let error: SocklineError | undefined;
   /** The pending `next()` (the buffer is then empty). */
   let waiting: ((result: IteratorResult<Data>) => void) | undefined;

@@ -439,7 +439,6 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     return (this.#streamHost ??= {
       socket,
       writeBuffer: this.#options.writeBuffer,
-      closed: () => socket.#ended(),
       transport: () => (socket.#up ? socket.#transport : undefined),
       setReading(reading) {
         socket.#reading = reading;
