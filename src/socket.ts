@@ -442,7 +442,7 @@ export class SocketCore extends EventEmitter<SocketEvents> {
       transport: () => (socket.#up ? socket.#transport : undefined),
       setReading(reading) {
         socket.#reading = reading;
-        const transport = socket.#up ? socket.#transport! : undefined;
+        const transport = this.transport();
         transport?.setReading?.(reading);
         return !transport || !!transport.setReading;
       },
