@@ -62,7 +62,7 @@ export function messageIterator(host: StreamHost, options: MessagesOptions | und
   let bytes = 0;
   let paused = false;
   /** No longer listening: after the final close there is nothing to listen to. */
-  let ended = host.closed();
+  let ended = socket.readyState > 1;
   let error: SocklineError | undefined;
   /** The pending `next()` (the buffer is then empty). */
   let waiting: ((result: IteratorResult<Data>) => void) | undefined;
@@ -132,10 +132,11 @@ export function messageIterator(host: StreamHost, options: MessagesOptions | und
     async next() {
       if (head < buffer.length) {
         const data = buffer[head]!;
-        // Taken messages must not stay reachable until the next compaction (1024 × 64 KiB would be 64 MiB).
+        // Taken messages must not stay reachable until the next compaction (1024 × 64 KiB would be 64 MiB); the
+        // emptied slots are dropped every 1024 taken.
         buffer[head++] = undefined;
         bytes -= byteLength(data);
-        if (head === buffer.length || head >= 1024) {
+        if (head >= 1024) {
           buffer = buffer.slice(head);
           head = 0;
         }

@@ -157,7 +157,7 @@ export function openSendStream(
         : 'Invalid sendStream() options',
     );
   }
-  if (host.closed() || host.streaming) {
+  if (host.socket.readyState > 1 || host.streaming) {
     refuse(
       InvalidStateError,
       DEV

@@ -439,11 +439,10 @@ export class SocketCore extends EventEmitter<SocketEvents> {
     return (this.#streamHost ??= {
       socket,
       writeBuffer: this.#options.writeBuffer,
-      closed: () => socket.#ended(),
       transport: () => (socket.#up ? socket.#transport : undefined),
       setReading(reading) {
         socket.#reading = reading;
-        const transport = socket.#up ? socket.#transport! : undefined;
+        const transport = this.transport();
         transport?.setReading?.(reading);
         return !transport || !!transport.setReading;
       },

@@ -10,15 +10,14 @@ import type { MessageData, SocketEvents } from './events.js';
 import type { Transport } from './transport.js';
 
 export interface StreamHost {
-  readonly socket: EventEmitter<SocketEvents> & { sendAsync(data: MessageData): Promise<void> };
+  /** `readyState` > 1: `close()` was called, or the Socket is closed. */
+  readonly socket: EventEmitter<SocketEvents> & { readonly readyState: number; sendAsync(data: MessageData): Promise<void> };
   /** The write buffer's marks: the Socket's normalized `writeBuffer` option (fixed for its lifetime). */
   readonly writeBuffer: { readonly highWaterMark: number; readonly maxBufferedAmount: number };
   /** A `messages()` iterator is active (one at a time); absent until the first one. */
   iterating?: boolean;
   /** A `sendStream()` writer is active (one at a time); absent until the first one. */
   streaming?: boolean;
-  /** `close()` was called, or the Socket is closed. */
-  closed(): boolean;
   /** The open link's transport, undefined while the link is down. */
   transport(): Transport | undefined;
   /**
