@@ -430,16 +430,17 @@ export function normalize<S extends object>(options: SocketOptions, runtime: Run
   const logger = toLogger(o.logger);
   // Another type is a programming mistake (TypeScript catches it); production reads it as true or false.
   if (DEV && o.debug !== undefined && typeof o.debug !== 'boolean') invalid('debug', o.debug, 'a boolean');
-  // `o` brings fragmentSize, connectionTimeout and signal (and `debug`, unused).
   return {
-    ...(o as { fragmentSize: number; connectionTimeout: number; signal: AbortSignal | undefined }),
     logger,
     log: runtime.debug(o.debug as boolean | undefined, logger),
     protocols: provider(o.protocols, toProtocols),
     ...runtime.options(options),
+    fragmentSize: o.fragmentSize as number,
+    connectionTimeout: o.connectionTimeout as number,
     reconnect,
     queue,
     writeBuffer,
     heartbeat,
+    signal,
   };
 }
