@@ -155,17 +155,12 @@ const MiB = 1024 * 1024;
 /** setTimeout fires at once for delays above 2^31-1 ms, so no timer option may exceed it. */
 export const MAX_TIMER = 2 ** 31 - 1;
 
-/**
- * Every default of the shared options in one place (the Node ones: `NODE_DEFAULTS`). Only the outer object is frozen:
- * the section defaults (`reconnect`, `queue`, ...) are shared by every Socket that keeps them, but none of them reaches
- * user code (a given sub-option is merged into a copy; `heartbeat` and `protocols` are copied) and nothing writes to
- * normalized options, so freezing them cost bytes (~16 B gzip) and protected nothing observable.
- */
+/** Every default of the shared options in one place (the Node ones: `NODE_DEFAULTS`). */
 export const DEFAULTS = Object.freeze({
-  protocols: [] as readonly string[],
+  protocols: Object.freeze([]) as readonly string[],
   fragmentSize: 0,
   connectionTimeout: 15_000,
-  reconnect: {
+  reconnect: Object.freeze({
     minDelay: 1_000,
     maxDelay: 30_000,
     factor: 2,
@@ -174,10 +169,10 @@ export const DEFAULTS = Object.freeze({
     // The native-WebSocket runtimes' policy; Node's runtime has its own `reconnect` with defaultShouldReconnect.
     shouldReconnect: nativeShouldReconnect as (context: ReconnectContext) => boolean,
     random: Math.random,
-  },
-  queue: { maxMessages: 1_000, maxBytes: 4 * MiB },
-  writeBuffer: { highWaterMark: MiB, lowWaterMark: 256 * 1024, maxBufferedAmount: 64 * MiB },
-  heartbeat: { interval: 30_000, timeout: 10_000, message: undefined, isPong: undefined },
+  }),
+  queue: Object.freeze({ maxMessages: 1_000, maxBytes: 4 * MiB }),
+  writeBuffer: Object.freeze({ highWaterMark: MiB, lowWaterMark: 256 * 1024, maxBufferedAmount: 64 * MiB }),
+  heartbeat: Object.freeze({ interval: 30_000, timeout: 10_000, message: undefined, isPong: undefined }),
   signal: undefined,
   logger: undefined,
   debug: undefined,
