@@ -415,13 +415,13 @@ export function normalize<S extends object>(options: SocketOptions, runtime: Run
       DEV ? `Invalid options ${formatValue(options)}: expected an object` : brief('Invalid options', 'options'),
     );
   // The runtime's own options are its to check (`runtime.options` below); any other unknown key is refused.
-  const o = merge('', options, DEFAULTS, runtime.optionNames) as Record<string, unknown>;
-  // The runtime's reconnect defaults (Node's policy is defaultShouldReconnect): an absent `reconnect` arrives as
-  // DEFAULTS.reconnect, which is the native-WebSocket runtimes' own.
-  const reconnect = merge('reconnect', o.reconnect === DEFAULTS.reconnect ? true : o.reconnect, runtime.reconnect);
-  const queue = merge('queue', o.queue, DEFAULTS.queue);
+  // The runtime's defaults: DEFAULTS, or Node's with its own reconnect policy (Runtime.defaults).
+  const defaults = runtime.defaults;
+  const o = merge('', options, defaults, runtime.optionNames) as Record<string, unknown>;
+  const reconnect = merge('reconnect', o.reconnect, defaults.reconnect);
+  const queue = merge('queue', o.queue, defaults.queue);
   // Always on (`maxBufferedAmount: Infinity` disables the cap): `false` is refused, `true` means the defaults.
-  const writeBuffer = merge('writeBuffer', o.writeBuffer, DEFAULTS.writeBuffer) || invalid('writeBuffer', false, 'an object');
+  const writeBuffer = merge('writeBuffer', o.writeBuffer, defaults.writeBuffer) || invalid('writeBuffer', false, 'an object');
   const heartbeat = heartbeatOf(options.heartbeat === undefined ? undefined : o.heartbeat, runtime);
   const signal = o.signal as AbortSignal | undefined;
   if (DEV && signal !== undefined && (typeof signal?.addEventListener !== 'function' || typeof signal.aborted !== 'boolean')) {

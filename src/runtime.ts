@@ -30,10 +30,10 @@ export interface Runtime<S extends object = object, O extends TransportOptions =
    */
   readonly heartbeat?: HeartbeatModule;
   /**
-   * The `reconnect` defaults (issue 16): `DEFAULTS.reconnect` itself in the native-WebSocket runtimes, whose default
-   * `shouldReconnect` leaves out the Node-only errors; Node's the same with `defaultShouldReconnect`.
+   * The shared options' defaults: `DEFAULTS` itself in the native-WebSocket runtimes, whose default `shouldReconnect`
+   * leaves out the Node-only errors (issue 16); Node's are the same with `defaultShouldReconnect`.
    */
-  readonly reconnect: typeof DEFAULTS.reconnect;
+  readonly defaults: typeof DEFAULTS;
   /** The options only this runtime knows about (accepted, or refused by `options()` with a reason). */
   readonly optionNames: readonly string[];
   /**

@@ -19,7 +19,7 @@ export const browserRuntime: Runtime = {
   acceptsBlob: true,
   canPing: false,
   optionNames: NODE_ONLY,
-  reconnect: DEFAULTS.reconnect,
+  defaults: DEFAULTS,
   options(options: SocketOptions) {
     for (const name of NODE_ONLY) {
       if (options[name as keyof SocketOptions] !== undefined) {

@@ -26,8 +26,12 @@ export const nodeRuntime: Runtime<NodeSettings, NodeTransportOptions> = {
   // Protocol pings on by default: the Node entry always carries the heartbeat.
   heartbeat: heartbeatModule,
   optionNames: NODE_OPTION_NAMES,
-  // The full policy: proxies, TLS and every handshake failure exist here (DEFAULTS has the browsers' shorter one).
-  reconnect: Object.freeze({ ...DEFAULTS.reconnect, shouldReconnect: defaultShouldReconnect }),
+  // The full reconnect policy: proxies, TLS and every handshake failure exist here (DEFAULTS has the browsers' shorter
+  // one). Same keys in the same order as DEFAULTS (options.ts RULES go by position).
+  defaults: Object.freeze({
+    ...DEFAULTS,
+    reconnect: Object.freeze({ ...DEFAULTS.reconnect, shouldReconnect: defaultShouldReconnect }),
+  }),
   options: normalizeNodeOptions,
   async attempt({ headers, transport }) {
     return { ...transport, headers: await resolveProvider('headers', headers, toHeaders) };

@@ -238,9 +238,9 @@ describe('nativeShouldReconnect', () => {
 
   it('should be the default of the browser runtime, and defaultShouldReconnect the Node one', () => {
     expect(DEFAULTS.reconnect.shouldReconnect).toBe(nativeShouldReconnect);
-    expect(browserRuntime.reconnect).toBe(DEFAULTS.reconnect);
-    expect(nodeRuntime.reconnect).toEqual({ ...DEFAULTS.reconnect, shouldReconnect: defaultShouldReconnect });
-    expect(Object.isFrozen(nodeRuntime.reconnect)).toBe(true);
+    expect(browserRuntime.defaults.reconnect).toBe(DEFAULTS.reconnect);
+    expect(nodeRuntime.defaults.reconnect).toEqual({ ...DEFAULTS.reconnect, shouldReconnect: defaultShouldReconnect });
+    expect(Object.isFrozen(nodeRuntime.defaults.reconnect)).toBe(true);
   });
 
   it('should be what normalize() gives each runtime for an absent, true or partial reconnect option', () => {

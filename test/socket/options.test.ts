@@ -80,7 +80,7 @@ describe('normalizeOptions', () => {
     expect(o.reconnect).toMatchObject({ minDelay: 1000, maxDelay: 5000, factor: 2 });
     expect(o.queue).toEqual({ maxMessages: 5, maxBytes: 4 * 1024 * 1024 });
     expect(o.heartbeat).toMatchObject({ interval: 100, timeout: 10_000 });
-    expect(normalizeOptions({ reconnect: true, queue: true, heartbeat: true }, 'node').reconnect).toBe(nodeRuntime.reconnect);
+    expect(normalizeOptions({ reconnect: true, queue: true, heartbeat: true }, 'node').reconnect).toBe(nodeRuntime.defaults.reconnect);
     expect(normalizeOptions({ reconnect: true }, 'browser').reconnect).toBe(DEFAULTS.reconnect);
     expect(normalizeOptions({ reconnect: false, queue: false, heartbeat: false }, 'node')).toMatchObject({
       reconnect: false,
