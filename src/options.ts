@@ -199,9 +199,9 @@ const BEAT: Rule = [1, MAX_TIMER];
  * The other options (objects, strings, the heartbeat message, the signal) are checked by `normalize`.
  */
 const RULES: Record<string, readonly (Rule | undefined)[]> = {
-  // protocols (a hole: forEach skips it), fragmentSize, connectionTimeout
-  // biome-ignore lint/suspicious/noSparseArray: the hole is protocols, which is no number; `merge` relies on forEach skipping it
-  '': [, [0, Infinity, 1], TIMER],
+  // protocols (no number: undefined, not a hole, which a polluted Object.prototype[0] would fill), fragmentSize,
+  // connectionTimeout
+  '': [undefined, [0, Infinity, 1], TIMER],
   // minDelay, maxDelay, factor, maxRetries, minUptime
   reconnect: [TIMER, ['minDelay', MAX_TIMER], [1, 1e6], [0, Infinity, 1], [0, Infinity]],
   // maxMessages, maxBytes
@@ -279,17 +279,12 @@ export function merge<T extends object>(name: string, value: unknown, defaults: 
     }
     if (value[key] !== undefined) merged[key] = value[key];
   }
-  // forEach skips the holes (options that are not numbers). A bound that is a name is that option's value (a
-  // number is no key of `merged`).
+  // A bound that is a name is that option's value; a number is never looked up (`merged[0]` would read a polluted
+  // Object.prototype).
+  const bound = (b: number | string): number => (typeof b === 'string' ? (merged[b] as number) : b);
   RULES[name].forEach((rule, i) => {
     const key = keys[i];
-    number(
-      name ? name + '.' + key : key,
-      merged[key],
-      (merged[rule![0]] ?? rule![0]) as number,
-      (merged[rule![1]] ?? rule![1]) as number,
-      rule![2],
-    );
+    if (rule) number(name ? name + '.' + key : key, merged[key], bound(rule[0]), bound(rule[1]), rule[2]);
   });
   // A callback of another type is a programming mistake (TypeScript catches it); in production it fails when called,
   // as a CallbackError (the Socket's callbacks are all guarded).

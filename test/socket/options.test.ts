@@ -80,7 +80,9 @@ describe('normalizeOptions', () => {
     expect(o.reconnect).toMatchObject({ minDelay: 1000, maxDelay: 5000, factor: 2 });
     expect(o.queue).toEqual({ maxMessages: 5, maxBytes: 4 * 1024 * 1024 });
     expect(o.heartbeat).toMatchObject({ interval: 100, timeout: 10_000 });
-    expect(normalizeOptions({ reconnect: true, queue: true, heartbeat: true }, 'node').reconnect).toBe(nodeRuntime.defaults.reconnect);
+    expect(normalizeOptions({ reconnect: true, queue: true, heartbeat: true }, 'node').reconnect).toBe(
+      nodeRuntime.defaults.reconnect,
+    );
     expect(normalizeOptions({ reconnect: true }, 'browser').reconnect).toBe(DEFAULTS.reconnect);
     expect(normalizeOptions({ reconnect: false, queue: false, heartbeat: false }, 'node')).toMatchObject({
       reconnect: false,
@@ -215,6 +217,19 @@ describe('normalizeOptions', () => {
       refuses(Number.NaN);
     },
   );
+
+  it('should not read a range bound from a polluted Object.prototype', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto[0] = 5000;
+    proto.Infinity = 1;
+    try {
+      expect(invalid({ reconnect: { minDelay: 1, maxRetries: 3 } })).not.toThrow();
+      expect(invalid({ queue: { maxMessages: 2 } })).not.toThrow();
+    } finally {
+      delete proto[0];
+      delete proto.Infinity;
+    }
+  });
 
   it.each(['headers', 'origin', 'maxPayload', 'handshakeTimeout', 'closeTimeout', 'tls', 'proxy', 'noDelay'])(
     'should refuse the Node-only option %s in browsers instead of ignoring it',
