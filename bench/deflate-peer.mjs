@@ -18,6 +18,7 @@ import net from 'node:net';
 import zlib from 'node:zlib';
 import { jsonLikeMessage } from './deflate-scenarios.mjs';
 import { CLOSE_ECHO, DONE_FRAME, serverHeader } from './frames.mjs';
+import { FrameSkipper, pump } from './peer-io.mjs';
 
 const cfg = JSON.parse(process.argv[2]);
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -127,67 +128,5 @@ if (process.send) {
       socket.write(prepared.first);
       pump(socket, prepared);
     }
-  }
-}
-
-function pump(socket, { buffer, repeat, last }) {
-  let written = 0;
-  const step = () => {
-    while (written < repeat) {
-      written++;
-      if (!socket.write(buffer)) {
-        socket.once('drain', step);
-        return;
-      }
-    }
-    if (last && written === repeat) {
-      written++;
-      socket.write(last);
-    }
-  };
-  step();
-}
-
-/** Walks client frames by their headers only (as bench/peer.mjs): counts final data frames, sees Close. */
-class FrameSkipper {
-  constructor(onMessage, onClose) {
-    this.onMessage = onMessage;
-    this.onClose = onClose;
-    this.skip = 0;
-    this.b0 = 0;
-    this.pending = Buffer.alloc(0);
-  }
-
-  push(chunk) {
-    let data = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
-    let i = 0;
-    while (i < data.length) {
-      if (this.skip > 0) {
-        const n = Math.min(this.skip, data.length - i);
-        this.skip -= n;
-        i += n;
-        if (this.skip === 0) this.frameDone();
-        continue;
-      }
-      if (data.length - i < 2) break;
-      const code = data[i + 1] & 0x7f;
-      const size = 2 + (code === 126 ? 2 : code === 127 ? 8 : 0) + (data[i + 1] & 0x80 ? 4 : 0);
-      if (data.length - i < size) break;
-      let payload = code;
-      if (code === 126) payload = data.readUInt16BE(i + 2);
-      else if (code === 127) payload = data.readUInt32BE(i + 2) * 2 ** 32 + data.readUInt32BE(i + 6);
-      this.b0 = data[i];
-      i += size;
-      this.skip = payload;
-      if (payload === 0) this.frameDone();
-    }
-    this.pending = i < data.length ? Buffer.from(data.subarray(i)) : Buffer.alloc(0);
-    data = null;
-  }
-
-  frameDone() {
-    const opcode = this.b0 & 0x0f;
-    if (opcode === 0x8) this.onClose();
-    else if (opcode < 0x8 && (this.b0 & 0x80) !== 0) this.onMessage();
   }
 }
